@@ -1,0 +1,1 @@
+"""Fupin (扶贫): registry, dynamic monitoring and assistance for rural households."""

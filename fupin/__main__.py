@@ -1,0 +1,3 @@
+from fupin.cli import main
+
+main()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "fupin.monitoring"
+    label = "monitoring"
+    verbose_name = "动态监测"

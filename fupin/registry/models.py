@@ -1,0 +1,357 @@
+"""The household registry (建档立卡): households, members, incomes, assessments, status over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from fupin.accounts.scope import ScopedQuerySet
+
+from .choices import (
+    AssessmentKind,
+    DisabilityGrade,
+    Education,
+    Employment,
+    HouseholdType,
+    HousingGrade,
+    Labour,
+    MemberEventKind,
+    MemberStatus,
+    MonitoringType,
+    PovertyCause,
+    Relation,
+    Schooling,
+    WelfareStatus,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class HouseholdQuerySet(ScopedQuerySet["Household"]):
+    scope_field = "area__code"
+
+    def registered(self) -> HouseholdQuerySet:
+        return self.filter(household_type__in=[HouseholdType.LIFTED, HouseholdType.POOR])
+
+    def monitored(self) -> HouseholdQuerySet:
+        return self.exclude(monitoring_type="")
+
+
+class Household(models.Model):
+    household_no = models.CharField(_("户编号"), max_length=30, unique=True)
+    area = models.ForeignKey("areas.Area", verbose_name=_("村(社区)"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="households")
+    group = models.CharField(_("组"), max_length=50, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    head_name = models.CharField(_("户主姓名"), max_length=50, blank=True, db_index=True)
+    head_initials = models.CharField(_("户主拼音首字母"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
+    household_type = models.CharField(_("户类型"), max_length=10, choices=HouseholdType.choices,
+                                      default=HouseholdType.ORDINARY, db_index=True)
+    exit_year = models.PositiveSmallIntegerField(
+        _("脱贫年度"), null=True, blank=True,
+        validators=[MinValueValidator(2014), MaxValueValidator(2020)])
+    welfare_status = models.CharField(_("户属性"), max_length=10, choices=WelfareStatus.choices,
+                                      default=WelfareStatus.GENERAL, db_index=True)
+    monitoring_type = models.CharField(_("监测对象类型"), max_length=10, blank=True,
+                                       choices=MonitoringType.choices, default="", db_index=True)
+    main_cause = models.CharField(_("主要致贫原因"), max_length=2, blank=True,
+                                  choices=PovertyCause.choices, db_index=True)
+    other_causes = models.JSONField(_("其他致贫原因"), default=list, blank=True)
+    risk_types = models.JSONField(_("风险类型"), default=list, blank=True)
+    housing_grade = models.CharField(_("住房安全等级"), max_length=1, blank=True,
+                                     choices=HousingGrade.choices, db_index=True)
+    water_safe = models.BooleanField(_("饮水安全"), null=True, blank=True)
+    identified_on = models.DateField(_("首次识别时间"), null=True, blank=True)
+    relocated = models.BooleanField(_("易地扶贫搬迁"), default=False)
+    covid_confirmed = models.BooleanField(_("新冠确诊"), default=False)
+    created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "head_initials"])
+
+    class Meta:
+        ordering = ["household_no"]
+        verbose_name = _("农户")
+        verbose_name_plural = _("农户")
+        indexes = [
+            models.Index(fields=["area"], name="household_area_pattern",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["household_no"], name="household_no_pattern",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["area", "household_type"], name="household_area_type"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exit_year__isnull=True) | Q(household_type=HouseholdType.LIFTED),
+                name="exit_year_only_when_lifted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_no} {self.head_name}"
+
+    @property
+    def is_registered(self) -> bool:
+        return self.household_type in (HouseholdType.LIFTED, HouseholdType.POOR)
+
+    def active_members(self) -> models.QuerySet[Member]:
+        return self.members.filter(status=MemberStatus.ACTIVE)
+
+
+class HouseholdStatus(models.Model):
+    """A household's classification over time: one row per period, `valid_to` open for now."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="statuses")
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("失效日期"), null=True, blank=True)
+    household_type = models.CharField(_("户类型"), max_length=10, choices=HouseholdType.choices)
+    exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    welfare_status = models.CharField(_("户属性"), max_length=10, choices=WelfareStatus.choices)
+    monitoring_type = models.CharField(_("监测对象类型"), max_length=10, blank=True,
+                                       choices=MonitoringType.choices)
+    reason = models.CharField(_("变更原因"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["household_id", "valid_from", "id"]
+        verbose_name = _("户状态")
+        verbose_name_plural = _("户状态")
+        indexes = [models.Index(fields=["household", "valid_from"], name="status_household_from")]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                                   name="status_period_positive"),
+            models.UniqueConstraint(fields=["household"], condition=Q(valid_to__isnull=True),
+                                    name="one_open_status_per_household"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.valid_from}–{self.valid_to or ''} {self.household_type}"
+
+    @property
+    def area_id(self) -> str:
+        return self.household.area_id
+
+
+class MemberQuerySet(ScopedQuerySet["Member"]):
+    scope_field = "household__area__code"
+
+    def active(self) -> MemberQuerySet:
+        return self.filter(status=MemberStatus.ACTIVE)
+
+    def as_of(self, day: dt.date) -> MemberQuerySet:
+        """Members who belonged to their household on `day`."""
+        return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=day)).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+class Member(models.Model):
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE,
+                                  related_name="members")
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=100, blank=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=20, blank=True, db_index=True)
+    resident_id = models.CharField(_("身份证号"), max_length=18, db_index=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))])
+    birth_date = models.DateField(_("出生日期"))
+    relation_to_head = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    education = models.CharField(_("文化程度"), max_length=12, blank=True, choices=Education.choices)
+    schooling = models.CharField(_("在校生状况"), max_length=15, blank=True,
+                                 choices=Schooling.choices)
+    chronic_illness = models.BooleanField(_("长期慢性病"), default=False)
+    serious_illness = models.BooleanField(_("患有大病"), default=False)
+    disabled = models.BooleanField(_("残疾"), default=False)
+    disability_grade = models.CharField(_("残疾等级"), max_length=1, blank=True,
+                                        choices=DisabilityGrade.choices)
+    labour = models.CharField(_("劳动技能"), max_length=10, blank=True, choices=Labour.choices)
+    employment = models.CharField(_("务工状况"), max_length=15, blank=True,
+                                  choices=Employment.choices)
+    months_worked = models.PositiveSmallIntegerField(
+        _("务工时间(月)"), default=0, validators=[MaxValueValidator(12)])
+    medical_insurance = models.BooleanField(_("参加基本医疗保险"), default=True)
+    critical_illness_insurance = models.BooleanField(_("参加大病保险"), default=False)
+    pension_insurance = models.BooleanField(_("参加基本养老保险"), default=False)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=MemberStatus.choices,
+                              default=MemberStatus.ACTIVE, db_index=True)
+    joined_on = models.DateField(_("入户日期"), null=True, blank=True)
+    left_on = models.DateField(_("离户日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
+
+    class Meta:
+        ordering = ["household_id", "id"]
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        constraints = [
+            # A resident ID lives in one household at a time.
+            models.UniqueConstraint(fields=["resident_id"], condition=Q(status="active"),
+                                    name="one_active_member_per_resident_id"),
+            models.CheckConstraint(condition=Q(months_worked__lte=12), name="months_worked_max_12"),
+            models.CheckConstraint(
+                condition=Q(disabled=True) | Q(disability_grade=""),
+                name="disability_grade_only_when_disabled"),
+        ]
+        indexes = [
+            models.Index(fields=["resident_id"], name="member_rid_pattern",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["household", "status"], name="member_household_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def area_id(self) -> str:
+        return self.household.area_id
+
+    @property
+    def health_labels(self) -> list[str]:
+        labels = [str(label) for flag, label in (
+            (self.chronic_illness, "长期慢性病"), (self.serious_illness, "患有大病"),
+            (self.disabled, "残疾")) if flag]
+        return labels or ["健康"]
+
+    def age_on(self, day: dt.date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+class MemberEvent(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事件"), max_length=12, choices=MemberEventKind.choices)
+    date = models.DateField(_("日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    related_household = models.ForeignKey(Household, null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("成员变动")
+        verbose_name_plural = _("成员变动")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()} {self.date}"
+
+
+class IncomeQuerySet(ScopedQuerySet["Income"]):
+    scope_field = "household__area__code"
+
+
+class Income(models.Model):
+    """One household's income for one year; totals are derived, never typed in."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="incomes")
+    year = models.PositiveSmallIntegerField(_("收入年度"),
+                                            validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    wage_income = models.DecimalField(_("工资性收入"), default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    business_income = models.DecimalField(_("生产经营性收入"), default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    property_income = models.DecimalField(_("财产性收入"), default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    transfer_income = models.DecimalField(_("转移性收入"), default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    business_cost = models.DecimalField(_("生产经营性支出"), default=Decimal(0), **MONEY)  # type: ignore[arg-type]
+    members_counted = models.PositiveSmallIntegerField(_("计算人口数"),
+                                                       validators=[MinValueValidator(1)])
+    net = models.GeneratedField(
+        expression=F("wage_income") + F("business_income") + F("property_income") + F("transfer_income") - F("business_cost"),
+        output_field=models.DecimalField(max_digits=13, decimal_places=2),
+        db_persist=True, verbose_name=_("家庭纯收入"),
+    )
+    per_capita = models.GeneratedField(
+        expression=(F("wage_income") + F("business_income") + F("property_income") + F("transfer_income") - F("business_cost"))
+        * Decimal("1.00") / F("members_counted"),
+        output_field=models.DecimalField(max_digits=13, decimal_places=2),
+        db_persist=True, verbose_name=_("人均纯收入"),
+    )
+    window_start = models.DateField(_("收入起始"), null=True, blank=True)
+    window_end = models.DateField(_("收入截止"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncomeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "net", "per_capita"])
+
+    class Meta:
+        ordering = ["household_id", "-year"]
+        verbose_name = _("收入")
+        verbose_name_plural = _("收入")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="one_income_per_household_year"),
+            models.CheckConstraint(
+                condition=Q(wage_income__gte=0) & Q(business_income__gte=0) & Q(property_income__gte=0)
+                & Q(transfer_income__gte=0) & Q(business_cost__gte=0),
+                name="income_components_not_negative"),
+            models.CheckConstraint(condition=Q(members_counted__gte=1), name="income_members_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}"
+
+    @property
+    def area_id(self) -> str:
+        return self.household.area_id
+
+
+class AssessmentQuerySet(ScopedQuerySet["Assessment"]):
+    scope_field = "household__area__code"
+
+
+class Assessment(models.Model):
+    """A housing-safety appraisal or a drinking-water assessment of one household."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(_("类别"), max_length=10, choices=AssessmentKind.choices)
+    assessed_on = models.DateField(_("鉴定日期"))
+    housing_grade = models.CharField(_("住房安全等级"), max_length=1, blank=True,
+                                     choices=HousingGrade.choices)
+    water_safe = models.BooleanField(_("饮水安全"), null=True, blank=True)
+    water_litres_per_day = models.DecimalField(_("人均日供水量(升)"), max_digits=6, decimal_places=1,
+                                               null=True, blank=True)
+    water_fetch_minutes = models.PositiveSmallIntegerField(_("取水往返时间(分钟)"), null=True,
+                                                          blank=True)
+    water_days_short = models.PositiveSmallIntegerField(_("年缺水天数"), null=True, blank=True)
+    water_quality_ok = models.BooleanField(_("水质达标"), null=True, blank=True)
+    assessor = models.CharField(_("鉴定人/单位"), max_length=100, blank=True)
+    report_no = models.CharField(_("报告编号"), max_length=50, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["household_id", "-assessed_on", "-id"]
+        verbose_name = _("安全评估")
+        verbose_name_plural = _("安全评估")
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.get_kind_display()} {self.assessed_on}"
+
+    @property
+    def area_id(self) -> str:
+        return self.household.area_id
+
+
+def status_as_of(day: dt.date) -> Q:
+    """Filter on HouseholdStatus rows in force on `day`."""
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+__all__ = [
+    "Assessment", "Household", "HouseholdStatus", "Income", "Member", "MemberEvent",
+    "status_as_of",
+]

@@ -1,0 +1,483 @@
+"""Business actions on the registry. Views, API, imports, commands and jobs call these;
+nothing else writes registry state.
+
+Every action takes the acting user, checks scope, validates with Chinese messages, writes
+inside one transaction (nothing half-written) and records who did it in history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pypinyin import Style, lazy_pinyin
+
+from fupin.accounts.scope import area_in_scope, can_write_area
+from fupin.areas.models import Area, AreaLevel
+
+from . import resident_id as rid
+from .choices import (
+    JOINING_EVENTS,
+    LEAVING_EVENTS,
+    AssessmentKind,
+    HouseholdType,
+    MemberEventKind,
+    MemberStatus,
+    Relation,
+)
+from .models import Assessment, Household, HouseholdStatus, Income, Member, MemberEvent
+from .signals import household_changed
+
+HOUSEHOLD_FIELDS = (
+    "household_no", "area", "group", "address", "phone", "bank_account", "household_type",
+    "exit_year", "welfare_status", "monitoring_type", "main_cause", "other_causes", "risk_types",
+    "housing_grade", "water_safe", "identified_on", "relocated", "covid_confirmed",
+)
+STATUS_FIELDS = ("household_type", "exit_year", "welfare_status", "monitoring_type")
+MEMBER_FIELDS = (
+    "name", "resident_id", "relation_to_head", "ethnicity", "education", "schooling",
+    "chronic_illness", "serious_illness", "disabled", "disability_grade", "labour", "employment",
+    "months_worked", "medical_insurance", "critical_illness_insurance", "pension_insurance",
+    "phone", "joined_on",
+)
+INCOME_FIELDS = (
+    "wage_income", "business_income", "property_income", "transfer_income", "business_cost")
+
+
+# ---------------------------------------------------------------- helpers
+
+def pinyin_of(name: str) -> tuple[str, str]:
+    """Full pinyin and initials of a name, lower case: ("zhangsan", "zs")."""
+    syllables = lazy_pinyin(name, errors="ignore")
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(syllables).lower()[:100], "".join(initials).lower()[:20]
+
+
+def _as_actor(obj: Any, actor: Any) -> None:
+    """Tell django-simple-history who made this change (works outside requests too)."""
+    if actor is not None and getattr(actor, "pk", None):
+        obj._history_user = actor
+
+
+def _require_write(actor: Any, area_code: str, what: str = "area") -> None:
+    if actor is None:  # system actions (demo generator, migrations) act with no user
+        return
+    if not can_write_area(actor, area_code):
+        if area_in_scope(actor, area_code):
+            raise PermissionDenied("您的角色只能查看，不能修改建档立卡数据")
+        raise ValidationError({what: f"区划 {area_code} 不在您的管辖范围内"})
+
+
+def _notify(household_ids: Iterable[int], reason: str) -> None:
+    ids = sorted(set(household_ids))
+    if ids:
+        household_changed.send(sender=Household, household_ids=ids, reason=reason)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def village(code: str) -> Area:
+    code = str(code or "").strip()
+    try:
+        area = Area.objects.get(code=code)
+    except Area.DoesNotExist:
+        raise ValidationError({"area": f"村(社区)代码“{code}”不存在"}) from None
+    if area.level != AreaLevel.VILLAGE:
+        raise ValidationError({"area": f"“{area.name}（{code}）”不是村(社区)，户须落在村一级"})
+    return area
+
+
+def validate_household_rules(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Cross-field rules of a household (LEDGER.md), as field -> Chinese messages."""
+    errors: dict[str, list[str]] = {}
+    htype = data.get("household_type") or HouseholdType.ORDINARY
+    exit_year = data.get("exit_year")
+    if htype == HouseholdType.LIFTED:
+        if not exit_year:
+            errors.setdefault("exit_year", []).append("脱贫户须填写脱贫年度（2014–2020）")
+        elif not 2014 <= int(exit_year) <= 2020:
+            errors.setdefault("exit_year", []).append(f"脱贫年度 {exit_year} 应在 2014–2020 之间")
+    elif exit_year:
+        errors.setdefault("exit_year", []).append("只有脱贫户才填写脱贫年度")
+    if htype != HouseholdType.ORDINARY and not data.get("main_cause"):
+        errors.setdefault("main_cause", []).append("建档立卡户须填写主要致贫原因")
+    others = data.get("other_causes") or []
+    if len(others) > 2:
+        errors.setdefault("other_causes", []).append("其他致贫原因最多选 2 项")
+    if data.get("main_cause") and data.get("main_cause") in others:
+        errors.setdefault("other_causes", []).append("其他致贫原因不应重复主要致贫原因")
+    phone = str(data.get("phone") or "")
+    if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+        errors.setdefault("phone", []).append(f"联系电话“{phone}”应为 11 位手机号")
+    return errors
+
+
+def validate_member_rules(data: Mapping[str, Any], *, exclude_member: int | None = None,
+                          check_unique: bool = True) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not str(data.get("name") or "").strip():
+        errors.setdefault("name", []).append("姓名不能为空")
+    try:
+        parsed = rid.parse(data.get("resident_id"))
+    except ValidationError as exc:
+        errors.setdefault("resident_id", []).extend(exc.messages)
+        parsed = None
+    if parsed and check_unique:
+        clash = Member.objects.filter(resident_id=parsed.number, status=MemberStatus.ACTIVE)
+        if exclude_member:
+            clash = clash.exclude(pk=exclude_member)
+        other = clash.select_related("household").first()
+        if other:
+            errors.setdefault("resident_id", []).append(
+                f"身份证号 {rid.mask(parsed.number)} 已登记在户 {other.household.household_no}，"
+                "一个人同一时间只能在一户")
+    if data.get("disability_grade") and not data.get("disabled"):
+        errors.setdefault("disability_grade", []).append("只有残疾人才填写残疾等级")
+    if data.get("disabled") and not data.get("disability_grade"):
+        errors.setdefault("disability_grade", []).append("残疾人须填写残疾等级（一级至四级）")
+    months = data.get("months_worked") or 0
+    try:
+        if not 0 <= int(months) <= 12:
+            errors.setdefault("months_worked", []).append(f"务工时间 {months} 个月应在 0–12 之间")
+    except (TypeError, ValueError):
+        errors.setdefault("months_worked", []).append(f"务工时间“{months}”不是整数")
+    return errors
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _member_defaults(data: Mapping[str, Any]) -> dict[str, Any]:
+    values = {k: data[k] for k in MEMBER_FIELDS if k in data}
+    parsed = rid.parse(values["resident_id"])
+    values["resident_id"] = parsed.number
+    values["sex"] = parsed.sex
+    values["birth_date"] = parsed.birth_date
+    values["name"] = str(values["name"]).strip()
+    values["name_pinyin"], values["name_initials"] = pinyin_of(values["name"])
+    return values
+
+
+def _sync_head(household: Household) -> None:
+    head = household.members.filter(status=MemberStatus.ACTIVE,
+                                     relation_to_head=Relation.HEAD).first()
+    name = head.name if head else ""
+    initials = head.name_initials if head else ""
+    if (household.head_name, household.head_initials) != (name, initials):
+        Household.objects.filter(pk=household.pk).update(head_name=name, head_initials=initials)
+        household.head_name, household.head_initials = name, initials
+
+
+def check_one_head(household: Household) -> None:
+    heads = household.members.filter(status=MemberStatus.ACTIVE,
+                                     relation_to_head=Relation.HEAD).count()
+    active = household.members.filter(status=MemberStatus.ACTIVE).count()
+    if active and heads != 1:
+        raise ValidationError({"relation_to_head": (
+            f"户 {household.household_no} 应有且只有一位户主，现有 {heads} 位")})
+
+
+# ---------------------------------------------------------------- households
+
+@transaction.atomic
+def create_household(*, actor: Any, data: Mapping[str, Any],
+                     members: list[Mapping[str, Any]], effective: dt.date | None = None,
+                     reason: str = "新建档") -> Household:
+    """Create a household with its members; refused whole on any error."""
+    area = data["area"] if isinstance(data.get("area"), Area) else village(data.get("area", ""))
+    _require_write(actor, area.code)
+    errors = validate_household_rules(data)
+    no = str(data.get("household_no") or "").strip()
+    if not no:
+        errors.setdefault("household_no", []).append("户编号不能为空")
+    elif Household.objects.filter(household_no=no).exists():
+        errors.setdefault("household_no", []).append(f"户编号 {no} 已存在")
+    if not members:
+        errors.setdefault("members", []).append("一户至少要有一名成员")
+    heads = sum(1 for m in members if m.get("relation_to_head") == Relation.HEAD)
+    if members and heads != 1:
+        errors.setdefault("members", []).append(f"一户应有且只有一位户主，现有 {heads} 位")
+    seen: set[str] = set()
+    for i, m in enumerate(members, start=1):
+        for field, msgs in validate_member_rules(m).items():
+            errors.setdefault(f"members[{i}].{field}", []).extend(msgs)
+        number = rid.normalize(m.get("resident_id"))
+        if number in seen:
+            errors.setdefault(f"members[{i}].resident_id", []).append(
+                f"身份证号 {rid.mask(number)} 在本户中重复")
+        seen.add(number)
+    _raise(errors)
+    values = {k: data[k] for k in HOUSEHOLD_FIELDS if k in data and k != "area"}
+    values["household_no"] = no
+    household = Household(area=area, **values)
+    household.full_clean(exclude=["head_name", "head_initials"])
+    _as_actor(household, actor)
+    household.save()
+    for m in members:
+        member = Member(household=household, **_member_defaults(m))
+        _as_actor(member, actor)
+        member.save()
+    _sync_head(household)
+    day = effective or household.identified_on or today()
+    HouseholdStatus.objects.create(household=household, valid_from=day, reason=reason,
+                                   **{f: getattr(household, f) for f in STATUS_FIELDS})
+    _notify([household.pk], "create_household")
+    return household
+
+
+@transaction.atomic
+def update_household(*, actor: Any, household: Household, changes: Mapping[str, Any],
+                     effective: dt.date | None = None, reason: str = "") -> Household:
+    """Change household fields; a change of classification opens a new status period."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _require_write(actor, household.area_id)
+    if "area" in changes:
+        new_area = changes["area"] if isinstance(changes["area"], Area) else village(changes["area"])
+        if actor is not None and not can_write_area(actor, new_area.code):
+            raise ValidationError({"area": f"不能把户迁入管辖范围以外的 {new_area.name}（{new_area.code}）"})
+        changes = {**changes, "area": new_area}
+    merged = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS if f != "area"}
+    merged.update({k: v for k, v in changes.items() if k != "area"})
+    errors = validate_household_rules(merged)
+    no = merged.get("household_no")
+    if no != household.household_no and Household.objects.filter(household_no=no).exists():
+        errors.setdefault("household_no", []).append(f"户编号 {no} 已存在")
+    _raise(errors)
+    old_status = {f: getattr(household, f) for f in STATUS_FIELDS}
+    for k, v in changes.items():
+        if k in HOUSEHOLD_FIELDS:
+            setattr(household, k, v)
+    household.full_clean(exclude=["head_name", "head_initials"])
+    _as_actor(household, actor)
+    if reason:
+        household._change_reason = reason
+    household.save()
+    new_status = {f: getattr(household, f) for f in STATUS_FIELDS}
+    if new_status != old_status:
+        _open_status(household, effective or today(), reason or "信息变更")
+    _notify([household.pk], "update_household")
+    return household
+
+
+def _open_status(household: Household, day: dt.date, reason: str) -> HouseholdStatus:
+    current = household.statuses.filter(valid_to__isnull=True).first()
+    values = {f: getattr(household, f) for f in STATUS_FIELDS}
+    if current and current.valid_from >= day:
+        # Same-day correction (or a backdated one): rewrite the open period in place.
+        for k, v in values.items():
+            setattr(current, k, v)
+        current.reason = reason
+        current.save()
+        return current
+    if current:
+        current.valid_to = day
+        current.save(update_fields=["valid_to"])
+    return HouseholdStatus.objects.create(household=household, valid_from=day, reason=reason,
+                                          **values)
+
+
+def change_status(*, actor: Any, household: Household, effective: dt.date, reason: str,
+                  **fields: Any) -> Household:
+    """Reclassify a household from `effective` on (e.g. lifted, monitored, risk eliminated)."""
+    unknown = set(fields) - set(STATUS_FIELDS) - {"risk_types"}
+    if unknown:
+        raise ValueError(f"not status fields: {unknown}")
+    return update_household(actor=actor, household=household, changes=fields, effective=effective,
+                            reason=reason)
+
+
+@transaction.atomic
+def delete_household(*, actor: Any, household: Household) -> None:
+    _require_write(actor, household.area_id)
+    pk = household.pk
+    _as_actor(household, actor)
+    for m in household.members.all():
+        _as_actor(m, actor)
+        m.delete()
+    household.delete()
+    _notify([pk], "delete_household")
+
+
+# ---------------------------------------------------------------- members
+
+@transaction.atomic
+def add_member(*, actor: Any, household: Household, data: Mapping[str, Any],
+               event: str = MemberEventKind.MOVED_IN, date: dt.date | None = None,
+               note: str = "") -> Member:
+    """Add a person to a household (birth, moving in, marrying in, or a correction)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _require_write(actor, household.area_id)
+    errors = validate_member_rules(data)
+    if data.get("relation_to_head") == Relation.HEAD and household.active_members().filter(
+            relation_to_head=Relation.HEAD).exists():
+        errors.setdefault("relation_to_head", []).append("本户已有户主；如需更换户主，请先修改原户主的关系")
+    _raise(errors)
+    day = date or data.get("joined_on") or today()
+    values = _member_defaults({**data, "joined_on": day})
+    if event == MemberEventKind.BIRTH and values["birth_date"] != day:
+        values["joined_on"] = values["birth_date"]
+    member = Member(household=household, **values)
+    member.full_clean(exclude=["household"])
+    _as_actor(member, actor)
+    try:
+        member.save()
+    except IntegrityError:
+        raise ValidationError({"resident_id": "该身份证号已在另一户登记"}) from None
+    if event in JOINING_EVENTS:
+        ev = MemberEvent(member=member, kind=event, date=member.joined_on or day, note=note)
+        _as_actor(ev, actor)
+        ev.save()
+    _sync_head(household)
+    _notify([household.pk], "add_member")
+    return member
+
+
+@transaction.atomic
+def update_member(*, actor: Any, member: Member, changes: Mapping[str, Any]) -> Member:
+    member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    household = member.household
+    _require_write(actor, household.area_id)
+    merged = {f: getattr(member, f) for f in MEMBER_FIELDS}
+    merged.update(changes)
+    errors = validate_member_rules(merged, exclude_member=member.pk,
+                                   check_unique=member.status == MemberStatus.ACTIVE)
+    _raise(errors)
+    values = _member_defaults(merged)
+    for k, v in values.items():
+        if k in changes or k in ("sex", "birth_date", "name_pinyin", "name_initials"):
+            setattr(member, k, v)
+    member.full_clean(exclude=["household"])
+    _as_actor(member, actor)
+    member.save()
+    check_one_head(household)
+    _sync_head(household)
+    _notify([household.pk], "update_member")
+    return member
+
+
+@transaction.atomic
+def record_member_event(*, actor: Any, member: Member, kind: str, date: dt.date, note: str = "",
+                        to_household: Household | None = None) -> MemberEvent:
+    """Death, moving out or marrying out ends membership; moving to another household in
+    the registry re-adds the person there (the old row stays as history)."""
+    member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
+    household = member.household
+    _require_write(actor, household.area_id, "member")
+    if kind not in LEAVING_EVENTS:
+        raise ValidationError({"kind": "成员离户事件只能是死亡、迁出或婚出；出生、迁入请用“添加成员”"})
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError({"kind": f"{member.name} 已不在册（{member.get_status_display()}）"})
+    if date > today():
+        raise ValidationError({"date": f"日期 {date:%Y-%m-%d} 晚于今天"})
+    if member.relation_to_head == Relation.HEAD and household.active_members().count() > 1:
+        raise ValidationError({"kind": "户主离户前，请先指定新的户主"})
+    member.status = LEAVING_EVENTS[MemberEventKind(kind)]
+    member.left_on = date
+    _as_actor(member, actor)
+    member.save()
+    event = MemberEvent(member=member, kind=kind, date=date, note=note, related_household=to_household)
+    _as_actor(event, actor)
+    event.save()
+    changed = [household.pk]
+    if to_household is not None:
+        _require_write(actor, to_household.area_id, "to_household")
+        data = {f: getattr(member, f) for f in MEMBER_FIELDS}
+        data["relation_to_head"] = Relation.OTHER
+        add_member(actor=actor, household=to_household, data=data,
+                   event=MemberEventKind.MARRIED_IN if kind == MemberEventKind.MARRIED_OUT
+                   else MemberEventKind.MOVED_IN, date=date, note=f"来自户 {household.household_no}")
+        changed.append(to_household.pk)
+    _sync_head(household)
+    _notify(changed, "member_event")
+    return event
+
+
+# ---------------------------------------------------------------- incomes and assessments
+
+def _money(value: Any, label: str, errors: dict[str, list[str]], field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value if value not in (None, "") else 0))
+    except InvalidOperation:
+        errors.setdefault(field, []).append(f"{label}“{value}”不是数字")
+        return Decimal(0)
+    if amount < 0:
+        errors.setdefault(field, []).append(f"{label}不能为负数（{amount} 元）")
+    if amount != amount.quantize(Decimal("0.01")):
+        errors.setdefault(field, []).append(f"{label} {amount} 最多两位小数")
+    return amount
+
+
+INCOME_LABELS = {"wage_income": "工资性收入", "business_income": "生产经营性收入",
+                 "property_income": "财产性收入", "transfer_income": "转移性收入",
+                 "business_cost": "生产经营性支出"}
+
+
+@transaction.atomic
+def set_income(*, actor: Any, household: Household, year: int, components: Mapping[str, Any],
+               members_counted: int | None = None, source: str = "") -> Income:
+    """Create or replace a household's income for a year."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _require_write(actor, household.area_id)
+    errors: dict[str, list[str]] = {}
+    values = {f: _money(components.get(f), INCOME_LABELS[f], errors, f) for f in INCOME_FIELDS}
+    try:
+        year = int(year)
+        if not 2000 <= year <= today().year:
+            errors.setdefault("year", []).append(f"收入年度 {year} 不在 2000–{today().year} 之间")
+    except (TypeError, ValueError):
+        errors.setdefault("year", []).append(f"收入年度“{year}”不是四位年份")
+    count = members_counted or household.active_members().count()
+    if count < 1:
+        errors.setdefault("members_counted", []).append("计算人均收入的人口数至少为 1")
+    _raise(errors)
+    income = Income.objects.filter(household=household, year=year).first() or Income(
+        household=household, year=year)
+    for k, v in values.items():
+        setattr(income, k, v)
+    income.members_counted = count
+    if source:
+        income.source = source
+    _as_actor(income, actor)
+    income.save()
+    income.refresh_from_db(fields=["net", "per_capita"])
+    _notify([household.pk], "set_income")
+    return income
+
+
+@transaction.atomic
+def record_assessment(*, actor: Any, household: Household, kind: str, assessed_on: dt.date,
+                      **fields: Any) -> Assessment:
+    """Record an appraisal; the household's current grade follows the latest one."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _require_write(actor, household.area_id)
+    if assessed_on > today():
+        raise ValidationError({"assessed_on": f"鉴定日期 {assessed_on:%Y-%m-%d} 晚于今天"})
+    if kind == AssessmentKind.HOUSING and not fields.get("housing_grade"):
+        raise ValidationError({"housing_grade": "住房安全鉴定须给出等级 A、B、C 或 D"})
+    if kind == AssessmentKind.WATER and fields.get("water_safe") is None:
+        raise ValidationError({"water_safe": "饮水安全评估须给出结论（安全/不安全）"})
+    assessment = Assessment(household=household, kind=kind, assessed_on=assessed_on, **fields)
+    assessment.full_clean(exclude=["household"])
+    _as_actor(assessment, actor)
+    assessment.save()
+    latest = household.assessments.filter(kind=kind).order_by("-assessed_on", "-id").first()
+    if latest is not None:
+        if kind == AssessmentKind.HOUSING and household.housing_grade != latest.housing_grade:
+            household.housing_grade = latest.housing_grade
+            _as_actor(household, actor)
+            household.save(update_fields=["housing_grade", "updated_at"])
+        elif kind == AssessmentKind.WATER and household.water_safe != latest.water_safe:
+            household.water_safe = latest.water_safe
+            _as_actor(household, actor)
+            household.save(update_fields=["water_safe", "updated_at"])
+    _notify([household.pk], "record_assessment")
+    return assessment

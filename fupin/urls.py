@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from fupin.interop.router import router
+
+urlpatterns = [
+    path("", include("fupin.core.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("areas/", include("fupin.areas.urls")),
+    path("registry/", include("fupin.registry.urls")),
+    path("ledgers/", include("fupin.ledgers.urls")),
+    path("monitoring/", include("fupin.monitoring.urls")),
+    path("cases/", include("fupin.cases.urls")),
+    path("assistance/", include("fupin.assistance.urls")),
+    path("rectification/", include("fupin.rectification.urls")),
+    path("reports/", include("fupin.reports.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(router.urls)),
+    path("api/dci/", include("fupin.interop.urls")),
+]
