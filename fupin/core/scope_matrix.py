@@ -1,10 +1,19 @@
-"""The scope test matrix: every app adds its list, detail and API URLs here, and
-`fupin/core/tests/test_scope_matrix.py` proves a village cadre never sees another village's
-rows through any of them (absent from lists, 404 on details).
+"""The scope test matrix.
 
-Each entry is a callable taking (own, foreign) fixtures built by `build_matrix_world` and
-returning (url, kind, marker) where kind is "list", "detail" or "api_list"/"api_detail", and
-marker is a string that must appear only for the own household.
+Every app registers, for each list, detail, export and API URL it serves, how to reach it
+and how to recognise a row in the response. `fupin/core/tests/test_scope_matrix.py` builds
+two villages in different townships, each with a household plus whatever each app's
+`register_builder` adds for it, logs in as the first village's cadre and proves that the
+other village's rows are absent from every list and 404 on every detail.
+
+Register in the app's `scope.py` module (imported by the test)::
+
+    from fupin.core.scope_matrix import register, register_builder
+
+    register_builder("monitoring", lambda world: {"warning": make_warning(world["household"])})
+    register("warning list", "list", lambda w: reverse("monitoring:warning_list"),
+             lambda w: w["household"].household_no)
+    register("warning detail", "detail", lambda w: w["warning"].get_absolute_url())
 """
 
 from __future__ import annotations
@@ -13,17 +22,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+World = dict[str, Any]  # objects of one village: "household", plus each builder's entries
+
 
 @dataclass
 class MatrixEntry:
     name: str
-    kind: str  # list | detail | api_list | api_detail
-    url: Callable[[Any], str]  # given the world's object for one village, its URL
-    marker: Callable[[Any], str]  # text that identifies that object in a response
+    kind: str  # "list" / "api_list" (marker must be absent) or "detail" / "api_detail" (404)
+    url: Callable[[World], str]
+    marker: Callable[[World], str] | None = None
 
 
 ENTRIES: list[MatrixEntry] = []
+BUILDERS: dict[str, Callable[[World], World]] = {}
 
 
-def register(name: str, kind: str, url: Callable[[Any], str], marker: Callable[[Any], str]) -> None:
+def register(name: str, kind: str, url: Callable[[World], str],
+             marker: Callable[[World], str] | None = None) -> None:
+    if kind in ("list", "api_list") and marker is None:
+        raise ValueError("list entries need a marker")
     ENTRIES.append(MatrixEntry(name, kind, url, marker))
+
+
+def register_builder(name: str, build: Callable[[World], World]) -> None:
+    BUILDERS[name] = build
