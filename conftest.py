@@ -35,3 +35,54 @@ def inspector(db):
 def household(db):
     from fupin.core.testing import make_household
     return make_household()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page(live_server, settings):
+    """A Playwright page in Debian's Chromium against the live test server.
+
+    Skipped when Chromium is absent, unless FUPIN_REQUIRE_BROWSER=1 (CI), where that fails.
+    Screenshots go to test-artifacts/.
+    """
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("FUPIN_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (apt-get install chromium)")
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    settings.DEBUG = False
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.live_server_url = live_server.url
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def browser_login(page, username: str, password: str = "pass-1234-word") -> None:
+    page.goto(page.live_server_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def artifacts_dir():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
