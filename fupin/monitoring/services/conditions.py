@@ -202,8 +202,10 @@ class _Parser:
             right = self.unary()
             if op == "/":
                 # division by zero yields NULL (unknown) instead of an error, on every engine
-                right = f"NULLIF({right}, 0)"
-            out = f"({out} {op} {right})"
+                # and is always exact division (integer division truncates on SQL engines)
+                out = f"({out} * 1.0 / NULLIF({right}, 0))"
+            else:
+                out = f"({out} {op} {right})"
         return out
 
     def unary(self) -> str:

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -101,6 +102,12 @@ class Dialect:
         if self.vendor == "sqlite":
             return f"CAST(SUBSTR({col}, 9, 2) AS INTEGER)"
         return f"CAST(EXTRACT(DAY FROM {col}) AS INTEGER)"
+
+    def number(self, value: Decimal) -> Any:
+        """SQLite compares a number bound as text as greater than any number: bind numbers."""
+        if self.vendor == "sqlite":
+            return int(value) if value == value.to_integral_value() else float(value)
+        return value
 
     def json_object(self, pairs: Sequence[tuple[str, str]]) -> str:
         args = ", ".join(f"'{k}', {v}" for k, v in pairs)
@@ -325,7 +332,7 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          li.year AS income_year, li.per_capita AS income_per_capita, li.net AS income_net,
          pi.year AS prev_income_year, pi.per_capita AS prev_income_per_capita,
          li.per_capita - pi.per_capita AS income_change,
-         CASE WHEN pi.per_capita > 0 THEN (pi.per_capita - li.per_capita) / pi.per_capita END
+         CASE WHEN pi.per_capita > 0 THEN (pi.per_capita - li.per_capita) * 1.0 / pi.per_capita END
            AS income_drop_ratio,
          COALESCE(mem.labour_count, 0) AS labour_count,
          COALESCE(mem.ill_count, 0) AS ill_count,

@@ -79,7 +79,7 @@ def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
             f"SELECT %s, f.household_id, %s, %s, %s, f.area_code, {dialect.json_object(pairs)}\n"
             f"FROM f WHERE {cr.compiled.sql}")
         params.extend([run, cr.rule.pk, cr.version.pk, cr.version.severity])
-        params.extend(cr.compiled.params)
+        params.extend(dialect.number(v) for v in cr.compiled.params)
     sql = (features.sql + "\nINSERT INTO monitoring_hit "
            "(run, household_id, rule_id, version_id, severity, area_code, fired_values)\n"
            + "\nUNION ALL\n".join(selects))
