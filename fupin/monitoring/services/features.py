@@ -146,8 +146,55 @@ def active_roster_kinds(as_of: dt.date) -> set[str]:
                .values_list("kind", flat=True).distinct())
 
 
+def sv_params_vill(household_ids: Sequence[int] | None) -> int:
+    return 0 if household_ids is not None else 1
+
+
+def _settings_ctes(as_of: dt.date, area: str, household_ids: Sequence[int] | None,
+                   keys: dict[str, bool]) -> tuple[list[str], list[Any]]:
+    """CTEs vill, yrs, cand, sv: settings resolved per village and year in SQL (the row
+    whose area code is the longest prefix wins, then the latest year_from)."""
+    y = as_of.year
+    p: list[Any] = []
+    ctes = []
+    if household_ids is not None:
+        ctes.append("vill AS (SELECT DISTINCT area_code FROM hh)")
+        ctes.append("""yrs AS (
+  SELECT DISTINCT i.year FROM registry_income i JOIN hh ON hh.id = i.household_id
+  WHERE i.year <= %s UNION SELECT %s)""")
+    else:
+        ctes.append("vill AS (SELECT a.code AS area_code FROM areas_area a "
+                    "WHERE a.level = 'village' AND a.code LIKE %s)")
+        p.append(f"{area}%")
+        ctes.append("yrs AS (SELECT DISTINCT year FROM registry_income WHERE year <= %s "
+                    "UNION SELECT %s)")
+    p.extend([y, y])
+    ctes.append(f"""cand AS (
+  SELECT v.area_code, yrs.year, s.key, s.value,
+         ROW_NUMBER() OVER (PARTITION BY v.area_code, yrs.year, s.key
+                            ORDER BY LENGTH(s.area_code) DESC, s.year_from DESC) AS rn
+  FROM vill v CROSS JOIN yrs
+  JOIN {Setting._meta.db_table} s ON v.area_code LIKE s.area_code || '%%'
+   AND s.year_from <= yrs.year)""")
+    pivot = ",\n         ".join(
+        f"MAX(CASE WHEN key = '{k}' THEN value END) AS {k}" for k in keys) or "NULL AS none_"
+    ctes.append(f"""sv AS (
+  SELECT area_code, year,
+         {pivot}
+  FROM cand WHERE rn = 1 GROUP BY area_code, year)""")
+    return ctes, p
+
+
+def settings_table_sql(as_of: dt.date, area: str, table: str) -> Query:
+    """`CREATE TEMP TABLE <table> AS …` with the resolved settings of every village of the
+    area (sweeps materialise them so that the planner knows their size)."""
+    ctes, params = _settings_ctes(as_of, area, None, setting_keys())
+    return Query(f"CREATE TEMP TABLE {table} AS WITH " + ",\n".join(ctes)
+                 + "\nSELECT * FROM sv", params)
+
+
 def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | None = None,
-                 dialect: Dialect | None = None) -> Query:
+                 dialect: Dialect | None = None, settings_table: str = "") -> Query:
     """`WITH … , f AS (…)`: one row per household of the area (or of the ids) with every
     feature and every resolved setting as columns. Append a SELECT over `f`."""
     d = dialect or Dialect()
@@ -176,30 +223,16 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
   SELECT h.id, h.household_no, h.area_code, h.household_type, h.welfare_status,
          h.monitoring_type, h.housing_grade, h.water_safe
   FROM {t_h} h WHERE {where})""")
-    if household_ids is not None:
-        ctes.append("vill AS (SELECT DISTINCT area_code FROM hh)")
-        ctes.append(f"""yrs AS (
-  SELECT DISTINCT i.year FROM {t_i} i JOIN hh ON hh.id = i.household_id WHERE i.year <= %s
-  UNION SELECT %s)""")
+    sv_ctes, sv_params = _settings_ctes(as_of, area, household_ids, keys)
+    if settings_table:
+        sv = settings_table
+        if rosters:
+            ctes.append(sv_ctes[0])  # vill, for roster coverage
+            p.extend(sv_params[:sv_params_vill(household_ids)])
     else:
-        ctes.append("vill AS (SELECT a.code AS area_code FROM areas_area a "
-                    "WHERE a.level = 'village' AND a.code LIKE %s)")
-        p.append(f"{area}%")
-        ctes.append(f"yrs AS (SELECT DISTINCT year FROM {t_i} WHERE year <= %s UNION SELECT %s)")
-    p.extend([y, y])
-    # settings resolved per village and year: longest area prefix, then latest year_from
-    ctes.append(f"""cand AS (
-  SELECT v.area_code, yrs.year, s.key, s.value,
-         ROW_NUMBER() OVER (PARTITION BY v.area_code, yrs.year, s.key
-                            ORDER BY LENGTH(s.area_code) DESC, s.year_from DESC) AS rn
-  FROM vill v CROSS JOIN yrs
-  JOIN {t_set} s ON v.area_code LIKE s.area_code || '%%' AND s.year_from <= yrs.year)""")
-    pivot = ",\n         ".join(
-        f"MAX(CASE WHEN key = '{k}' THEN value END) AS {k}" for k in keys) or "NULL AS none_"
-    ctes.append(f"""sv AS (
-  SELECT area_code, year,
-         {pivot}
-  FROM cand WHERE rn = 1 GROUP BY area_code, year)""")
+        sv = "sv"
+        ctes.extend(sv_ctes)
+        p.extend(sv_params)
     # status as of the date (falls back to the household row when no period covers it)
     ctes.append(f"""st AS (
   SELECT s.household_id, s.household_type, s.welfare_status, s.monitoring_type
@@ -280,7 +313,7 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          SUM(CASE WHEN {in_band} AND ma.schooling = 'none' THEN 1 ELSE 0 END) AS dropout_count,
          SUM(CASE WHEN ma.age >= 60 THEN 1 ELSE 0 END) AS elderly_count
          {(',' + chr(10) + '         ' + roster_aggs) if roster_aggs else ''}
-  FROM ma JOIN sv sa ON sa.area_code = ma.area_code AND sa.year = %s
+  FROM ma JOIN {sv} sa ON sa.area_code = ma.area_code AND sa.year = %s
   GROUP BY ma.household_id)""")
     p.append(y)
     # risk events in the window: (year*12 + month, day) after (as-of minus N months, day)
@@ -300,7 +333,7 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          COUNT(*) AS risk_events_12m,
          SUM(e.amount) AS risk_amount_12m
   FROM {t_ev} e JOIN hh ON hh.id = e.household_id
-  JOIN sv sa ON sa.area_code = hh.area_code AND sa.year = %s
+  JOIN {sv} sa ON sa.area_code = hh.area_code AND sa.year = %s
   WHERE {ev_when}
   GROUP BY e.household_id)""")
     p.extend([y, as_of, y * 12 + as_of.month, as_of.day])
@@ -311,7 +344,8 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     roster_feature_cols = []
     roster_name_joins = []
     for name, (kind, _) in ragg.items():
-        roster_feature_cols.append(f"mem.{name}" if kind in rosters else f"NULL AS {name}")
+        roster_feature_cols.append(
+            f"mem.{name}" if kind in rosters else f"CAST(NULL AS INTEGER) AS {name}")
     for kind in RosterKind.values:
         if kind in rosters:
             roster_feature_cols.append(f"rn_{kind}.name AS {kind}_roster_name")
@@ -319,7 +353,7 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
                 f"LEFT JOIN rcov rn_{kind} ON rn_{kind}.area_code = hh.area_code AND "
                 f"rn_{kind}.kind = '{kind}' AND rn_{kind}.rn = 1")
         else:
-            roster_feature_cols.append(f"NULL AS {kind}_roster_name")
+            roster_feature_cols.append(f"CAST(NULL AS VARCHAR(200)) AS {kind}_roster_name")
     welfare = "COALESCE(st.welfare_status, hh.welfare_status)"
     htype = "COALESCE(st.household_type, hh.household_type)"
     mtype = "COALESCE(st.monitoring_type, hh.monitoring_type)"
@@ -364,8 +398,8 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
   LEFT JOIN asm aw ON aw.household_id = hh.id AND aw.kind = 'water' AND aw.rn = 1
   LEFT JOIN mem ON mem.household_id = hh.id
   LEFT JOIN ev ON ev.household_id = hh.id
-  LEFT JOIN sv si ON si.area_code = hh.area_code AND si.year = COALESCE(li.year, %s)
-  LEFT JOIN sv sa ON sa.area_code = hh.area_code AND sa.year = %s
+  LEFT JOIN {sv} si ON si.area_code = hh.area_code AND si.year = COALESCE(li.year, %s)
+  LEFT JOIN {sv} sa ON sa.area_code = hh.area_code AND sa.year = %s
   {' '.join(roster_name_joins)})""")
     p.extend([y, y])
     return Query("WITH " + ",\n".join(ctes), p)

@@ -27,7 +27,15 @@ from django.utils import timezone
 from ..models import Rule, RuleKind, RuleVersion, Sweep, SweepKind
 from .conditions import Compiled, compile_condition
 from .explain import placeholders
-from .features import FEATURES, Dialect, Query, columns, features_cte, setting_keys
+from .features import (
+    FEATURES,
+    Dialect,
+    Query,
+    columns,
+    features_cte,
+    setting_keys,
+    settings_table_sql,
+)
 
 LIVE = "('open', 'dismissed')"
 RECHECK_CHUNK = 2000
@@ -41,8 +49,7 @@ class CompiledRule:
     value_names: list[str]
 
 
-def value_names(compiled: Compiled, explanation: str) -> list[str]:
-    known = set(FEATURES) | set(setting_keys())
+def value_names(compiled: Compiled, explanation: str, known: set[str]) -> list[str]:
     names = list(compiled.names)
     for n in placeholders(explanation):
         if n in known and n not in names:
@@ -50,8 +57,33 @@ def value_names(compiled: Compiled, explanation: str) -> list[str]:
     return names
 
 
+_CACHE: dict[str, Any] = {}
+
+
+def _signature() -> tuple[Any, ...]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT (SELECT MAX(updated_at) FROM monitoring_rule), "
+                    "(SELECT MAX(id) FROM monitoring_ruleversion), "
+                    "(SELECT COUNT(*) FROM monitoring_rule), "
+                    "(SELECT COUNT(*) FROM monitoring_settingkey)")
+        return tuple(cur.fetchone())
+
+
 def compiled_rules(*, codes: Iterable[str] | None = None,
                    kinds: Iterable[str] | None = None) -> list[CompiledRule]:
+    """Active rules compiled; cached per process until a rule or setting name changes."""
+    key = (connection.alias, connection.vendor, tuple(sorted(codes)) if codes is not None else None,
+           tuple(sorted(kinds)) if kinds is not None else None)
+    sig = _signature()
+    hit = _CACHE.get(repr(key))
+    if hit is not None and hit[0] == sig:
+        return list(hit[1])
+    rules = _compile_rules(codes, kinds)
+    _CACHE[repr(key)] = (sig, rules)
+    return list(rules)
+
+
+def _compile_rules(codes: Iterable[str] | None, kinds: Iterable[str] | None) -> list[CompiledRule]:
     qs = Rule.objects.filter(active=True, current_version__isnull=False).select_related(
         "current_version")
     if codes is not None:
@@ -59,13 +91,14 @@ def compiled_rules(*, codes: Iterable[str] | None = None,
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
     cols = columns()
+    known = set(FEATURES) | set(cols)
     out = []
     for rule in qs.order_by("code"):
         version = rule.current_version
         assert version is not None
         comp = compile_condition(version.condition, cols)
         out.append(CompiledRule(rule, version, comp,
-                                value_names(comp, version.explanation or rule.explanation)))
+                                value_names(comp, version.explanation or rule.explanation, known)))
     return out
 
 
@@ -115,8 +148,11 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
         cr.rule.code: {"hits": 0, "opened": 0, "refreshed": 0, "closed": 0} for cr in rules}
     step = _Steps(progress, 5)
     with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql" and household_ids is None:
-            cur.execute("SET LOCAL work_mem = '128MB'")
+        if connection.vendor == "postgresql":
+            # JIT-compiling this wide query costs seconds and buys nothing
+            cur.execute("SET LOCAL jit = off")
+            if household_ids is None:
+                cur.execute("SET LOCAL work_mem = '128MB'")
         hh_where = "h.area_code LIKE %s"
         hh_params: list[Any] = [f"{area}%"]
         if household_ids is not None:
@@ -126,8 +162,16 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
         cur.execute(f"SELECT COUNT(*) FROM registry_household h WHERE {hh_where}", hh_params)
         households = int(cur.fetchone()[0])
         step("计算户特征并评估规则")
+        table = ""
+        if rules and household_ids is None:
+            # materialise the resolved settings so the planner knows their size
+            table = f"monitoring_sv_{run}"
+            tq = settings_table_sql(as_of, area, table)
+            cur.execute(tq.sql, tq.params)
+            cur.execute(f"ANALYZE {table}")
         if rules:
-            feats = features_cte(as_of, area=area, household_ids=household_ids, dialect=dialect)
+            feats = features_cte(as_of, area=area, household_ids=household_ids, dialect=dialect,
+                                 settings_table=table)
             stmt = _hits_statement(feats, rules, run, dialect)
             cur.execute(stmt.sql, stmt.params)
         step("统计")
@@ -182,6 +226,10 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                         "close_note = %s, updated_at = %s WHERE " + close_where,
                         [day, "条件不再满足，自动解除", now, *close_params])
         cur.execute("DELETE FROM monitoring_hit WHERE run = %s", [run])
+        if table:
+            cur.execute(f"DROP TABLE {table}")
+            if connection.vendor == "postgresql":
+                cur.execute("ANALYZE monitoring_hit")  # empty again: keep re-checks on indexes
         step("完成")
     return Result(households=households,
                   opened=sum(s["opened"] for s in per_rule.values()),
