@@ -57,20 +57,22 @@ def generate(n: int) -> None:
     with connection.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM registry_household")
         have = cur.fetchone()[0]
-        if have >= n:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM monitoring_riskevent)")
+        if have >= n and cur.fetchone()[0]:
             print(f"registry already has {have:,} households")
             return
         print(f"generating {n:,} households …", flush=True)
-        cur.execute("TRUNCATE registry_household, registry_member, registry_income, "
-                    "registry_householdstatus, registry_assessment, monitoring_riskevent, "
-                    "monitoring_warning, monitoring_hit, monitoring_sweep CASCADE")
+        if have != n:
+            cur.execute("TRUNCATE registry_household, registry_member, registry_income, "
+                        "registry_householdstatus, registry_assessment, monitoring_riskevent, "
+                        "monitoring_warning, monitoring_hit, monitoring_sweep CASCADE")
         cur.execute("SELECT setseed(0.42)")
         cur.execute("CREATE TEMP TABLE vills AS SELECT row_number() OVER (ORDER BY code) - 1 AS k, "
                     "code FROM areas_area WHERE level = 'village'")
         cur.execute("SELECT COUNT(*) FROM vills")
         nv = cur.fetchone()[0]
         steps = [
-            ("households", f"""
+            ("households", "registry_household", f"""
             INSERT INTO registry_household (id, household_no, area_code, "group", address,
               head_name, head_initials, phone, bank_account, household_type, exit_year,
               welfare_status, monitoring_type, main_cause, other_causes, risk_types,
@@ -89,7 +91,7 @@ def generate(n: int) -> None:
             FROM (SELECT i, random() AS r, random() AS r2, random() AS r3
                   FROM generate_series(1, {n}) i) g
             JOIN vills v ON v.k = g.i % {nv}"""),
-            ("members", f"""
+            ("members", "registry_member", f"""
             INSERT INTO registry_member (household_id, name, name_pinyin, name_initials,
               resident_id, sex, birth_date, relation_to_head, ethnicity, education, schooling,
               chronic_illness, serious_illness, disabled, disability_grade, labour, employment,
@@ -109,24 +111,24 @@ def generate(n: int) -> None:
                     CASE WHEN j <= 2 THEN DATE '1950-01-01' + (random() * 12000)::int
                          ELSE DATE '1985-01-01' + (random() * 13000)::int END AS b
                   FROM generate_series(1, {n}) i
-                  CROSS JOIN LATERAL generate_series(1, 1 + (i * 7919) % 5) j) g"""),
-            ("incomes", f"""
+                  CROSS JOIN LATERAL generate_series(1, 1 + (i::bigint * 7919) % 5) j) g"""),
+            ("incomes", "registry_income", f"""
             INSERT INTO registry_income (household_id, year, wage_income, business_income,
               property_income, transfer_income, business_cost, members_counted, source,
               created_at, updated_at)
             SELECT i, y, round((base * (CASE WHEN y = 2020 THEN f ELSE 1 END))::numeric, 2),
-              0, 0, 0, 0, 1 + (i * 7919) % 5, 'bench', now(), now()
-            FROM (SELECT i, (2500 + random() * random() * 40000) * (1 + (i * 7919) % 5) AS base,
+              0, 0, 0, 0, 1 + (i::bigint * 7919) % 5, 'bench', now(), now()
+            FROM (SELECT i, (2500 + random() * random() * 40000) * (1 + (i::bigint * 7919) % 5) AS base,
                     CASE WHEN random() < 0.05 THEN 0.5 + random() * 0.3
                          ELSE 0.9 + random() * 0.4 END AS f
                   FROM generate_series(1, {n}) i) g
             CROSS JOIN (VALUES (2019), (2020)) yy(y)"""),
-            ("status periods", """
+            ("status periods", "registry_householdstatus", """
             INSERT INTO registry_householdstatus (household_id, valid_from, valid_to,
               household_type, exit_year, welfare_status, monitoring_type, reason)
             SELECT id, DATE '2016-01-01', NULL, household_type, exit_year, welfare_status,
               monitoring_type, 'bench' FROM registry_household"""),
-            ("risk events", f"""
+            ("risk events", "monitoring_riskevent", f"""
             INSERT INTO monitoring_riskevent (household_id, area_code, kind, date, amount,
               source, source_detail, note, created_at)
             SELECT h.id, h.area_code,
@@ -136,7 +138,11 @@ def generate(n: int) -> None:
               'upload', 'bench', '', now()
             FROM registry_household h WHERE h.id % 20 = 0 AND h.id <= {n}"""),
         ]
-        for label, sql in steps:
+        for label, table, sql in steps:
+            cur.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+            if cur.fetchone()[0]:
+                print(f"  {label}: already there")
+                continue
             t = time.perf_counter()
             cur.execute(sql)
             print(f"  {label}: {cur.rowcount:,} rows in {time.perf_counter() - t:.1f} s",

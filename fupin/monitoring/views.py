@@ -175,6 +175,7 @@ class SweepListView(MonitoringMixin, ObjectListView):
     table_class = SweepTable
     title = "排查记录"
     filterset_class = None
+    filterset_fields = ["kind", "area_code"]
     template_name = "monitoring/sweep_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -221,6 +222,7 @@ class RuleListView(MonitoringMixin, ObjectListView):
     model = Rule
     table_class = RuleTable
     filterset_class = None
+    filterset_fields = ["kind", "severity", "active"]
     title = "监测规则"
     template_name = "monitoring/rule_list.html"
 
@@ -292,6 +294,7 @@ class SettingListView(MonitoringMixin, ObjectListView):
     model = Setting
     table_class = SettingTable
     filterset_class = None
+    filterset_fields = ["key", "area_code"]
     title = "监测参数"
     template_name = "monitoring/setting_list.html"
 
@@ -398,6 +401,7 @@ class RosterListView(RosterMixin, ObjectListView):
     model = Roster
     table_class = RosterTable
     filterset_class = None
+    filterset_fields = ["kind", "active"]
     title = "部门筛查名册"
     template_name = "monitoring/roster_list.html"
 
