@@ -112,7 +112,8 @@ class EventSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["household"].queryset = Household.objects.visible_to(request.user)
+            field: Any = self.fields["household"]
+            field.queryset = Household.objects.visible_to(request.user)
 
 
 class EventViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -157,13 +158,15 @@ class WarningViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, pk: Any = None) -> Response:
+        data: Any = request.data
         w = services.dismiss(actor=request.user, warning=self.get_object(),
-                             reason=str(request.data.get("reason", "")))
+                             reason=str(data.get("reason", "")))
         return Response(self.get_serializer(w).data)
 
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: Any = None) -> Response:
-        uid = request.data.get("user")
+        data: Any = request.data
+        uid = data.get("user")
         user = None
         if uid not in (None, ""):
             user = User.objects.filter(pk=uid).first() if str(uid).isdigit() else None
@@ -190,8 +193,9 @@ class SweepViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def start(self, request: Request) -> Response:
         """Start a sweep of an area in the background; returns the job to poll."""
         from fupin.accounts.scope import can_write_area
-        area = str(request.data.get("area_code", "")).strip()
-        as_of = str(request.data.get("as_of", "")).strip()
+        data: Any = request.data
+        area = str(data.get("area_code", "")).strip()
+        as_of = str(data.get("as_of", "")).strip()
         if not request.user.is_superuser and (not area or not can_write_area(request.user, area)):
             raise PermissionDenied(f"区划 {area or '全部'} 不在您可排查的范围内")
         if as_of:

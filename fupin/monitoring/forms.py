@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import EventKind, RosterKind, Severity, SettingKey
+from .models import EventKind, RosterKind, SettingKey, Severity
 
 
 class EventForm(forms.Form):

@@ -99,12 +99,12 @@ class Setting(models.Model):
     def __str__(self) -> str:
         return f"{self.key_id}@{self.area_code or '全国'}≥{self.year_from}: {self.value}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:setting_list")
+
     @property
     def area_id(self) -> str:
         return self.area_code
-
-    def get_absolute_url(self) -> str:
-        return reverse("monitoring:setting_list")
 
 
 class RuleKind(models.TextChoices):
@@ -274,12 +274,12 @@ class Sweep(models.Model):
     def __str__(self) -> str:
         return f"排查 {self.area_code or '全部'} {self.as_of}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:sweep_detail", args=[self.pk])
+
     @property
     def area_id(self) -> str:
         return self.area_code
-
-    def get_absolute_url(self) -> str:
-        return reverse("monitoring:sweep_detail", args=[self.pk])
 
 
 class WarningStatus(models.TextChoices):
@@ -306,12 +306,15 @@ class Warning(models.Model):
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
                                   on_delete=models.CASCADE, related_name="warnings")
     area_code = models.CharField(_("区划代码"), max_length=12)
+    # few indexes: a sweep writes hundreds of thousands of warnings
     rule = models.ForeignKey(Rule, verbose_name=_("规则"), on_delete=models.PROTECT,
-                             related_name="warnings")
+                             related_name="warnings", db_index=False)
     rule_version = models.ForeignKey(RuleVersion, verbose_name=_("触发版本"),
-                                     on_delete=models.PROTECT, related_name="warnings")
+                                     on_delete=models.PROTECT, related_name="warnings",
+                                     db_index=False)
     last_version = models.ForeignKey(RuleVersion, verbose_name=_("最近检查版本"), null=True,
-                                     blank=True, on_delete=models.PROTECT, related_name="+")
+                                     blank=True, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     severity = models.CharField(_("级别"), max_length=10, choices=Severity.choices)
     status = models.CharField(_("状态"), max_length=10, choices=WarningStatus.choices,
                               default=WarningStatus.OPEN)
@@ -324,13 +327,14 @@ class Warning(models.Model):
     close_note = models.CharField(_("解除说明"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)
     sweep = models.ForeignKey(Sweep, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="warnings")
+                              related_name="warnings", db_index=False)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("负责人"),
                                     null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="monitoring_warnings")
     dismissed_reason = models.CharField(_("排除理由"), max_length=300, blank=True)
     dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     db_index=False)
     dismissed_at = models.DateTimeField(_("排除时间"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -344,7 +348,6 @@ class Warning(models.Model):
             fields=["household", "rule"], condition=Q(status__in=["open", "dismissed"]),
             name="one_live_warning_per_household_rule")]
         indexes = [
-            models.Index(fields=["area_code", "status"], name="warning_area_status"),
             models.Index(fields=["area_code"], name="warning_area_pattern",
                          opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["rule", "status"], name="warning_rule_status"),
@@ -353,12 +356,12 @@ class Warning(models.Model):
     def __str__(self) -> str:
         return f"{self.rule.code} {self.household_id}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:warning_detail", args=[self.pk])
+
     @property
     def area_id(self) -> str:
         return self.area_code
-
-    def get_absolute_url(self) -> str:
-        return reverse("monitoring:warning_detail", args=[self.pk])
 
     @property
     def explanation(self) -> str:
@@ -425,12 +428,12 @@ class Roster(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:roster_detail", args=[self.pk])
+
     @property
     def area_id(self) -> str:
         return self.area_code
-
-    def get_absolute_url(self) -> str:
-        return reverse("monitoring:roster_detail", args=[self.pk])
 
 
 class RosterRow(models.Model):

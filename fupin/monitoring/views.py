@@ -180,7 +180,8 @@ class SweepListView(MonitoringMixin, ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["form"] = SweepForm(initial={"area_code": (self.request.user.scope_codes or [""])[0]})
+        codes = getattr(self.request.user, "scope_codes", ())
+        ctx["form"] = SweepForm(initial={"area_code": codes[0] if codes else ""})
         ctx["can_sweep"] = self.request.user.is_writer
         return ctx
 
@@ -203,7 +204,7 @@ def sweep_start(request: HttpRequest) -> HttpResponse:
     deny_data_provider(request.user)
     form = SweepForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("monitoring:sweep_list")
     area = (form.cleaned_data["area_code"] or "").strip()
     if not request.user.is_superuser and (not area or not can_write_area(request.user, area)):
@@ -254,7 +255,7 @@ class RuleDetailView(MonitoringMixin, ObjectDetailView):
 
 
 class RuleAddView(MonitoringMixin, ServiceFormView):
-    form_class = RuleForm
+    form_class: Any = RuleForm
     title = "新增监测规则"
     success_message = "规则已保存（第 1 版）"
 
@@ -315,7 +316,7 @@ class SettingAddView(RuleAddView):
     success_message = "参数已保存（修改记录已保留）"
 
     def get_initial(self) -> dict[str, Any]:
-        codes = self.request.user.scope_codes
+        codes = getattr(self.request.user, "scope_codes", ())
         return {"area_code": codes[0] if codes else "", "key": self.request.GET.get("key")}
 
     def perform(self, form: Any) -> Any:
@@ -385,7 +386,7 @@ def household_panel(request: HttpRequest, pk: int) -> HttpResponse:
 class RosterMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated and not (
-                can_upload(request.user) or request.user.role == Role.INSPECTOR):
+                can_upload(request.user) or getattr(request.user, "role", "") == Role.INSPECTOR):
             raise PermissionDenied("您的角色不能查看部门名册")
         return super().dispatch(request, *args, **kwargs)
 
@@ -418,7 +419,7 @@ class RosterDetailView(RosterMixin, ObjectDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["sees_warnings"] = self.request.user.role != Role.DATA_PROVIDER
+        ctx["sees_warnings"] = getattr(self.request.user, "role", "") != Role.DATA_PROVIDER
         return ctx
 
 
@@ -428,7 +429,7 @@ class RosterUploadView(RosterMixin, ServiceFormView):
     success_message = "名册已上传并完成比对"
 
     def get_initial(self) -> dict[str, Any]:
-        codes = self.request.user.scope_codes
+        codes = getattr(self.request.user, "scope_codes", ())
         return {"area_code": codes[0] if codes else ""}
 
     def perform(self, form: Any) -> Any:

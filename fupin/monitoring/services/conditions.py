@@ -200,12 +200,10 @@ class _Parser:
             op = self.tok.text
             self.i += 1
             right = self.unary()
-            if op == "/":
-                # division by zero yields NULL (unknown) instead of an error, on every engine
-                # and is always exact division (integer division truncates on SQL engines)
-                out = f"({out} * 1.0 / NULLIF({right}, 0))"
-            else:
-                out = f"({out} {op} {right})"
+            # division is exact (integer division truncates on SQL engines) and division
+            # by zero is NULL (unknown) instead of an error, on every engine
+            out = (f"({out} * 1.0 / NULLIF({right}, 0))" if op == "/"
+                   else f"({out} {op} {right})")
         return out
 
     def unary(self) -> str:

@@ -62,7 +62,7 @@ def add_event(*, actor: Any, household: Household, kind: str, date: Any, amount:
         errors.setdefault("amount", []).append("大额医疗支出须填写自付金额")
     if source not in EventSource.values:
         errors.setdefault("source", []).append("来源无效")
-    if errors:
+    if errors or day is None:
         raise ValidationError(errors)
     event = RiskEvent(household=household, area_code=household.area_id, kind=kind, date=day,
                       amount=value, source=source, source_detail=source_detail[:200],

@@ -206,7 +206,6 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     t_m = "registry_member"
     t_i = "registry_income"
     t_s = "registry_householdstatus"
-    t_set = Setting._meta.db_table
     t_ev = "monitoring_riskevent"
     t_r = Roster._meta.db_table
     t_rr = RosterRow._meta.db_table
@@ -245,7 +244,7 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
   FROM {t_i} i JOIN hh ON hh.id = i.household_id WHERE i.year <= %s)""")
     p.append(y)
     # latest housing / water assessment on or before the date
-    ctes.append(f"""asm AS (
+    ctes.append("""asm AS (
   SELECT a.household_id, a.kind, a.housing_grade, a.water_safe,
          ROW_NUMBER() OVER (PARTITION BY a.household_id, a.kind
                             ORDER BY a.assessed_on DESC, a.id DESC) AS rn

@@ -33,7 +33,6 @@ from .features import (
     Query,
     columns,
     features_cte,
-    setting_keys,
     settings_table_sql,
 )
 
@@ -176,10 +175,11 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
             cur.execute(stmt.sql, stmt.params)
         step("统计")
         cur.execute(
-            f"""SELECT h.rule_id, COUNT(*), SUM(CASE WHEN EXISTS (
-                  SELECT 1 FROM monitoring_warning w WHERE w.household_id = h.household_id
-                  AND w.rule_id = h.rule_id AND w.status IN {LIVE}) THEN 1 ELSE 0 END)
-                FROM monitoring_hit h WHERE h.run = %s GROUP BY h.rule_id""", [run])
+            f"""SELECT h.rule_id, COUNT(*), COUNT(w.id)
+                FROM monitoring_hit h LEFT JOIN monitoring_warning w
+                  ON w.household_id = h.household_id AND w.rule_id = h.rule_id
+                  AND w.status IN {LIVE}
+                WHERE h.run = %s GROUP BY h.rule_id""", [run])
         for rule_id, hits, live in cur.fetchall():
             stats = per_rule[by_id[rule_id]]
             stats["hits"] = int(hits)

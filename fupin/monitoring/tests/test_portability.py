@@ -48,7 +48,7 @@ def build() -> None:
     add_event(actor=None, household=p5, kind="disaster", date=dt.date(2021, 4, 2), amount="100")
 
 
-def Decimal_(v: str):  # noqa: N802
+def Decimal_(v: str):
     from decimal import Decimal
     return Decimal(v)
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from fupin.core.testing import make_user
-from fupin.registry import resident_id as rid
 from fupin.monitoring.models import Roster, Warning
 from fupin.monitoring.services.roster import upload_roster
+from fupin.registry import resident_id as rid
 
 from .helpers import child, household_with, live_codes, warning
 

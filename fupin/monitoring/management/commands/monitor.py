@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -95,12 +94,11 @@ class Command(BaseCommand):
                  "values": w.values, "explanation": w.explanation}
                 for w in qs.iterator(chunk_size=2000))
         if opts["json"]:
-            out = sys.stdout if self.stdout._out is sys.stdout else self.stdout._out
-            out.write("[")
+            self.stdout.write("[", ending="")
             for i, row in enumerate(rows):
-                out.write(("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False,
-                                                                  default=str))
-            out.write("\n]\n")
+                self.stdout.write(("," if i else "") + "\n" + json.dumps(
+                    row, ensure_ascii=False, default=str), ending="")
+            self.stdout.write("\n]")
         else:
             for r in rows:
                 self.stdout.write(f"{r['household_no']} {r['area_code']} {r['rule']} v"
