@@ -173,6 +173,11 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                                  settings_table=table)
             stmt = _hits_statement(feats, rules, run, dialect)
             cur.execute(stmt.sql, stmt.params)
+        if connection.vendor == "postgresql" and household_ids is None:
+            # the planner must know how many hits there are (hash joins, not nested loops
+            # over a table this very statement is filling)
+            cur.execute("ANALYZE monitoring_hit")
+            cur.execute("SET LOCAL enable_nestloop = off")
         step("统计")
         cur.execute(
             f"""SELECT h.rule_id, COUNT(*), COUNT(w.id)
