@@ -78,3 +78,10 @@ class SweepForm(forms.Form):
     as_of = forms.DateField(label="基准日", required=False,
                             widget=forms.DateInput(attrs={"type": "date"}),
                             error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
+
+
+class EventUploadForm(forms.Form):
+    file = forms.FileField(label="文件（.csv / .xlsx）",
+                           help_text="表头：身份证号（或户编号）、事件类别、日期、金额、说明")
+    source_detail = forms.CharField(label="来源说明", max_length=200, required=False,
+                                    help_text="例如：县医保局 2021 年 3 月大额自付医疗费用")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/add/", views.SettingAddView.as_view(), name="setting_add"),
     path("settings/keys/add/", views.SettingKeyAddView.as_view(), name="settingkey_add"),
     path("events/add/", views.EventAddView.as_view(), name="event_add"),
+    path("events/upload/", views.event_upload, name="event_upload"),
     path("households/<int:pk>/", views.household_panel, name="household_panel"),
     path("rosters/", views.RosterListView.as_view(), name="roster_list"),
     path("rosters/upload/", views.RosterUploadView.as_view(), name="roster_upload"),

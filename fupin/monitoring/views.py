@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.accounts.models import Role, User
 from fupin.accounts.scope import can_write_area
-from fupin.core.generic import ObjectDetailView, ObjectListView, ServiceFormView
+from fupin.core.generic import ObjectDetailView, ObjectListView, ServiceFormView, apply_errors
 from fupin.core.jobs import start_job
 from fupin.registry.models import Household
 
@@ -30,6 +30,7 @@ from .filters import WarningFilter
 from .forms import (
     DismissForm,
     EventForm,
+    EventUploadForm,
     RosterForm,
     RuleEditForm,
     RuleForm,
@@ -379,6 +380,27 @@ def household_panel(request: HttpRequest, pk: int) -> HttpResponse:
         "features": [(names.get(k, k), v) for k, v in (feats[0].items() if feats else [])
                      if k not in ("household_id",)],
     })
+
+
+@login_required
+def event_upload(request: HttpRequest) -> HttpResponse:
+    """Department upload of risk events (csv/xlsx), matched by resident ID or household no."""
+    user = request.user
+    if not (getattr(user, "is_writer", False) or can_upload(user)):
+        raise PermissionDenied("您的角色不能上传风险事件")
+    form = EventUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            if f.size > 50 * 1024 * 1024:
+                raise ValidationError({"file": "文件不能超过 50 MB"})
+            result = services.upload_events(actor=user, filename=f.name, content=f.read(),
+                                            source_detail=form.cleaned_data["source_detail"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    return render(request, "monitoring/event_upload.html", {"form": form, "result": result,
+                                                            "title": "上传风险事件"})
 
 
 # ---------------------------------------------------------------- rosters

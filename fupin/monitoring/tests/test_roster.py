@@ -94,3 +94,24 @@ def test_provider_uploads_through_the_page_and_sees_only_own(client):
     other = make_user("data_provider", "500236")
     client.force_login(other)
     assert client.get(roster.get_absolute_url()).status_code == 404
+
+
+def test_department_event_upload(client, household):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fupin.monitoring.models import RiskEvent
+    from .helpers import income
+    income(household, 2020, 6000)
+    rid_ = household.members.get().resident_id
+    today = dt.date.today().isoformat()
+    content = (f"身份证号,事件类别,日期,金额,说明\n{rid_},大额医疗支出（自付）,{today},3500,住院\n"
+               f"{OUTSIDER},medical,{today},100,\n{rid_},火灾,{today},1,\n").encode()
+    provider = make_user("data_provider", "500236")
+    client.force_login(provider)
+    resp = client.post(reverse("monitoring:event_upload"), {
+        "file": SimpleUploadedFile("med.csv", content), "source_detail": "县医保局"})
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "导入 1" in body and "找不到对应的在册户" in body
+    assert "事件类别“火灾”无效" in body
+    assert RiskEvent.objects.get().source == "upload"
+    assert "MEDICAL_BURDEN" in live_codes(household)
