@@ -5,3 +5,6 @@ class CasesConfig(AppConfig):
     name = "fupin.cases"
     label = "cases"
     verbose_name = "识别与消除"
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401  (registers the escalation job)
