@@ -31,6 +31,11 @@ class StepDef:
     fields: tuple[str, ...] = field(default=())  # extra form fields this step records
 
     @property
+    def role_label(self) -> str:
+        labels = dict(Role.choices)
+        return "、".join(str(labels[r]) for r in self.roles)
+
+    @property
     def pass_action(self) -> str:
         return Action.APPROVE if self.approval else Action.SUBMIT
 
