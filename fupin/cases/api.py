@@ -107,7 +107,8 @@ class ActSerializer(serializers.Serializer):
                                               Action.START_NOTICE])
     version = serializers.IntegerField(min_value=1)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    data = serializers.DictField(required=False, default=dict)
+    values = serializers.DictField(required=False, default=dict,
+                                   help_text="本环节记录的内容：verifiers、monitoring_type、main_risk、other_risks、start、days")
     attachments = serializers.ListField(child=serializers.FileField(), required=False,
                                         default=list)
 
@@ -151,7 +152,7 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         case = services.act(actor=request.user, case=case, step=d["step"], action=d["action"],
-                            version=d["version"], comment=d["comment"], data=d["data"],
+                            version=d["version"], comment=d["comment"], data=d["values"],
                             attachments=d["attachments"])
         return Response(CaseDetailSerializer(case).data)
 

@@ -107,14 +107,14 @@ class StepActionForm(forms.Form):
     def __init__(self, *args: Any, step: StepDef, case: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.step_def = step
-        choices = []
+        choices: list[tuple[str, str]] = []
         if step.notice and case is not None and not case.notice_start:
             choices.append((Action.START_NOTICE, "张贴公示（登记公示开始日期）"))
         else:
             choices.append((step.pass_action, step.pass_label))
         if step.can_reject:
             choices.append((Action.REJECT, "不予通过（结束案件，须写明理由）"))
-        self.fields["action"].choices = choices
+        self.fields["action"].choices = choices  # type: ignore[attr-defined]
         self.fields["action"].initial = choices[0][0]
         if "verifiers" not in step.fields:
             del self.fields["verifiers"]

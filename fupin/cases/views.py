@@ -21,7 +21,7 @@ from fupin.core.privacy import log_access
 from fupin.registry.models import Household
 
 from . import services
-from .choices import Channel, Escalation
+from .choices import CaseStatus, Channel, Escalation
 from .deadlines import local_day, settings_for
 from .eligibility import elimination_criteria
 from .filters import CaseFilterSet
@@ -82,7 +82,7 @@ class OverdueInboxView(ObjectListView):
                 "village": "逾期督办（本村）"}[self.level()]
 
     def get_queryset(self) -> QuerySet[Any]:
-        qs = _cases(self.request.user).open().filter(overdue=True)
+        qs = _cases(self.request.user).filter(status=CaseStatus.OPEN, overdue=True)
         level = self.level()
         if level == "county":
             return qs.filter(escalation=Escalation.COUNTY)
@@ -249,7 +249,7 @@ def case_rollback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     att = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
     log_access(request.user, "download", "cases.Attachment", att.pk, att.case.household.area_id)
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name,
@@ -302,7 +302,7 @@ class SettingsView(ServiceFormView):
         if not (user.is_superuser or getattr(user, "role", "") == Role.COUNTY_ADMIN):
             raise PermissionDenied("时限设置须由县级管理员修改")
         code = self.request.GET.get("county") or next(
-            (c[:6] for c in user.scope_codes if len(c) >= 6), "")
+            (c[:6] for c in getattr(user, "scope_codes", ()) if len(c) >= 6), "")
         if not code or not area_in_scope(user, code):
             raise Http404("请指定您管辖的区县")
         return code[:6]

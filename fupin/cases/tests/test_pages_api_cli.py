@@ -117,7 +117,7 @@ def test_api_open_act_and_errors(client, team):
                               "version": case["version"]}, content_type="application/json")
     assert stale.status_code == 400 and "已被他人办理" in stale.json()["non_field_errors"][0]
     one = client.post(url, {"step": "home_visit", "action": "submit",
-                            "version": ok.json()["version"], "data": {"verifiers": "张三"}},
+                            "version": ok.json()["version"], "values": {"verifiers": "张三"}},
                       content_type="application/json")
     assert one.status_code == 400 and "verifiers" in one.json()
     # wrong role: 403 with the reason

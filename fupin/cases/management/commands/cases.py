@@ -39,7 +39,7 @@ class Command(BaseCommand):
                    **_: Any) -> None:
         if area and not area.isdigit():
             raise CommandError(f"区划代码“{area}”应为数字")
-        qs = Case.objects.select_related("household", "household__area")
+        qs: Any = Case.objects.select_related("household", "household__area")
         if area:
             qs = qs.in_area(area)
         if status:
