@@ -49,6 +49,7 @@ class CaseListView(ObjectListView):
     filterset_class = CaseFilterSet
     table_class = CaseTable
     title = "识别纳入与风险消除"
+    template_name = "cases/case_list.html"
     add_url_name = "cases:case_add"
     export_filename = "识别消除案件"
 
@@ -64,6 +65,7 @@ class OverdueInboxView(ObjectListView):
     filterset_class = CaseFilterSet
     table_class = CaseTable
     title = "逾期督办"
+    template_name = "cases/case_list.html"
     export_filename = "逾期督办"
 
     def level(self) -> str:
