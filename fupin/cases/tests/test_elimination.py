@@ -128,3 +128,38 @@ def test_income_stability_spans_joined_windows(household):
         window_start=dt.date(2025, 1, 1), window_end=dt.date(2025, 3, 31))
     # latest quarter is 1,000 ≈ 4,055 a year: below the line
     assert not income_criterion(household, dt.date(2025, 5, 1)).ok
+
+
+def test_elimination_notice_is_five_to_seven_days_and_upheld_objection_blocks(team):
+    household = monitored(team)
+    make_stable(household)
+    case = services.open_elimination(actor=team.village, household=household, mode="assisted",
+                                     now=at(2026, 3, 1))
+    case = advance(team, case, until="elim_notice", start=at(2026, 3, 2))
+    with pytest.raises(ValidationError) as err:
+        services.act(actor=team.village, case=case, step="elim_notice",
+                     action=Action.START_NOTICE, version=case.version, data={"days": 8},
+                     now=at(2026, 3, 3))
+    assert "5–7" in str(err.value)
+    case = services.act(actor=team.village, case=case, step="elim_notice",
+                        action=Action.START_NOTICE, version=case.version, data={"days": 7},
+                        now=at(2026, 3, 3))
+    objection = services.record_objection(actor=team.village, case=case, content="仍在住院",
+                                          raised_on=dt.date(2026, 3, 4))
+    services.answer_objection(actor=team.village, objection=objection, answer="核实属实",
+                              upheld=True)
+    with pytest.raises(ValidationError) as err:
+        services.act(actor=team.village, case=case, step="elim_notice", action=Action.SUBMIT,
+                     version=case.version, now=at(2026, 3, 11))
+    assert "异议经核实成立" in str(err.value)
+
+
+def test_rollback_only_by_county_admin(team):
+    from django.core.exceptions import PermissionDenied
+    household = monitored(team)
+    make_stable(household)
+    case = advance(team, services.open_elimination(actor=team.village, household=household,
+                                                   mode="natural", now=at(2026, 3, 1)),
+                   start=at(2026, 3, 2))
+    with pytest.raises(PermissionDenied):
+        services.rollback_elimination(actor=team.township, case=case, reason="复核")
