@@ -50,7 +50,8 @@ def notice_cases(village_code: str, on: dt.date) -> list[Case]:
     posted = Case.objects.in_area(village_code).filter(notice_start__isnull=False,
                                                       notice_start__lte=on)
     current = posted.filter(status=CaseStatus.OPEN, step__in=NOTICE_STEPS)
-    running = posted.filter(notice_end__gte=on)
+    running = posted.filter(notice_end__gte=on).exclude(
+        status__in=[CaseStatus.REJECTED, CaseStatus.ROLLED_BACK], closed_at__date__lte=on)
     return list((current | running).distinct().select_related("household").order_by(
         "household__group", "household__head_name", "pk"))
 

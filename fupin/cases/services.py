@@ -351,7 +351,7 @@ def act(*, actor: Any, case: Case, step: str, action: str, version: int | None,
     the public notice. `version` is the case version the actor saw."""
     now = _now(now)
     today = local_day(now)
-    data = dict(data or {})
+    data = _clean_values(data or {})
     if step not in ALL_STEPS:
         raise ValidationError({"step": [f"环节“{step}”不存在"]})
     definition = ALL_STEPS[step]
@@ -400,6 +400,40 @@ def act(*, actor: Any, case: Case, step: str, action: str, version: int | None,
     _as_actor(case, actor)
     case.save()
     return case
+
+
+TEXT_VALUES = ("monitoring_type", "main_risk", "start")
+LIST_VALUES = ("other_risks", "verifiers")
+
+
+def _clean_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Shape-check the step's recorded values (they may come straight from JSON)."""
+    out: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if key in TEXT_VALUES:
+            if not isinstance(value, (str, dt.date)):
+                errors[key] = ["应为文字"]
+                continue
+        elif key in LIST_VALUES:
+            if isinstance(value, str) and key == "verifiers":
+                pass
+            elif not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                errors[key] = ["应为文字列表"]
+                continue
+        elif key == "days":
+            if isinstance(value, bool) or not isinstance(value, (int, str)):
+                errors[key] = ["应为整数"]
+                continue
+        else:
+            errors[key] = [f"本环节不记录“{key}”"]
+            continue
+        out[key] = value
+    if errors:
+        raise ValidationError(errors)
+    return out
 
 
 def _pass_checks(case: Case, step: StepDef, data: Mapping[str, Any], uploads: Sequence[Any],

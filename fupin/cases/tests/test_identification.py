@@ -92,16 +92,21 @@ def test_edge_type_needs_ordinary_household(team):
     assert household.monitoring_type == "unstable"
 
 
-def test_county_admin_who_checked_data_may_not_review(team):
+def test_county_admin_who_reviewed_may_not_approve(team):
     household = make_household(VILLAGE_A)
-    case = advance(team, open_id(team, household), until="data_check")
-    case = services.act(actor=team.county, case=case, step="data_check", action=Action.SUBMIT,
-                        version=case.version, comment="部门比对无异常")
-    case = advance(team, case, until="township_review")
-    # the data check was done by team.county; the notice by team.village2, so team.county
-    # may review; but a person who closed the notice may not
-    assert services.blockers(team.county, case) == []
-    assert services.blockers(team.village2, case)  # wrong role anyway
+    case = advance(team, open_id(team, household), until="township_review")
+    # a county admin may do the township review, but then not the county approval
+    case = services.act(actor=team.county, case=case, step="township_review",
+                        action=Action.APPROVE, version=case.version, comment="审核同意")
+    assert services.blockers(team.county, case)
+    with pytest.raises(ValidationError) as err:
+        services.act(actor=team.county, case=case, step="county_approval", action=Action.APPROVE,
+                     version=case.version, data={"monitoring_type": "edge", "main_risk": "illness"})
+    assert "不能再审核“县级审定”" in str(err.value)
+    case = services.act(actor=team.county2, case=case, step="county_approval",
+                        action=Action.APPROVE, version=case.version,
+                        data={"monitoring_type": "edge", "main_risk": "illness"})
+    assert case.step == "announcement"
 
 
 def test_maker_checker_on_approval_step(team):

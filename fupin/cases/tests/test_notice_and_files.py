@@ -63,6 +63,12 @@ def test_notice_page_and_pdf_views(client, team):
     resp = client.get(f"/cases/notice/{VILLAGE_A}/pdf/?date=2026-03-10")
     assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
     assert resp.content.startswith(b"%PDF")
+    # a case rejected during its notice leaves the notice
+    from fupin.cases.models import Case
+    case = Case.objects.get(household__head_name="王大山")
+    services.act(actor=team.village, case=case, step="notice", action=Action.REJECT,
+                 version=case.version, comment="异议成立")
+    assert "王大山" not in client.get(f"/cases/notice/{VILLAGE_A}/").content.decode()
     # another village's notice is not there for this cadre
     assert client.get("/cases/notice/500236001002/").status_code == 404
 

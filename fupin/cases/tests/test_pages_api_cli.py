@@ -120,6 +120,12 @@ def test_api_open_act_and_errors(client, team):
                             "version": ok.json()["version"], "values": {"verifiers": "张三"}},
                       content_type="application/json")
     assert one.status_code == 400 and "verifiers" in one.json()
+    for values in ({"verifiers": 5}, {"verifiers": [1, 2]}, {"monitoring_type": ["x"]},
+                   {"days": {"a": 1}}, {"unknown": "x"}, {"other_risks": "illness"}):
+        odd = client.post(url, {"step": "home_visit", "action": "submit",
+                                "version": ok.json()["version"], "values": values},
+                          content_type="application/json")
+        assert odd.status_code == 400, (values, odd.content)
     # wrong role: 403 with the reason
     client.force_login(team.county)
     denied = client.post(url, {"step": "home_visit", "action": "submit",
