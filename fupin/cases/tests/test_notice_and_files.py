@@ -67,8 +67,9 @@ def test_notice_page_and_pdf_views(client, team):
     from fupin.cases.models import Case
     case = Case.objects.get(household__head_name="王大山")
     services.act(actor=team.village, case=case, step="notice", action=Action.REJECT,
-                 version=case.version, comment="异议成立")
-    assert "王大山" not in client.get(f"/cases/notice/{VILLAGE_A}/").content.decode()
+                 version=case.version, comment="异议成立", now=at(2026, 3, 11))
+    assert "王大山" in client.get(f"/cases/notice/{VILLAGE_A}/?date=2026-03-10").content.decode()
+    assert "王大山" not in client.get(f"/cases/notice/{VILLAGE_A}/?date=2026-03-12").content.decode()
     # another village's notice is not there for this cadre
     assert client.get("/cases/notice/500236001002/").status_code == 404
 
