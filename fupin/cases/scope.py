@@ -24,7 +24,12 @@ def _build(world: World) -> dict[str, Any]:
     services.act(actor=cadre, case=case, step="village_review", action=Action.SUBMIT,
                  version=case.version, now=long_ago)
     escalate()
-    return {"case": case}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fupin.cases.attachments import store
+    attachment = store(case=case, step=None, step_code=case.step, actor=cadre, max_mb=10,
+                       upload=SimpleUploadedFile("核查表.pdf", b"%PDF-1.4 scope matrix"))
+    return {"case": case, "case_attachment": attachment}
 
 
 register_builder("cases", _build)
@@ -39,3 +44,6 @@ register("case api list", "api_list", lambda w: "/api/cases/",
 register("case api detail", "api_detail", lambda w: f"/api/cases/{w['case'].pk}/")
 register("case step api list", "api_list", lambda w: "/api/case-steps/",
          lambda w: w["household"].household_no)
+register("case step api detail", "api_detail",
+         lambda w: f"/api/case-steps/{w['case'].steps.first().pk}/")
+register("case attachment", "detail", lambda w: w["case_attachment"].get_absolute_url())
