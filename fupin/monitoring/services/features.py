@@ -211,6 +211,10 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     t_rr = RosterRow._meta.db_table
 
     ctes: list[str] = []
+    # Sub-queries join `hh` only when the sweep is restricted; over the whole registry
+    # they read the base tables directly (each join to 1M households costs seconds).
+    whole = not area and household_ids is None
+    only = "" if whole else "JOIN hh ON hh.id = {}"
     # households in scope
     where = "h.area_code LIKE %s"
     p.append(f"{area}%")
@@ -235,20 +239,21 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     # status as of the date (falls back to the household row when no period covers it)
     ctes.append(f"""st AS (
   SELECT s.household_id, s.household_type, s.welfare_status, s.monitoring_type
-  FROM {t_s} s JOIN hh ON hh.id = s.household_id
+  FROM {t_s} s {only.format("s.household_id")}
   WHERE s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s))""")
     p.extend([as_of, as_of])
     ctes.append(f"""inc AS (
   SELECT i.household_id, i.year, i.net, i.per_capita,
          ROW_NUMBER() OVER (PARTITION BY i.household_id ORDER BY i.year DESC) AS rn
-  FROM {t_i} i JOIN hh ON hh.id = i.household_id WHERE i.year <= %s)""")
+  FROM {t_i} i {only.format("i.household_id")} WHERE i.year <= %s)""")
     p.append(y)
     # latest housing / water assessment on or before the date
-    ctes.append("""asm AS (
+    ctes.append(f"""asm AS (
   SELECT a.household_id, a.kind, a.housing_grade, a.water_safe,
          ROW_NUMBER() OVER (PARTITION BY a.household_id, a.kind
                             ORDER BY a.assessed_on DESC, a.id DESC) AS rn
-  FROM registry_assessment a JOIN hh ON hh.id = a.household_id WHERE a.assessed_on <= %s)""")
+  FROM registry_assessment a {only.format("a.household_id")}
+  WHERE a.assessed_on <= %s)""")
     p.append(as_of)
     # roster coverage per village and kind: the newest active roster of the longest prefix
     if rosters:
@@ -274,7 +279,7 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
   SELECT m.household_id, hh.area_code, m.labour, m.chronic_illness, m.serious_illness,
          m.disabled, m.medical_insurance, m.schooling, {age} AS age
          {''.join(', ' + c for c in roster_cols)}
-  FROM {t_m} m JOIN hh ON hh.id = m.household_id
+  FROM {t_m} m JOIN {t_h if whole else 'hh'} hh ON hh.id = m.household_id
   {' '.join(roster_joins)}
   WHERE (m.joined_on IS NULL OR m.joined_on <= %s) AND (m.left_on IS NULL OR m.left_on > %s)
     AND (m.status = 'active' OR m.left_on IS NOT NULL) AND m.birth_date <= %s)""")
@@ -331,8 +336,8 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          {counts},
          COUNT(*) AS risk_events_12m,
          SUM(e.amount) AS risk_amount_12m
-  FROM {t_ev} e JOIN hh ON hh.id = e.household_id
-  JOIN {sv} sa ON sa.area_code = hh.area_code AND sa.year = %s
+  FROM {t_ev} e {only.format("e.household_id")}
+  JOIN {sv} sa ON sa.area_code = e.area_code AND sa.year = %s
   WHERE {ev_when}
   GROUP BY e.household_id)""")
     p.extend([y, as_of, y * 12 + as_of.month, as_of.day])

@@ -103,16 +103,21 @@ def _compile_rules(codes: Iterable[str] | None, kinds: Iterable[str] | None) -> 
 
 def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
                     dialect: Dialect) -> Query:
+    """One pass over the features: a narrow relation with, per rule, the JSON of values
+    when the rule fires (NULL otherwise); then one row per (household, fired rule)."""
+    cases: list[str] = []
     selects: list[str] = []
     params: list[Any] = list(features.params)
-    for cr in rules:
+    for k, cr in enumerate(rules):
         pairs = [(n, f"f.{n}") for n in cr.value_names] or [("household_id", "f.household_id")]
-        selects.append(
-            f"SELECT %s, f.household_id, %s, %s, %s, f.area_code, {dialect.json_object(pairs)}\n"
-            f"FROM f WHERE {cr.compiled.sql}")
-        params.extend([run, cr.rule.pk, cr.version.pk, cr.version.severity])
+        cases.append(f"CASE WHEN {cr.compiled.sql} THEN {dialect.json_object(pairs)} END AS v{k}")
         params.extend(dialect.number(v) for v in cr.compiled.params)
-    sql = (features.sql + "\nINSERT INTO monitoring_hit "
+    for k, cr in enumerate(rules):
+        selects.append(f"SELECT %s, fl.household_id, %s, %s, %s, fl.area_code, fl.v{k} "
+                       f"FROM fl WHERE fl.v{k} IS NOT NULL")
+        params.extend([run, cr.rule.pk, cr.version.pk, cr.version.severity])
+    sql = (features.sql + ",\nfl AS (SELECT f.household_id, f.area_code,\n  "
+           + ",\n  ".join(cases) + "\nFROM f)\nINSERT INTO monitoring_hit "
            "(run, household_id, rule_id, version_id, severity, area_code, fired_values)\n"
            + "\nUNION ALL\n".join(selects))
     return Query(sql, params)
