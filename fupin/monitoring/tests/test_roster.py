@@ -100,6 +100,7 @@ def test_department_event_upload(client, household):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from fupin.monitoring.models import RiskEvent
+
     from .helpers import income
     income(household, 2020, 6000)
     rid_ = household.members.get().resident_id
