@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -81,12 +81,13 @@ class WarningListView(MonitoringMixin, ObjectListView):
             "household", "rule", "rule_version", "assigned_to")
 
     def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
+        """The inbox opens on the open warnings; `?status=` (empty) shows every status."""
         kwargs = super().get_filterset_kwargs(filterset_class)
-        if kwargs.get("data") is None or "status" not in kwargs["data"]:
-            data = kwargs["data"].copy() if kwargs.get("data") is not None else None
-            if data is not None:
-                data.setdefault("status", WarningStatus.OPEN)
-                kwargs["data"] = data
+        data = kwargs.get("data")
+        if data is None or "status" not in data:
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data["status"] = WarningStatus.OPEN
+            kwargs["data"] = data
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
