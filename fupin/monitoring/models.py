@@ -230,12 +230,15 @@ class SweepQuerySet(ScopedQuerySet["Sweep"]):
     scope_field = "area_code"
 
     def visible_to(self, user):  # type: ignore[no-untyped-def, override]
-        """A sweep is visible to users whose scope covers it or lies inside it."""
+        """A sweep is visible to users whose scope covers it or lies inside it; the nightly
+        whole-registry sweep (area "") to every user with a scope (its statistics are counts,
+        never rows)."""
         from fupin.accounts.scope import is_unrestricted, scope_prefixes
         if is_unrestricted(user):
             return self.all()
-        q = Q(pk__in=[])
-        for p in scope_prefixes(user):
+        prefixes = scope_prefixes(user)
+        q = Q(area_code="") if prefixes else Q(pk__in=[])
+        for p in prefixes:
             q |= Q(area_code__startswith=p)
             q |= Q(area_code__in=[p[:n] for n in (2, 4, 6, 9) if n < len(p)])
         return self.filter(q)

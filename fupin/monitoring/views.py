@@ -366,7 +366,10 @@ class EventAddView(MonitoringMixin, ServiceFormView):
         nxt = self.request.GET.get("next", "")
         if nxt and url_has_allowed_host_and_scheme(nxt, {self.request.get_host()}):
             return nxt
-        return reverse("monitoring:household_panel", args=[h.pk])
+        try:  # back to the registry's household page when it exists
+            return reverse("registry:household_detail", args=[h.pk])
+        except NoReverseMatch:
+            return reverse("monitoring:household_panel", args=[h.pk])
 
 
 @login_required

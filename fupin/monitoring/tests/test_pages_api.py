@@ -178,3 +178,24 @@ def test_sweep_started_from_page_runs_as_job(client, county_admin, household,
     assert client.get(sweep.get_absolute_url()).status_code == 200
     resp = client.post(reverse("monitoring:sweep_start"), {"area_code": "500101"})
     assert resp.status_code == 302 and Sweep.objects.count() == 1
+
+
+def test_every_page_renders_for_a_county_admin(client, county_admin, household):
+    income(household, 2020, 3000)
+    client.force_login(county_admin)
+    rule = Rule.objects.get(code="INCOME_BELOW_LINE")
+    urls = [reverse(f"monitoring:{n}") for n in (
+        "warning_list", "sweep_list", "rule_list", "rule_add", "setting_list", "setting_add",
+        "settingkey_add", "roster_list", "roster_upload", "event_upload")]
+    urls += [reverse("monitoring:rule_detail", args=[rule.pk]),
+             reverse("monitoring:rule_edit", args=[rule.pk]),
+             reverse("monitoring:household_panel", args=[household.pk]),
+             reverse("monitoring:warning_list") + "?status=&severity=high&assigned=no",
+             reverse("monitoring:warning_list") + "?export=xlsx",
+             "/api/monitoring/rules/", "/api/monitoring/settings/", "/api/monitoring/sweeps/"]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    closed = warning(household, "INCOME_BELOW_LINE")
+    Warning.objects.filter(pk=closed.pk).update(status="closed")
+    body = client.get(reverse("monitoring:warning_list")).content.decode()
+    assert household.household_no not in body  # the inbox opens on open warnings
