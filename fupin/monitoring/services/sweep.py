@@ -205,6 +205,7 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                   AND h.rule_id = monitoring_warning.rule_id
                   AND monitoring_warning.status IN {LIVE}""", [day, now, run])
         step("新增预警")
+        # a concurrent re-check may have opened the same warning: keep one, fail neither
         cur.execute(
             f"""INSERT INTO monitoring_warning
                   (household_id, area_code, rule_id, rule_version_id, last_version_id, severity,
@@ -216,7 +217,8 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                 FROM monitoring_hit h
                 WHERE h.run = %s AND NOT EXISTS (
                   SELECT 1 FROM monitoring_warning w WHERE w.household_id = h.household_id
-                  AND w.rule_id = h.rule_id AND w.status IN {LIVE})""",
+                  AND w.rule_id = h.rule_id AND w.status IN {LIVE})
+                ON CONFLICT DO NOTHING""",
             [day, now, day, source[:200], sweep.pk if sweep else None, now, run])
         step("解除不再满足条件的预警")
         if by_id:
