@@ -40,6 +40,7 @@ from .forms import (
 )
 from .jobs import SWEEP_JOB
 from .models import Roster, Rule, Setting, SettingKey, Sweep, Warning, WarningStatus
+from .services.explain import fmt
 from .services.features import FEATURES, household_features, labels
 from .services.roster import can_upload, upload_roster
 from .services.rules import is_rule_admin
@@ -114,7 +115,7 @@ class WarningDetailView(MonitoringMixin, ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         w: Warning = self.object
         names = labels()
-        ctx["value_rows"] = [(names.get(k, k), k, v) for k, v in w.values.items()]
+        ctx["value_rows"] = [(names.get(k, k), k, fmt(k, v)) for k, v in w.values.items()]
         ctx["case_url"] = case_add_url(w)
         ctx["can_act"] = can_write_area(self.request.user, w.area_code)
         ctx["dismiss_form"] = DismissForm()
