@@ -41,7 +41,8 @@ def _prefixed(q: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             out.children.append(_prefixed(child, prefix))
         else:
-            out.children.append((prefix + child[0], child[1]))
+            field, value = child  # type: ignore[misc]
+            out.children.append((prefix + field, value))
     return out
 
 

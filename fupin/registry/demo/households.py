@@ -13,7 +13,6 @@ from fupin.registry.choices import (
     HouseholdType,
     HousingGrade,
     Labour,
-    MonitoringType,
     PovertyCause,
     RiskType,
     WelfareStatus,
@@ -122,7 +121,7 @@ def _fit_cause(rng: random.Random, cause: str, people: list[Person]) -> None:
 
 
 def _risks(rng: random.Random, b: Built, people: list[Person]) -> list[str]:
-    risks = []
+    risks: list[str] = []
     if b.main_cause in RISKS:
         risks.append(RISKS[PC(b.main_cause)])
     if any(p.serious or p.chronic for p in people) and RiskType.ILLNESS not in risks:
@@ -135,14 +134,14 @@ def _risks(rng: random.Random, b: Built, people: list[Person]) -> list[str]:
 
 def _periods(rng: random.Random, spec: Spec, b: Built) -> list[tuple]:
     """HouseholdStatus periods: (valid_from, valid_to, type, exit_year, welfare, monitoring)."""
-    L, P, O = HouseholdType.LIFTED, HouseholdType.POOR, HouseholdType.ORDINARY
+    L, P, ORD = HouseholdType.LIFTED, HouseholdType.POOR, HouseholdType.ORDINARY
     w, m = b.welfare, spec.monitoring_type
     monitored_on = _date(rng, dt.date(2020, 3, 1), dt.date(2020, 10, 31)) if m else None
-    if spec.household_type == O:
+    if spec.household_type == ORD:
         start = _date(rng, ORDINARY_FROM, dt.date(2019, 12, 31))
         if not m:
-            return [(start, None, O, None, w, "")]
-        return [(start, monitored_on, O, None, w, ""), (monitored_on, None, O, None, w, m)]
+            return [(start, None, ORD, None, w, "")]
+        return [(start, monitored_on, ORD, None, w, ""), (monitored_on, None, ORD, None, w, m)]
     if spec.household_type == P:
         year = rng.choices(range(2014, 2021), (60, 10, 8, 7, 6, 5, 4))[0]
         b.identified_on = _date(rng, dt.date(year, 3, 1), dt.date(year, 10, 31))

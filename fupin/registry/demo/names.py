@@ -8,7 +8,7 @@ seed articles are never produced (`EXCLUDED`), so no real person named there is 
 from __future__ import annotations
 
 import random
-from functools import lru_cache
+from functools import cache
 
 from fupin.registry.services import pinyin_of
 
@@ -63,7 +63,7 @@ def full_name(rng: random.Random, family: str, sex: str) -> str:
             return name
 
 
-@lru_cache(maxsize=None)
+@cache
 def cached_pinyin(name: str) -> tuple[str, str]:
     """Pinyin once per distinct name: a county has far fewer names than people."""
     return pinyin_of(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fupin.registry import resident_id as rid
 from fupin.registry.choices import Education, Employment, Labour, Relation, Schooling
@@ -40,7 +40,6 @@ class Person:
     months: int = 0
     insured: bool = True
     pension: bool = False
-    extra: dict = field(default_factory=dict)
 
     @property
     def works(self) -> bool:
@@ -141,6 +140,8 @@ class IdMaker:
 
 def _education(rng: random.Random, age: int, birth_year: int) -> str:
     E = Education
+    options: tuple[str, ...]
+    weights: tuple[int, ...]
     if age < 6:
         return E.PRESCHOOL
     if age <= 11:

@@ -31,8 +31,11 @@ def create_demo_users(codes: list[str]) -> list[Login]:
                .values_list("area", flat=True).first())
     village = village or Area.objects.filter(code__startswith=county, level="village").order_by(
         "code").values_list("code", flat=True).first()
+    if not village:
+        raise RuntimeError(f"no village in {county}")
+    village = str(village)
     township = village[:9]
-    plan = [
+    plan: list[tuple[str, str, str]] = [
         ("admin", "", ""),
         ("county_admin", Role.COUNTY_ADMIN, county),
         ("township_staff", Role.TOWNSHIP_STAFF, township),

@@ -26,7 +26,7 @@ def next_id(model: type[models.Model]) -> int:
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
     opts = model._meta
-    return [opts.get_field(f).column for f in fields]  # type: ignore[union-attr]
+    return [str(opts.get_field(f).column) for f in fields]  # type: ignore[union-attr]
 
 
 def _json_positions(model: type[models.Model], fields: Sequence[str]) -> list[int]:

@@ -65,7 +65,7 @@ def test_resident_ids_heads_statuses_incomes():
     heads = Household.objects.annotate(
         n=Count("members", filter=Q(members__relation_to_head="head")))
     assert set(heads.values_list("n", flat=True)) == {1}
-    head = Member.objects.filter(relation_to_head="head").select_related("household").first()
+    head = Member.objects.filter(relation_to_head="head").select_related("household")[0]
     assert head.household.head_name == head.name and head.name_pinyin and head.name_initials
     # One open status per household, agreeing with the household's own columns.
     assert HouseholdStatus.objects.filter(valid_to__isnull=True).count() == Household.objects.count()
@@ -76,7 +76,7 @@ def test_resident_ids_heads_statuses_incomes():
         assert (h.household_type == HouseholdType.ORDINARY) == (h.main_cause == "")
     # Two income years per household, counted over its members.
     assert Income.objects.count() == 2 * Household.objects.count()
-    inc = Income.objects.select_related("household").first()
+    inc = Income.objects.select_related("household")[0]
     assert inc.members_counted == inc.household.members.count()
     # School-age children are nearly all in school.
     kids = Member.objects.filter(birth_date__lte=dt.date(2020, 1, 15),
@@ -103,6 +103,8 @@ def test_rerun_keeps_user_entered_households():
     build([XIUSHAN], seed=1, scale=200, today=TODAY)
     build([XIUSHAN], seed=1, scale=200, today=TODAY)
     assert Household.objects.filter(pk=mine.pk).exists()
+    # Id sequences were moved past the generated rows (PostgreSQL COPY with explicit ids).
+    assert make_household(village_codes(1, XIUSHAN)[0]).pk > mine.pk
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from fupin.registry.demo.build import build
 from fupin.registry.demo.figures import SEED_COUNTIES
 from fupin.registry.demo.users import create_demo_users
 from fupin.registry.figures import area_summary
+from fupin.registry.management.commands.summary import _pad
 
 
 class Command(BaseCommand):
@@ -46,16 +47,17 @@ class Command(BaseCommand):
         self.stdout.write(f"\n已写入 {written['households']:,} 户、{written['members']:,} 人、"
                           f"{written['statuses']:,} 条户状态、{written['incomes']:,} 条收入，"
                           f"用时 {elapsed:.0f} 秒。")
-        self.stdout.write("\n区县                          户数      人数  建档立卡户  未脱贫人口  贫困发生率")
+        self.stdout.write("\n" + _pad("区县", 30) + "    户数      人数  建档立卡户  未脱贫人口  贫困发生率")
         for code in codes:
             s = area_summary(code)
             incidence = f"{s['incidence'] * 100:.2f}%" if s["incidence"] is not None else "—"
-            self.stdout.write(f"{code} {s['area_name']:<14}{s['households']:>10,}{s['people']:>10,}"
+            self.stdout.write(f"{_pad(code + ' ' + s['area_name'], 30)}{s['households']:>8,}"
+                              f"{s['people']:>10,}"
                               f"{s['registered_households']:>12,}{s['poor_people']:>12,}"
                               f"{incidence:>12}")
         self.stdout.write("\n演示账号（用户名 / 密码 / 角色 / 范围）：")
         for login in logins:
-            self.stdout.write(f"  {login.username:<15} {login.password:<17} {login.role:<12} "
-                              f"{login.scope}")
+            self.stdout.write(f"  {login.username:<15} {login.password:<17} "
+                              f"{_pad(login.role, 20)} {login.scope}")
         if not opts["no_serve"]:
             call_command("serve", port=opts["port"])

@@ -65,8 +65,7 @@ class Command(BaseCommand):
         failed = [c for c in children if c.returncode not in (0, None, -signal.SIGINT,
                                                                -signal.SIGTERM)]
         if failed and not stopping:
-            raise CommandError(f"进程 {failed[0].args[3] if len(failed[0].args) > 3 else ''} "
-                               f"异常退出（{failed[0].returncode}）")
+            raise CommandError(f"子进程 {failed[0].pid} 异常退出（{failed[0].returncode}）")
 
     def _check_migrations(self) -> None:
         executor = MigrationExecutor(connection)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,12 @@ ROWS = (
     ("  未脱贫", "poor_"), ("一般农户", "ordinary_"), ("监测对象", "monitored_"),
     ("  脱贫不稳定户", "unstable_"), ("  边缘易致贫户", "edge_"), ("  突发严重困难户", "sudden_"),
 )
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify by display width (a Chinese character takes two columns)."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - shown)
 
 
 class Command(BaseCommand):
@@ -52,9 +59,10 @@ class Command(BaseCommand):
             return
         title = f"{s['area_name'] or '区划'}（{code}）"
         self.stdout.write(f"{title}  截至 {s['as_of'] or '当前'}")
-        self.stdout.write(f"{'类别':<14}{'户数':>10}{'人数':>12}")
+        self.stdout.write(f"{_pad('类别', 18)}{'户数':>8}{'人数':>10}")
         for label, key in ROWS:
-            self.stdout.write(f"{label:<14}{s[key + 'households']:>12,}{s[key + 'people']:>12,}")
+            self.stdout.write(f"{_pad(label, 18)}{s[key + 'households']:>10,}"
+                              f"{s[key + 'people']:>12,}")
         population = s["rural_population"]
         self.stdout.write(f"乡村户籍人口（{s['population_year'] or '—'} 年）："
                           f"{population:,}" if population else "乡村户籍人口：未设置")
