@@ -1,7 +1,9 @@
 """Members of a synthetic household: who lives there, and their age, schooling, health and work.
 
-Ages are relative to `today` (the run date) so that schooling, labour and age-based checks
-agree with what the rest of the system computes from birth dates.
+Households are composed as they stood on DATA_DATE, the date of the published 2020 figures
+(nobody is born later, so the registry "as of" the end of 2020 is the published one), while
+schooling, labour and work follow each person's age on `today` (the run date), so they agree
+with what the rest of the system computes from birth dates.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fupin.registry.choices import Education, Employment, Labour, Relation, Scho
 from . import names
 
 R = Relation
+DATA_DATE = dt.date(2020, 12, 31)
 
 
 @dataclass
@@ -203,7 +206,8 @@ def fill(rng: random.Random, people: list[Person], *, registered: bool, today: d
         else:
             p.family = child_family
         p.name = names.full_name(rng, p.family, p.sex)
-        p.birth = _birth(rng, p.age, today)
+        p.birth = _birth(rng, p.age, min(DATA_DATE, today))
+        p.age = today.year - p.birth.year - ((today.month, today.day) < (p.birth.month, p.birth.day))
         p.resident_id = ids.make(p.birth, p.sex)
         p.ethnicity = household_ethnicity if p.relation not in (
             R.SPOUSE, R.DAUGHTER_IN_LAW) else rng.choices(groups, weights)[0]

@@ -133,4 +133,11 @@ def test_full_xiushan_matches_published_figures():
     assert (s["poor_households"], s["poor_people"]) == (336, 1_374)
     assert s["rural_population"] == COUNTIES[XIUSHAN].rural_population == 429_000
     assert round(s["incidence"], 4) == 0.0032
+    # The registry is the 2020 one: as of the end of 2020 it shows the same figures ...
+    end_2020 = area_summary(XIUSHAN, dt.date(2020, 12, 31))
+    assert {k: v for k, v in end_2020.items() if k != "as_of"} == {
+        k: v for k, v in s.items() if k != "as_of"}
+    # ... and a year earlier fewer lifted, more poor (exits of 2020 not yet made).
+    end_2019 = area_summary(XIUSHAN, dt.date(2019, 12, 31))
+    assert end_2019["lifted_households"] < 16_648 and end_2019["poor_households"] > 336
     assert time.monotonic() - started < 120
