@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 from functools import cache
 
+from pypinyin.constants import PHRASES_DICT
+
 from fupin.registry.services import pinyin_of
 
 # (surname, weight): weights are rough shares, not statistics.
@@ -64,9 +66,19 @@ def full_name(rng: random.Random, family: str, sex: str) -> str:
 
 
 @cache
+def _pinyin(text: str) -> tuple[str, str]:
+    return pinyin_of(text)
+
+
+@cache
 def cached_pinyin(name: str) -> tuple[str, str]:
-    """Pinyin once per distinct name: a county has far fewer names than people."""
-    return pinyin_of(name)
+    """`pinyin_of(name)`, once per distinct name, composed from the surname's and the given
+    name's (each computed once) unless a dictionary phrase starts at the surname, the only
+    case where pypinyin's forward segmentation of the whole name differs from the parts."""
+    if any(name[:k] in PHRASES_DICT for k in range(2, len(name) + 1)):
+        return pinyin_of(name)
+    family, given = _pinyin(name[0]), _pinyin(name[1:])
+    return family[0] + given[0], family[1] + given[1]
 
 
 def all_names() -> set[str]:

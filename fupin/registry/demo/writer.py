@@ -7,7 +7,6 @@ assigned by the generator (so members can point at households without a round tr
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -50,16 +49,26 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: list[tuple[An
                 copy.write_row(row)
         return
     if connection.vendor == "sqlite":
-        rows = [_sqlite_row(r) for r in rows]
+        # SQLite keeps dates as ISO text (what Django's adapters write); decimals go through
+        # the adapter Django registers; datetimes arrive already adapted by the caller.
+        date_at = [i for i, f in enumerate(fields) if type(model._meta.get_field(f)) is models.DateField]
+        rows = [_iso_dates(r, date_at) for r in rows]
     width = len(fields)
     per = max(1, min(2000, SQLITE_MAX_VARIABLES // width if connection.vendor == "sqlite"
                      else 60000 // width))
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    with connection.cursor() as cursor:
+    mark = "?" if connection.vendor == "sqlite" else "%s"
+    one = "(" + ", ".join([mark] * width) + ")"
+    connection.ensure_connection()
+    # The driver's own cursor: Django's debug cursor would format every parameter for its
+    # query log, which costs more than the insert itself.
+    cursor = connection.connection.cursor()  # type: ignore[union-attr]
+    try:
         for start in range(0, len(rows), per):
             chunk = rows[start:start + per]
             sql = f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([one] * len(chunk))
             cursor.execute(sql, [v for row in chunk for v in row])
+    finally:
+        cursor.close()
 
 
 def _with_json(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
@@ -69,10 +78,12 @@ def _with_json(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
     return tuple(values)
 
 
-def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    # SQLite stores dates as ISO text and decimals as numbers (what Django's adapters do).
-    return tuple(v.isoformat() if isinstance(v, dt.date) and not isinstance(v, dt.datetime)
-                 else str(v) if isinstance(v, dt.datetime) else v for v in row)
+def _iso_dates(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
+    values = list(row)
+    for i in positions:
+        if values[i] is not None:
+            values[i] = values[i].isoformat()
+    return tuple(values)
 
 
 def reset_sequences(models_: Iterable[type[models.Model]]) -> None:
