@@ -32,6 +32,7 @@ class ProblemSerializer(serializers.ModelSerializer):
         read_only_fields = ["found_by", "state", "rectified_by", "rectified_at", "effect", "verified_by",
                             "verified_at", "verification_note", "closed_at", "reopen_count", "escalation",
                             "visit"]
+        extra_kwargs = {"found_on": {"required": False}}
 
 
 class ActionSerializer(serializers.Serializer):
