@@ -7,7 +7,7 @@ Every page, API endpoint, export, report, command and job filters through `scope
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -87,8 +87,8 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     scope_field = "area_code"
 
-    def visible_to(self, user: User | Any) -> ScopedQuerySet[_M]:
+    def visible_to(self, user: User | Any) -> Self:
         return self.filter(scope_q(user, self.scope_field) & role_restriction_q(user, self.model))
 
-    def in_area(self, code: str) -> ScopedQuerySet[_M]:
+    def in_area(self, code: str) -> Self:
         return self.filter(**{f"{self.scope_field}__startswith": code})

@@ -16,7 +16,11 @@ from fupin.registry.models import Household
 from . import services
 from .choices import VisitChannel
 from .filters import AssignmentFilter, HelperFilter, PlanFilter, VisitFilter
-from .models import AssistingUnit, Assignment, Helper, Measure, Plan, Visit
+from .models import Assignment, AssistingUnit, Helper, Measure, Plan, Visit
+
+
+def _data(request: Request) -> dict[str, Any]:
+    return request.data if isinstance(request.data, dict) else {}
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -132,7 +136,7 @@ class PlanViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         d = s.validated_data
         plan = services.create_plan(actor=request.user, household=_household(request, d["household"].pk),
                                     year=d["year"], summary=d.get("summary", ""),
-                                    measures=request.data.get("measures") or [])
+                                    measures=_data(request).get("measures") or [])
         return Response(self.get_serializer(plan).data, status=201)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import django_filters as df
-from django.forms import HiddenInput
 from django.db.models import Q, QuerySet
+from django.forms import HiddenInput
 
 from .choices import MeasureCategory, VisitChannel
 from .models import Assignment, Helper, Plan, Visit

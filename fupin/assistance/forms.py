@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from fupin.rectification.models import ProblemCategory
 from fupin.registry.choices import HousingGrade, Labour, Schooling
 from fupin.registry.models import Household
-from fupin.rectification.models import ProblemCategory
 
 from .choices import MeasureCategory, MeasureStatus, UnitLevel, VisitChannel
 from .models import AssistingUnit, Helper
@@ -96,7 +96,7 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, suggestions: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions or []
-        self.fields["suggested"].choices = [
+        self.fields["suggested"].choices = [  # type: ignore[attr-defined]
             (str(i), f"【{s.category_label}】{s.title}（{s.reason}）") for i, s in enumerate(self.suggestions)]
         self.initial.setdefault("year", timezone.localdate().year)
         self.initial.setdefault("suggested", [str(i) for i in range(len(self.suggestions))])

@@ -80,12 +80,12 @@ class AssistingUnit(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.get_level_display()}）"
 
+    def get_absolute_url(self) -> str:
+        return reverse("assistance:unit_detail", args=[self.pk])
+
     @property
     def area_id(self) -> str:
         return self.area_code
-
-    def get_absolute_url(self) -> str:
-        return reverse("assistance:unit_detail", args=[self.pk])
 
 
 class PairingQuerySet(ScopedQuerySet["UnitPairing"]):
@@ -268,12 +268,12 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return f"{self.household} {self.year} 年帮扶计划"
 
+    def get_absolute_url(self) -> str:
+        return reverse("assistance:plan_detail", args=[self.pk])
+
     @property
     def area_id(self) -> str:
         return self.household.area_id
-
-    def get_absolute_url(self) -> str:
-        return reverse("assistance:plan_detail", args=[self.pk])
 
 
 class MeasureQuerySet(ScopedQuerySet["Measure"]):
@@ -350,12 +350,12 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.household} {self.visited_on} {self.get_channel_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("assistance:visit_detail", args=[self.pk])
+
     @property
     def area_id(self) -> str:
         return self.household.area_id
-
-    def get_absolute_url(self) -> str:
-        return reverse("assistance:visit_detail", args=[self.pk])
 
 
 class VisitPhotoQuerySet(ScopedQuerySet["VisitPhoto"]):

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from fupin.core.privacy import shown_phone
 
 from .choices import VisitKind
-from .models import AssistingUnit, Assignment, FlaggedSupervision, Helper, Plan, Visit
+from .models import Assignment, AssistingUnit, FlaggedSupervision, Helper, Plan, Visit
 
 
 def viewer(table: Any) -> Any:

@@ -18,6 +18,10 @@ from .filters import ProblemFilter, SpotCheckFilter
 from .models import Problem, SpotCheck, SpotCheckItem
 
 
+def _data(request: Request) -> dict[str, Any]:
+    return request.data if isinstance(request.data, dict) else {}
+
+
 class ProblemSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     area = serializers.CharField(source="area_id", required=False)
@@ -66,7 +70,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         s = ActionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         problem = services.transition(actor=request.user, problem=problem,
-                                      action=str(request.data.get("action", "")), **s.validated_data)
+                                      action=str(_data(request).get("action", "")), **s.validated_data)
         return Response(ProblemSerializer(problem, context={"request": request}).data)
 
 
@@ -108,8 +112,8 @@ class SpotCheckItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: Any = None) -> Response:
         item = sampling.record_result(
-            actor=request.user, item=self.get_object(), result=str(request.data.get("result", "")),
-            note=str(request.data.get("note", "")), category=str(request.data.get("category") or "other"))
+            actor=request.user, item=self.get_object(), result=str(_data(request).get("result", "")),
+            note=str(_data(request).get("note", "")), category=str(_data(request).get("category") or "other"))
         return Response(SpotCheckItemSerializer(item).data)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -115,12 +114,12 @@ class Problem(models.Model):
     def __str__(self) -> str:
         return f"问题 #{self.pk} {self.get_category_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("rectification:problem_detail", args=[self.pk])
+
     @property
     def number(self) -> str:
         return f"WT{self.pk:06d}" if self.pk else ""
-
-    def get_absolute_url(self) -> str:
-        return reverse("rectification:problem_detail", args=[self.pk])
 
 
 class ProblemEventQuerySet(ScopedQuerySet["ProblemEvent"]):

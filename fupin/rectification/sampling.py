@@ -26,6 +26,7 @@ MAX_SAMPLE = 500
 
 def population(kind: str, area_code: str) -> list[int]:
     """Candidate ids in a stable order (by id)."""
+    qs: Any
     if kind == SpotCheckKind.HELPER:
         qs = Helper.objects.filter(area__code__startswith=area_code, active=True)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.urls import reverse
 
@@ -27,12 +28,15 @@ def build(world: World) -> World:
 
 register_builder("rectification", build)
 
+def _five_list_url(kind: str, world: World) -> str:
+    return reverse("rectification:five_list", args=[kind])
+
+
 _no = lambda w: w["household"].household_no  # noqa: E731
 
 register("problem list", "list", lambda w: reverse("rectification:problem_list"), _no)
 for _kind in FIVE_LISTS:
-    register(f"five list {_kind}", "list",
-             lambda w, k=_kind: reverse("rectification:five_list", args=[k]), lambda w: w["problem"].number)
+    register(f"five list {_kind}", "list", partial(_five_list_url, _kind), lambda w: w["problem"].number)
 register("problem detail", "detail", lambda w: reverse("rectification:problem_detail", args=[w["problem"].pk]))
 register("spotcheck list", "list", lambda w: reverse("rectification:spotcheck_list"),
          lambda w: w["spotcheck"].note)

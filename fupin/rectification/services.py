@@ -171,7 +171,7 @@ def transition(*, actor: Any, problem: Problem, action: str, note: str = "", **f
     old = problem.state
     problem.state = target
     _as_actor(problem, actor)
-    problem._change_reason = f"{label}：{note}"[:100]
+    problem._change_reason = f"{label}：{note}"[:100]  # type: ignore[attr-defined]
     problem.save()
     ProblemEvent.objects.create(problem=problem, action=action, from_state=old, to_state=target,
                                 actor=_user(actor), note=note)

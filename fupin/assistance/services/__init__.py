@@ -10,9 +10,22 @@ from .helpers import (
     pair_unit,
     unflag,
 )
-from .overdue import local_today, overdue_by_helper, overdue_by_village, overdue_households, with_visit_status
+from .overdue import (
+    local_today,
+    overdue_by_helper,
+    overdue_by_village,
+    overdue_households,
+    with_visit_status,
+)
 from .permissions import can_act_on_household, helper_of, require_household
-from .plans import Suggestion, add_measure, create_plan, has_labour, suggest_measures, update_measure
+from .plans import (
+    Suggestion,
+    add_measure,
+    create_plan,
+    has_labour,
+    suggest_measures,
+    update_measure,
+)
 from .rules import helper_limit, period_start, rule_for
 from .visits import record_visit
 

@@ -14,7 +14,7 @@ from fupin.accounts.models import Role, User
 from fupin.areas.models import Area, AreaLevel
 from fupin.registry.models import Household
 
-from ..models import AssistingUnit, Assignment, FlaggedSupervision, Helper, UnitPairing
+from ..models import Assignment, AssistingUnit, FlaggedSupervision, Helper, UnitPairing
 from .permissions import as_actor, require_area_writer
 from .rules import helper_limit
 

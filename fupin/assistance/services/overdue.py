@@ -41,13 +41,16 @@ def overdue_households(user: Any, *, now: dt.datetime | None = None, area: str =
         qs = qs.in_area(area)
     qs = with_visit_status(qs, day).filter(Q(last_visit__isnull=True) | Q(last_visit__lt=F("due_since")))
     if helper:
-        qs = qs.filter(helper_id=helper)
+        lookup = "helper_id"  # an annotation, not a field
+        qs = qs.filter(**{lookup: helper})  # type: ignore[misc]
     return qs.select_related("area").order_by("area_id", "household_no")
 
 
 def overdue_by_helper(qs: HouseholdQuerySet) -> list[dict[str, Any]]:
-    return list(qs.order_by().values("helper_id", "helper_name").annotate(n=Count("pk")).order_by("-n"))
+    rows: Any = qs.order_by().values("helper_id", "helper_name").annotate(n=Count("pk")).order_by("-n")
+    return list(rows)
 
 
 def overdue_by_village(qs: HouseholdQuerySet) -> list[dict[str, Any]]:
-    return list(qs.order_by().values("area_id", "area__name").annotate(n=Count("pk")).order_by("area_id"))
+    rows: Any = qs.order_by().values("area_id", "area__name").annotate(n=Count("pk")).order_by("area_id")
+    return list(rows)

@@ -22,8 +22,11 @@ def helper_of(user: Any) -> Helper | None:
 
 
 def is_assigned(user: Any, household: Household) -> bool:
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return False
     return Assignment.objects.filter(household_id=household.pk, ended_on__isnull=True,
-                                     helper__user_id=getattr(user, "pk", None)).exists()
+                                     helper__user_id=user_id).exists()
 
 
 def can_act_on_household(user: Any, household: Household) -> bool:

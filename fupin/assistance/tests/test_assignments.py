@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from fupin.assistance import services
-from fupin.assistance.models import AssistanceRule, Assignment
+from fupin.assistance.models import Assignment, AssistanceRule
 from fupin.core.testing import VILLAGE_A, make_household
 from fupin.registry.models import Household, Income
 

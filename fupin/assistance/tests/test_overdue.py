@@ -1,11 +1,12 @@
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fupin.assistance import services
 from fupin.assistance.models import AssistanceRule, Visit
 from fupin.core.testing import make_household
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _visit(h, day):
@@ -22,7 +23,7 @@ def test_month_boundary_in_shanghai(county_admin, helper, poor_household):
     # 2026-11-01 00:30 in Shanghai (16:30 UTC, still Oct 31 in UTC): a new month, overdue
     after = dt.datetime(2026, 10, 31, 16, 30, tzinfo=UTC)
     assert after.astimezone(ZoneInfo("Asia/Shanghai")).day == 1
-    rows = list(services.overdue_households(county_admin, now=after))
+    rows: list[Any] = list(services.overdue_households(county_admin, now=after))
     assert [r.pk for r in rows] == [poor_household.pk]
     assert rows[0].helper_name == helper.name and rows[0].last_visit == dt.date(2026, 10, 31)
     assert services.overdue_by_helper(services.overdue_households(county_admin, now=after)) == [

@@ -16,7 +16,7 @@ from fupin.registry.models import Household
 from .. import services
 from ..filters import HelperFilter
 from ..forms import AssignForm, FlagForm, HelperForm, PairForm, UnitForm
-from ..models import AssistingUnit, Assignment, FlaggedSupervision, Helper, UnitPairing
+from ..models import Assignment, AssistingUnit, FlaggedSupervision, Helper, UnitPairing
 from ..tables import AssignmentTable, FlagTable, HelperTable, UnitTable
 
 
@@ -28,7 +28,7 @@ class HelperListView(ObjectListView):
     add_url_name = "assistance:helper_add"
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().with_load().select_related("unit", "area").order_by("area_id", "name")
+        return Helper.objects.visible_to(self.request.user).with_load().select_related("unit", "area").order_by("area_id", "name")
 
 
 @login_required

@@ -3,19 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.generic import TemplateView
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
+from django.views.generic import TemplateView
 
 from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.generic import xlsx_response
 from fupin.core.privacy import log_access
-from fupin.registry.models import Household
 from fupin.rectification.models import Problem
+from fupin.registry.models import Household
 
 from .. import services
 from ..choices import VisitKind
@@ -90,9 +90,9 @@ def township_overview(request: HttpRequest, code: str) -> HttpResponse:
     households = list(qs.annotate(plan_id=Subquery(plans.values("pk")[:1])).select_related("area")
                       .order_by("area_id", "household_no")[:2000])
     for h in households:
-        h.overdue = h.last_visit is None or h.last_visit < h.due_since  # type: ignore[attr-defined]
+        h.overdue = h.last_visit is None or h.last_visit < h.due_since  # type: ignore[attr-defined, operator]
     problems = (Problem.objects.visible_to(request.user).in_area(code).unresolved()
                 .select_related("household", "area", "owner").order_by("deadline", "pk"))
     return render(request, "assistance/township.html", {
         "area": area, "households": households, "problems": problems, "today": day,
-        "overdue_count": sum(1 for h in households if h.overdue)})  # type: ignore[attr-defined]
+        "overdue_count": sum(1 for h in households if getattr(h, "overdue", False))})

@@ -90,7 +90,7 @@ def test_inspector_spotcheck_pages(client, inspector):
     detail = client.get(r["Location"])
     assert detail.status_code == 200 and "种子 9" in detail.content.decode()
     from fupin.rectification.models import SpotCheckItem
-    item = SpotCheckItem.objects.first()
+    item = SpotCheckItem.objects.all()[0]
     r = client.post(reverse("rectification:spotcheck_record", args=[item.pk]),
                     {"result": "problem", "category": "income", "note": "收入与台账不符"}, follow=True)
     item.refresh_from_db()

@@ -78,12 +78,13 @@ def test_sample_is_reproducible(inspector, village_cadre):
     ids = [list(s.items.values_list("household_id", flat=True)) for s in (a, b, c)]
     assert ids[0] == ids[1] and len(set(ids[0])) == 5
     assert ids[0] != ids[2]
-    item = a.items.first()
+    item = a.items.all()[0]
     item = sampling.record_result(actor=inspector, item=item, result="problem", note="帮扶人未上门",
                                   category="other")
+    assert item.problem is not None
     assert item.problem.source == "inspection" and item.problem.household_id == item.household_id
     with pytest.raises(ValidationError, match="写明情况"):
-        sampling.record_result(actor=inspector, item=a.items.last(), result="problem")
+        sampling.record_result(actor=inspector, item=a.items.all()[1], result="problem")
     with pytest.raises(PermissionDenied):
         sampling.draw(actor=village_cadre, area_code=VILLAGE_A, month=dt.date(2026, 11, 1),
                       kind="household", size=1)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         user = cli_user(opts.get("user"))
-        qs = services.overdue_households(user, area=opts["area"], helper=opts.get("helper"))
+        qs: Any = services.overdue_households(user, area=opts["area"], helper=opts.get("helper"))
         rows = [{"household_no": h.household_no, "head_name": h.head_name, "area_code": h.area_id,
                  "village": h.area.name, "kind": h.visit_kind, "due_since": h.due_since.isoformat(),
                  "last_visit": h.last_visit.isoformat() if h.last_visit else None,
