@@ -47,7 +47,8 @@ def overdue_households(user: Any, *, now: dt.datetime | None = None, area: str =
 
 
 def overdue_by_helper(qs: HouseholdQuerySet) -> list[dict[str, Any]]:
-    rows: Any = qs.order_by().values("helper_id", "helper_name").annotate(n=Count("pk")).order_by("-n")
+    rows: Any = qs.order_by().values(  # type: ignore[misc]
+        "helper_id", "helper_name").annotate(n=Count("pk")).order_by("-n")
     return list(rows)
 
 
