@@ -72,7 +72,7 @@ def draw(*, actor: Any, area_code: str, month: dt.date, kind: str, size: int,
 @transaction.atomic
 def record_result(*, actor: Any, item: SpotCheckItem, result: str, note: str = "",
                   category: str = "other", deadline: dt.date | None = None) -> SpotCheckItem:
-    item = SpotCheckItem.objects.select_for_update().select_related("spotcheck", "household", "helper").get(pk=item.pk)
+    item = SpotCheckItem.objects.select_for_update(of=("self",)).select_related("spotcheck", "household", "helper").get(pk=item.pk)
     if actor is not None and not area_in_scope(actor, item.spotcheck.area_id):
         raise PermissionDenied("该抽查不在您的管辖范围内")
     if result not in CheckResult.values or result == CheckResult.PENDING:

@@ -26,6 +26,7 @@ class HelperListView(ObjectListView):
     table_class = HelperTable
     title = "帮扶责任人"
     add_url_name = "assistance:helper_add"
+    template_name = "assistance/helper_list.html"
 
     def get_queryset(self) -> Any:
         return Helper.objects.visible_to(self.request.user).with_load().select_related("unit", "area").order_by("area_id", "name")

@@ -89,3 +89,9 @@ def test_sample_is_reproducible(inspector, village_cadre):
         sampling.draw(actor=village_cadre, area_code=VILLAGE_A, month=dt.date(2026, 11, 1),
                       kind="household", size=1)
     assert Problem.objects.count() == 1
+
+
+def test_escalation_job(problem):
+    from fupin.core.jobs import run_inline
+    job = run_inline("rectification.escalate", "升级", params={"area": "500236"}, show_progress=False)
+    assert job.status == "done" and job.result["township"] == 1
