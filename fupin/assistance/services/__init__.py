@@ -6,9 +6,11 @@ from .helpers import (
     create_helper,
     create_unit,
     end_assignment,
+    end_pairing,
     flag,
     pair_unit,
     unflag,
+    update_helper,
 )
 from .overdue import (
     local_today,
@@ -31,8 +33,8 @@ from .visits import record_visit
 
 __all__ = [
     "Suggestion", "add_measure", "assign_helper", "can_act_on_household", "create_helper",
-    "create_plan", "create_unit", "end_assignment", "flag", "has_labour", "helper_limit",
+    "create_plan", "create_unit", "end_assignment", "end_pairing", "flag", "has_labour", "helper_limit",
     "helper_of", "local_today", "overdue_by_helper", "overdue_by_village", "overdue_households",
     "pair_unit", "period_start", "record_visit", "require_household", "rule_for",
-    "suggest_measures", "unflag", "update_measure", "with_visit_status",
+    "suggest_measures", "unflag", "update_helper", "update_measure", "with_visit_status",
 ]

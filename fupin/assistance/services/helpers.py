@@ -178,3 +178,42 @@ def unflag(*, actor: Any, flagged: FlaggedSupervision, ended_on: dt.date | None 
     as_actor(flagged, actor)
     flagged.save(update_fields=["ended_on"])
     return flagged
+
+
+@transaction.atomic
+def end_pairing(*, actor: Any, pairing: UnitPairing, ended_on: dt.date | None = None) -> UnitPairing:
+    require_area_writer(actor, pairing.village_id, "village")
+    if pairing.ended_on:
+        raise ValidationError({"ended_on": "该结对已结束"})
+    day = ended_on or timezone.localdate()
+    if day < pairing.started_on:
+        raise ValidationError({"ended_on": "结束日期不能早于开始日期"})
+    pairing.ended_on = day
+    as_actor(pairing, actor)
+    pairing.save(update_fields=["ended_on"])
+    return pairing
+
+
+HELPER_EDITABLE = ("name", "phone", "unit", "position", "active", "max_households")
+
+
+@transaction.atomic
+def update_helper(*, actor: Any, helper: Helper, changes: Mapping[str, Any]) -> Helper:
+    helper = Helper.objects.select_for_update().get(pk=helper.pk)
+    require_area_writer(actor, helper.area_id)
+    unknown = set(changes) - set(HELPER_EDITABLE)
+    if unknown:
+        raise ValidationError({"__all__": f"不能修改字段：{'、'.join(sorted(unknown))}"})
+    if "phone" in changes:
+        _phone_ok(str(changes["phone"] or ""))
+    load = Assignment.objects.filter(helper=helper, ended_on__isnull=True).count()
+    if changes.get("active") is False and load:
+        raise ValidationError({"active": f"{helper.name} 还联系着 {load} 户，请先为这些户更换帮扶责任人"})
+    if changes.get("max_households") and int(changes["max_households"]) < load:
+        raise ValidationError({"max_households": f"{helper.name} 已联系 {load} 户，上限不能低于 {load}"})
+    for k, v in changes.items():
+        setattr(helper, k, v)
+    helper.full_clean()
+    as_actor(helper, actor)
+    helper.save()
+    return helper

@@ -80,3 +80,14 @@ def test_flagged_supervision(county_admin, household):
     services.unflag(actor=county_admin, flagged=f)
     with pytest.raises(ValidationError, match="不是村"):
         services.flag(actor=county_admin, area="500236001", leader_name="县长")
+
+
+def test_update_helper_and_end_pairing(county_admin, helper, unit, household):
+    services.assign_helper(actor=county_admin, household=household, helper=helper)
+    with pytest.raises(ValidationError, match="请先为这些户更换帮扶责任人"):
+        services.update_helper(actor=county_admin, helper=helper, changes={"active": False})
+    services.update_helper(actor=county_admin, helper=helper, changes={"position": "驻村第一书记"})
+    pairing = services.pair_unit(actor=county_admin, unit=unit, village=VILLAGE_A, started_on=dt.date(2026, 1, 1))
+    services.end_pairing(actor=county_admin, pairing=pairing, ended_on=dt.date(2026, 6, 30))
+    with pytest.raises(ValidationError, match="已结束"):
+        services.end_pairing(actor=county_admin, pairing=pairing)
