@@ -58,3 +58,11 @@ class CheckResultForm(forms.Form):
     category = forms.ChoiceField(label="问题类别", choices=ProblemCategory.choices, initial="other")
     note = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     deadline = forms.DateField(label="整改时限", widget=DATE, required=False)
+
+
+class ProblemEditForm(forms.Form):
+    category = forms.ChoiceField(label="问题类别", choices=ProblemCategory.choices)
+    responsible_unit = forms.CharField(label="责任单位", max_length=100, required=False)
+    owner_name = forms.CharField(label="责任人姓名", max_length=50, required=False)
+    deadline = forms.DateField(label="整改时限", widget=DATE, required=False)
+    plan = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -44,6 +44,10 @@ class ProblemState(models.TextChoices):
 
 UNRESOLVED_STATES = (ProblemState.OPEN, ProblemState.RECTIFYING)
 
+ACTION_LABELS = {"create": "登记", "start": "开始整改", "rectify": "提交整改", "reject": "核验不通过",
+                 "verify": "核验通过", "close": "销号", "reopen": "重新打开", "update": "调整责任/时限",
+                 "escalate": "逾期升级"}
+
 
 class Escalation(models.IntegerChoices):
     NONE = 0, _("未升级")
@@ -144,6 +148,17 @@ class ProblemEvent(models.Model):
         ordering = ["problem_id", "at", "id"]
         verbose_name = _("问题处理记录")
         verbose_name_plural = _("问题处理记录")
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.action_label}"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def to_state_label(self) -> str:
+        return str(ProblemState(self.to_state).label) if self.to_state in ProblemState.values else ""
 
 
 class EvidenceQuerySet(ScopedQuerySet["Evidence"]):

@@ -180,10 +180,11 @@ def transition(*, actor: Any, problem: Problem, action: str, note: str = "", **f
 
 @transaction.atomic
 def update_problem(*, actor: Any, problem: Problem, **changes: Any) -> Problem:
-    """Change owner, unit, deadline or plan of an unresolved problem."""
-    if not can_handle(actor, problem) or (actor is not None and not can_write_area(actor, problem.area_id)
-                                          and problem.owner_id != actor.pk):
-        raise PermissionDenied("您不能修改该问题")
+    """Change owner, unit, deadline or plan of an unresolved problem (writers of the area only;
+    an owner does not move their own deadline)."""
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    if actor is not None and not can_write_area(actor, problem.area_id):
+        raise PermissionDenied("只有本区划的县、乡、村工作人员可以调整问题的责任和时限")
     if problem.state not in (S.OPEN, S.RECTIFYING):
         raise ValidationError({"state": "问题已整改，不能再修改责任和时限；如需调整请重新打开"})
     for k in ("responsible_unit", "owner", "owner_name", "deadline", "plan", "category"):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("lists/<str:kind>/", views.ProblemListView.as_view(), name="five_list"),
     path("problems/add/", views.ProblemCreateView.as_view(), name="problem_add"),
     path("problems/<int:pk>/", views.problem_detail, name="problem_detail"),
+    path("problems/<int:pk>/edit/", views.ProblemEditView.as_view(), name="problem_edit"),
     path("problems/<int:pk>/act/<str:action>/", views.problem_action, name="problem_action"),
     path("problems/<int:pk>/evidence/", views.problem_evidence, name="problem_evidence"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),

@@ -20,7 +20,14 @@ from fupin.registry.models import Household
 
 from . import sampling, services
 from .filters import ProblemFilter, SpotCheckFilter
-from .forms import ActionForm, CheckResultForm, EvidenceForm, ProblemForm, SpotCheckForm
+from .forms import (
+    ActionForm,
+    CheckResultForm,
+    EvidenceForm,
+    ProblemEditForm,
+    ProblemForm,
+    SpotCheckForm,
+)
 from .models import Evidence, Problem, SpotCheck, SpotCheckItem
 from .tables import FIVE_LISTS, ProblemTable, SpotCheckTable, list_kwargs
 
@@ -81,7 +88,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "rectification/problem_detail.html", {
         "problem": problem, "events": problem.events.select_related("actor"),
         "evidence": problem.evidence.all(), "actions": actions, "form": ActionForm(),
-        "evidence_form": EvidenceForm(), "today": timezone.localdate()})
+        "evidence_form": EvidenceForm(prefix="ev"), "today": timezone.localdate()})
 
 
 @login_required
@@ -109,7 +116,7 @@ def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     problem = get_scoped_object(Problem, request.user, pk=pk)
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, prefix="ev")
     if form.is_valid():
         try:
             services.add_evidence(actor=request.user, problem=problem, upload=form.cleaned_data["file"],
@@ -159,6 +166,21 @@ class ProblemCreateView(ServiceFormView):
             if owner is None:
                 raise ValidationError({"owner_username": f"账号“{username}”不存在"})
         return services.create_problem(actor=self.request.user, household=household, owner=owner, **d)
+
+
+class ProblemEditView(ServiceFormView):
+    form_class = ProblemEditForm
+    title = "调整责任与时限"
+
+    def problem(self) -> Problem:
+        return get_scoped_object(Problem, self.request.user, pk=self.kwargs["pk"])
+
+    def get_initial(self) -> dict[str, Any]:
+        p = self.problem()
+        return {f: getattr(p, f) for f in ("category", "responsible_unit", "owner_name", "deadline", "plan")}
+
+    def perform(self, form: Any) -> Any:
+        return services.update_problem(actor=self.request.user, problem=self.problem(), **form.cleaned_data)
 
 
 class SpotCheckListView(ObjectListView):

@@ -14,7 +14,7 @@ from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.generic import xlsx_response
 from fupin.core.privacy import log_access
-from fupin.rectification.models import Problem
+from fupin.rectification.models import UNRESOLVED_STATES, Problem, ProblemState
 from fupin.registry.models import Household
 
 from .. import services
@@ -79,7 +79,8 @@ def _parents_q(codes: tuple[str, ...]) -> Any:
 @login_required
 def township_overview(request: HttpRequest, code: str) -> HttpResponse:
     """Every monitored household of a township with helper, plan, last visit, overdue flag;
-    and every unresolved problem with its owner and deadline."""
+    and every problem not yet verified (open, rectifying, awaiting verification) with its
+    owner and deadline."""
     area = Area.objects.filter(code=code, level=AreaLevel.TOWNSHIP).first()
     if area is None or not (area_in_scope(request.user, code) or any(
             c.startswith(code) for c in request.user.scope_codes)):  # type: ignore[union-attr]
@@ -91,7 +92,8 @@ def township_overview(request: HttpRequest, code: str) -> HttpResponse:
                       .order_by("area_id", "household_no")[:2000])
     for h in households:
         h.overdue = h.last_visit is None or h.last_visit < h.due_since  # type: ignore[attr-defined, operator]
-    problems = (Problem.objects.visible_to(request.user).in_area(code).unresolved()
+    problems = (Problem.objects.visible_to(request.user).in_area(code)
+                .filter(state__in=[*UNRESOLVED_STATES, ProblemState.RECTIFIED])
                 .select_related("household", "area", "owner").order_by("deadline", "pk"))
     return render(request, "assistance/township.html", {
         "area": area, "households": households, "problems": problems, "today": day,

@@ -113,3 +113,35 @@ def test_cli_list_escalate_sample(problems, capsys):
     call_command("rectification", "sample", "--area", "500236", "--month", "2026-11", "--size", "2",
                  "--seed", "5", "--json", stdout=b)
     assert json.loads(a.getvalue())["ids"] == json.loads(b.getvalue())["ids"]
+
+
+def test_edit_page_changes_deadline_and_refuses_inspector(client, village_cadre, inspector, problems):
+    p = problems[1]
+    client.force_login(village_cadre)
+    url = reverse("rectification:problem_edit", args=[p.pk])
+    assert client.get(url).status_code == 200
+    r = client.post(url, {"category": "water", "responsible_unit": "水务所", "owner_name": "李四",
+                          "deadline": "2026-09-01", "plan": "x"})
+    assert r.status_code == 200 and "不能早于发现日期" in r.content.decode()
+    r = client.post(url, {"category": "water", "responsible_unit": "水务所", "owner_name": "李四",
+                          "deadline": "2026-12-01", "plan": "打井"})
+    assert r.status_code == 302
+    p.refresh_from_db()
+    assert p.responsible_unit == "水务所" and str(p.deadline) == "2026-12-01"
+    client.force_login(inspector)
+    assert client.post(url, {"category": "water", "deadline": "2026-12-02"}).status_code == 403
+
+
+def test_evidence_upload_checked(client, village_cadre, problems):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    p = problems[1]
+    client.force_login(village_cadre)
+    url = reverse("rectification:problem_evidence", args=[p.pk])
+    r = client.post(url, {"ev-file": SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 test"), "ev-note": "报告"},
+                    follow=True)
+    assert "佐证材料已上传" in r.content.decode()
+    ev = p.evidence.get()
+    assert ev.content_type == "application/pdf" and len(ev.sha256) == 64
+    r = client.post(url, {"ev-file": SimpleUploadedFile("x.html", b"<script>")}, follow=True)
+    assert "类型不支持" in r.content.decode()
+    assert client.get(reverse("rectification:evidence_file", args=[ev.pk])).status_code == 200
