@@ -209,6 +209,7 @@ class Assignment(models.Model):
 
 class FlaggedQuerySet(ScopedQuerySet["FlaggedSupervision"]):
     scope_field = "area__code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
 
     def current(self) -> FlaggedQuerySet:
         return self.filter(ended_on__isnull=True)

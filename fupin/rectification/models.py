@@ -57,6 +57,7 @@ class Escalation(models.IntegerChoices):
 
 class ProblemQuerySet(ScopedQuerySet["Problem"]):
     scope_field = "area__code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
 
     def unresolved(self) -> ProblemQuerySet:
         return self.filter(state__in=UNRESOLVED_STATES)
