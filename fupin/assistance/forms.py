@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from fupin.rectification.models import ProblemCategory
@@ -71,8 +72,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, household: Household | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         qs = Helper.objects.visible_to(user).filter(active=True).with_load()
-        if household is not None:
-            qs = qs.filter(area__code__startswith=household.area_id[:9])
+        if household is not None:  # helpers of the township, or of an area above the village
+            code = household.area_id
+            qs = qs.filter(Q(area__code__startswith=code[:9]) | Q(area__code__in=[code[:n] for n in (2, 4, 6)]))
         field = self.fields["helper"]
         field.queryset = qs  # type: ignore[attr-defined]
         field.label_from_instance = lambda h: f"{h.name}（{h.unit or '无单位'}，已联系 {h.active_count} 户）"  # type: ignore[attr-defined]
@@ -204,3 +206,12 @@ class VisitForm(forms.Form):
             return []
         return [{"category": d["problem_category"], "description": d["problem_description"],
                  "deadline": d.get("problem_deadline")}]
+
+
+class RuleForm(forms.Form):
+    area_code = forms.CharField(label="适用区划代码(空=全部默认)", max_length=12, required=False)
+    max_households_per_helper = forms.IntegerField(label="每名帮扶责任人最多联系户数", min_value=1, max_value=100,
+                                                   initial=5)
+    visit_months_monitored = forms.IntegerField(label="监测户走访周期(月)", min_value=1, max_value=12, initial=1)
+    visit_months_poor = forms.IntegerField(label="未脱贫户走访周期(月)", min_value=1, max_value=12, initial=1)
+    visit_months_lifted = forms.IntegerField(label="脱贫户走访周期(月)", min_value=1, max_value=12, initial=3)

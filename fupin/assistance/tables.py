@@ -10,7 +10,15 @@ from django.utils.html import format_html
 from fupin.core.privacy import shown_phone
 
 from .choices import VisitKind
-from .models import Assignment, AssistingUnit, FlaggedSupervision, Helper, Plan, Visit
+from .models import (
+    Assignment,
+    AssistanceRule,
+    AssistingUnit,
+    FlaggedSupervision,
+    Helper,
+    Plan,
+    Visit,
+)
 
 
 def viewer(table: Any) -> Any:
@@ -130,4 +138,19 @@ class FlagTable(tables.Table):
     class Meta:
         model = FlaggedSupervision
         fields = ("area", "household", "leader_name", "leader_title", "reason", "started_on", "ended_on")
+        attrs = {"class": "table table-sm"}
+
+
+class RuleTable(tables.Table):
+    area_code = tables.Column("适用区划", default="（默认）")
+    max_households_per_helper = tables.Column("每人最多联系户数")
+    visit_months_monitored = tables.Column("监测户走访周期(月)")
+    visit_months_poor = tables.Column("未脱贫户走访周期(月)")
+    visit_months_lifted = tables.Column("脱贫户走访周期(月)")
+    updated_at = tables.DateTimeColumn(verbose_name="更新时间", format="Y-m-d H:i")
+
+    class Meta:
+        model = AssistanceRule
+        fields = ("area_code", "max_households_per_helper", "visit_months_monitored", "visit_months_poor",
+                  "visit_months_lifted", "updated_at")
         attrs = {"class": "table table-sm"}

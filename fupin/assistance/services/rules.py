@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, CharField, DateField, F, Q, Value, When
 from django.db.models.expressions import Combinable
 
+from fupin.accounts.models import Role
+from fupin.accounts.scope import area_in_scope
+from fupin.areas.models import Area
 from fupin.registry.choices import HouseholdType
 
 from ..choices import VisitKind
@@ -64,9 +70,34 @@ def due_since_expr(day: dt.date, kind_field: str = "visit_kind") -> Combinable:
     return Case(*whens, default=Value(None), output_field=DateField())
 
 
+RULE_FIELDS = ("max_households_per_helper", "visit_months_monitored", "visit_months_poor",
+               "visit_months_lifted")
+
+
+@transaction.atomic
+def set_rule(*, actor: Any, area_code: str, **values: Any) -> AssistanceRule:
+    """Create or change the rule of an area (county admins; the default "" needs a superuser)."""
+    area_code = (area_code or "").strip()
+    allowed = actor is None or actor.is_superuser or (
+        getattr(actor, "role", "") == Role.COUNTY_ADMIN and area_code and area_in_scope(actor, area_code))
+    if not allowed:
+        raise PermissionDenied("只有县级管理员可以调整本县的帮扶规则；全部区划的默认值由系统管理员调整")
+    if area_code and not Area.objects.filter(code=area_code).exists():
+        raise ValidationError({"area_code": f"区划代码“{area_code}”不存在"})
+    rule = AssistanceRule.objects.filter(area_code=area_code).first() or AssistanceRule(area_code=area_code)
+    for k in RULE_FIELDS:
+        if values.get(k) is not None:
+            setattr(rule, k, values[k])
+    rule.full_clean()
+    if actor is not None and getattr(actor, "pk", None):
+        rule._history_user = actor  # type: ignore[attr-defined]
+    rule.save()
+    return rule
+
+
 def months_for(area_code: str, kind: str) -> int:
     return int(getattr(rule_for(area_code), KIND_FIELD[VisitKind(kind)]))
 
 
-__all__ = ["F", "due_since_expr", "helper_limit", "months_for", "period_start", "rule_for",
+__all__ = ["F", "due_since_expr", "helper_limit", "months_for", "period_start", "rule_for", "set_rule",
            "visit_kind_expr"]

@@ -103,3 +103,32 @@ def test_pages_render_for_roles(client, county_admin, inspector, helper):
                      "helper_add", "unit_add", "flag_add", "township_pick"):
             assert client.get(reverse(f"assistance:{name}")).status_code == 200, name
         assert client.get(reverse("assistance:overdue_visits") + "?export=xlsx").status_code == 200
+
+
+def test_rule_page_county_admin_only(client, county_admin, village_cadre, helper):
+    from fupin.assistance.models import AssistanceRule
+    client.force_login(village_cadre)
+    r = client.post(reverse("assistance:rule_edit"), {"area_code": "500236", "max_households_per_helper": 3,
+                                                      "visit_months_monitored": 1, "visit_months_poor": 1,
+                                                      "visit_months_lifted": 3})
+    assert r.status_code == 403
+    client.force_login(county_admin)
+    r = client.post(reverse("assistance:rule_edit"), {"area_code": "500236", "max_households_per_helper": 3,
+                                                      "visit_months_monitored": 1, "visit_months_poor": 2,
+                                                      "visit_months_lifted": 6})
+    assert r.status_code == 302
+    assert AssistanceRule.objects.get(area_code="500236").visit_months_lifted == 6
+    assert services.helper_limit(helper) == 3
+    r = client.post(reverse("assistance:rule_edit"), {"area_code": "", "max_households_per_helper": 9,
+                                                      "visit_months_monitored": 1, "visit_months_poor": 1,
+                                                      "visit_months_lifted": 3})
+    assert r.status_code == 403
+    body = client.get(reverse("assistance:rule_list")).content.decode()
+    assert "500236" in body
+
+
+def test_assign_form_lists_county_level_helpers(client, county_admin, household):
+    county_helper = services.create_helper(actor=county_admin, data={"name": "县直干部", "area": "500236"})
+    client.force_login(county_admin)
+    assert "县直干部" in client.get(reverse("assistance:assign", args=[household.pk])).content.decode()
+    assert county_helper.pk

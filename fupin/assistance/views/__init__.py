@@ -6,6 +6,8 @@ from .helpers import (
     FlagListView,
     HelperCreateView,
     HelperListView,
+    RuleEditView,
+    RuleListView,
     UnitCreateView,
     UnitListView,
     UnitPairView,
@@ -18,7 +20,7 @@ from .visits import VisitCreateView, VisitListView, visit_detail, visit_photo
 
 __all__ = [
     "AssignView", "FlagCreateView", "FlagListView", "HelperCreateView", "HelperListView",
-    "MeasureCreateView", "MeasureEditView", "OverdueView", "PlanCreateView", "PlanListView",
+    "MeasureCreateView", "MeasureEditView", "OverdueView", "PlanCreateView", "PlanListView", "RuleEditView", "RuleListView",
     "UnitCreateView", "UnitListView", "UnitPairView", "VisitCreateView", "VisitListView",
     "helper_detail", "plan_detail", "township_overview", "township_pick", "unit_detail",
     "visit_detail", "visit_photo",

@@ -15,9 +15,16 @@ from fupin.registry.models import Household
 
 from .. import services
 from ..filters import HelperFilter
-from ..forms import AssignForm, FlagForm, HelperForm, PairForm, UnitForm
-from ..models import Assignment, AssistingUnit, FlaggedSupervision, Helper, UnitPairing
-from ..tables import AssignmentTable, FlagTable, HelperTable, UnitTable
+from ..forms import AssignForm, FlagForm, HelperForm, PairForm, RuleForm, UnitForm
+from ..models import (
+    Assignment,
+    AssistanceRule,
+    AssistingUnit,
+    FlaggedSupervision,
+    Helper,
+    UnitPairing,
+)
+from ..tables import AssignmentTable, FlagTable, HelperTable, RuleTable, UnitTable
 
 
 class HelperListView(ObjectListView):
@@ -141,3 +148,37 @@ class FlagCreateView(ServiceFormView):
                 raise ValidationError({"household_no": f"户编号 {no} 不存在或不在您的管辖范围内"})
         services.flag(actor=self.request.user, household=household, **data)
         return reverse("assistance:flag_list")
+
+
+class RuleListView(ObjectListView):
+    """Rules are configuration: everyone sees the default and the rules of their areas."""
+
+    model = AssistanceRule
+    table_class = RuleTable
+    filterset_fields: list[str] = []
+    title = "帮扶规则（联系户上限、走访周期）"
+    add_url_name = "assistance:rule_edit"
+
+    def get_queryset(self) -> Any:
+        from django.db.models import Q
+        return AssistanceRule.objects.filter(Q(area_code="") | Q(pk__in=AssistanceRule.objects.visible_to(
+            self.request.user).values("pk")))
+
+
+class RuleEditView(ServiceFormView):
+    form_class = RuleForm
+    title = "设置帮扶规则"
+
+    def get_initial(self) -> dict[str, Any]:
+        code = self.request.GET.get("area", "")
+        rule = services.rule_for(code) if code else None
+        initial = super().get_initial()
+        if rule is not None:
+            initial.update({f: getattr(rule, f) for f in ("max_households_per_helper", "visit_months_monitored",
+                                                          "visit_months_poor", "visit_months_lifted")})
+            initial["area_code"] = code
+        return initial
+
+    def perform(self, form: Any) -> Any:
+        services.set_rule(actor=self.request.user, **form.cleaned_data)
+        return reverse("assistance:rule_list")
