@@ -24,3 +24,17 @@ def helper(db, county_admin, unit, helper_user):
 @pytest.fixture
 def poor_household(db):
     return make_household(household_type="poor")
+
+
+@pytest.fixture
+def divisions(transactional_db):
+    """Browser tests run on a transactional database whose teardown flushes every table,
+    including the areas loaded by a data migration; reload them when they are gone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from fupin.areas.models import Area
+
+    if not Area.objects.exists():
+        import_module("fupin.areas.migrations.0002_load_bundled_divisions").load(apps, None)

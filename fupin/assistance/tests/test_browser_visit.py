@@ -9,7 +9,7 @@ from fupin.core.testing import make_household, member_data
 
 
 @pytest.mark.browser
-def test_mobile_visit_form(browser_page, artifacts_dir, county_admin, helper, helper_user):
+def test_mobile_visit_form(divisions, browser_page, artifacts_dir, county_admin, helper, helper_user):
     from conftest import browser_login
 
     h = make_household(household_type="poor", monitoring_type="edge",

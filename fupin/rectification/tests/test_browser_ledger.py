@@ -10,7 +10,7 @@ from fupin.rectification import services
 
 
 @pytest.mark.browser
-def test_township_page_and_verification(browser_page, artifacts_dir, county_admin, village_cadre,
+def test_township_page_and_verification(divisions, browser_page, artifacts_dir, county_admin, village_cadre,
                                         township_staff):
     from conftest import browser_login
 
