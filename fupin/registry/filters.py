@@ -52,7 +52,7 @@ class AreaCodeField(forms.CharField):
 class AreaCodeFilter(django_filters.CharFilter):
     field_class = AreaCodeField
 
-    def __init__(self, *args: Any, path: str = "area_id", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, path: str = "area__code", **kwargs: Any) -> None:
         kwargs.setdefault("label", "区划")
         super().__init__(*args, **kwargs)
         self.path = path
@@ -113,7 +113,7 @@ class SearchFilter(django_filters.CharFilter):
 class HouseholdFilterSet(django_filters.FilterSet):
     q = SearchFilter(label="搜索", method="search",
                      help_text="户编号、户主或成员姓名、拼音首字母（如 zs）、身份证号")
-    area = AreaCodeFilter(path="area_id")
+    area = AreaCodeFilter(path="area__code")
     household_type = django_filters.ChoiceFilter(label="户类型", choices=HouseholdType.choices,
                                                  empty_label="全部")
     monitoring_type = django_filters.ChoiceFilter(
@@ -152,7 +152,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
 class MemberFilterSet(django_filters.FilterSet):
     q = SearchFilter(label="搜索", method="search", help_text="姓名、拼音首字母、身份证号")
-    area = AreaCodeFilter(path="household__area_id")
+    area = AreaCodeFilter(path="household__area__code")
     household = django_filters.NumberFilter(label="户 ID", field_name="household_id",
                                           min_value=1, max_value=2**62)
     household_no = django_filters.CharFilter(label="户编号", field_name="household__household_no",
@@ -175,7 +175,7 @@ class MemberFilterSet(django_filters.FilterSet):
 
 
 class IncomeFilterSet(django_filters.FilterSet):
-    area = AreaCodeFilter(path="household__area_id")
+    area = AreaCodeFilter(path="household__area__code")
     household = django_filters.NumberFilter(label="户 ID", field_name="household_id",
                                           min_value=1, max_value=2**62)
     year = django_filters.NumberFilter(label="收入年度", field_name="year", min_value=2000,
@@ -190,7 +190,7 @@ class IncomeFilterSet(django_filters.FilterSet):
 
 
 class AssessmentFilterSet(django_filters.FilterSet):
-    area = AreaCodeFilter(path="household__area_id")
+    area = AreaCodeFilter(path="household__area__code")
     household = django_filters.NumberFilter(label="户 ID", field_name="household_id",
                                           min_value=1, max_value=2**62)
     kind = django_filters.ChoiceFilter(label="类别", choices=AssessmentKind.choices,

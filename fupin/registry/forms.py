@@ -65,7 +65,7 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, household: Household | None = None,
                  **kwargs: Any) -> None:
-        if household is not None and "initial" not in kwargs:
+        if household is not None and not kwargs.get("initial"):
             initial = model_to_dict(household, fields=HOUSEHOLD_FORM_FIELDS)
             initial["area"] = household.area_id
             kwargs["initial"] = initial
@@ -128,7 +128,7 @@ class HouseholdCreateForm(HouseholdForm):
 
 class MemberForm(forms.Form):
     def __init__(self, *args: Any, member: Member | None = None, **kwargs: Any) -> None:
-        if member is not None and "initial" not in kwargs:
+        if member is not None and not kwargs.get("initial"):
             kwargs["initial"] = model_to_dict(member, fields=MEMBER_FORM_FIELDS)
         super().__init__(*args, **kwargs)
         self.fields.update(_model_fields(Member, MEMBER_FORM_FIELDS))

@@ -17,7 +17,7 @@ from .models import Assessment, Household, Income, Member
 
 ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
 HIDDEN_FIELDS = {"id", "household", "created_at", "updated_at", "name_pinyin", "name_initials",
-                 "head_initials", "sex", "birth_date"}
+                 "head_initials", "head_name", "sex", "birth_date"}
 LIST_LABELS = {"other_causes": dict(PovertyCause.choices), "risk_types": dict(RiskType.choices)}
 
 
