@@ -233,6 +233,10 @@ class IncomeSerializer(serializers.ModelSerializer):
                                          label="户编号")
     members_counted = serializers.IntegerField(label="计算人口数（空：在册人数）", required=False,
                                                allow_null=True, min_value=1, max_value=99)
+    net = serializers.DecimalField(max_digits=13, decimal_places=2, read_only=True,
+                                   label="家庭纯收入")
+    per_capita = serializers.DecimalField(max_digits=13, decimal_places=2, read_only=True,
+                                          label="人均纯收入")
 
     class Meta:
         model = Income
