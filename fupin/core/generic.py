@@ -95,6 +95,7 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         filterset = self.get_filterset(self.get_filterset_class())
         qs = filterset.qs if filterset.is_valid() else self.get_queryset().none()
         table = self.get_table_class()(qs[:MAX_PAGE_EXPORT_ROWS])
+        table.request = self.request  # columns that mask personal data need the user
         columns = [c for c in table.columns if c.name not in ("actions",)]
         headers = [str(c.header) for c in columns]
         rows = ([str(row.get_cell_value(c.name) or "") for c in columns] for row in table.rows)

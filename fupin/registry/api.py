@@ -257,10 +257,12 @@ class IncomeSerializer(serializers.ModelSerializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     household = ScopedHouseholdField()
+    household_no = serializers.CharField(source="household.household_no", read_only=True,
+                                         label="户编号")
 
     class Meta:
         model = Assessment
-        fields = ["id", "household", "kind", "assessed_on", "housing_grade", "water_safe",
+        fields = ["id", "household", "household_no", "kind", "assessed_on", "housing_grade", "water_safe",
                   "water_litres_per_day", "water_fetch_minutes", "water_days_short",
                   "water_quality_ok", "assessor", "report_no", "note", "created_at"]
         read_only_fields = ["created_at"]
@@ -338,6 +340,9 @@ class AssessmentViewSet(RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveM
     queryset = Assessment.objects.all()
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return super().get_queryset().select_related("household")
 
 
 def register(router: Any) -> None:

@@ -105,17 +105,31 @@ def test_list_query_count_does_not_grow(cadre_client, families, django_assert_ma
         cadre_client.get(LIST)
 
 
-def test_export_masks_for_inspector(client, inspector, families):
-    client.force_login(inspector)
-    resp = client.get(LIST, {"export": "xlsx"})
-    assert resp.status_code == 200
+def export_rows(client, **params):
     import io
 
     from openpyxl import load_workbook
+    resp = client.get(LIST, {"export": "xlsx", **params})
+    assert resp.status_code == 200
     ws = load_workbook(io.BytesIO(resp.content)).active
-    values = [[c.value for c in row] for row in ws.iter_rows()]
-    assert values[0][0] == "户编号"
-    assert {r[0] for r in values[1:]} == {"FJ0001", "FJ0002", "XX0003"}
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_export_scoped_filtered_and_masked(client, inspector, village_cadre, families):
+    make_household(village_codes(400)[-1], household_no="FAR0001")
+    services.update_household(actor=village_cadre, household=families[0],
+                              changes={"phone": "13812345678"})
+    client.force_login(inspector)
+    values = export_rows(client)
+    assert values[0][:2] == ["户编号", "户主"] and "联系电话" in values[0]
+    assert [r[0] for r in values[1:]] == ["FJ0001", "FJ0002", "XX0003"]
+    phone_col = values[0].index("联系电话")
+    assert values[1][phone_col] == "138****5678"
+    assert values[1][values[0].index("户类型")] == "未脱贫户"
+    assert [r[0] for r in export_rows(client, q="wxm")[1:]] == ["FJ0001"]
+    client.force_login(village_cadre)
+    assert export_rows(client)[1][phone_col] == "13812345678"
+    assert AccessLog.objects.filter(action="export").count() == 3
 
 
 def test_detail_masks_ids_for_inspector_and_logs_unmasked_view(client, inspector, village_cadre,
