@@ -4,6 +4,7 @@ who, when, what (household, member, income, assessment), field: old -> new."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from fupin.core.privacy import shown_account, shown_phone, shown_resident_id
 from .choices import PovertyCause, RiskType
 from .models import Assessment, Household, Income, Member
 
+HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
 HIDDEN_FIELDS = {"id", "household", "created_at", "updated_at", "name_pinyin", "name_initials",
                  "head_initials", "head_name", "sex", "birth_date"}
@@ -84,6 +86,9 @@ def _who(record: Any) -> str:
     user = record.history_user
     if user is None:
         return "系统"
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if HAS_CJK.search(first + last):
+        return f"{last}{first}"  # Chinese order, no space: 陈小红
     return user.get_full_name() or user.username
 
 
@@ -97,6 +102,7 @@ def household_history(household: Household, user: Any, limit: int = 200) -> list
     ]
     entries: list[HistoryEntry] = []
     for model, qs in sources:
+        order = {f.name: i for i, f in enumerate(model._meta.fields)}
         records = list(qs.select_related("history_user").order_by("id", "history_date",
                                                                    "history_id")[:2000])
         by_object: dict[Any, list[Any]] = defaultdict(list)
@@ -111,7 +117,7 @@ def household_history(household: Household, user: Any, limit: int = 200) -> list
                                      reason=r.history_change_reason or "")
                 if r.history_type == "~" and previous is not None:
                     delta = r.diff_against(previous)
-                    for c in delta.changes:
+                    for c in sorted(delta.changes, key=lambda c: order.get(c.field, 999)):
                         if c.field in HIDDEN_FIELDS:
                             continue
                         entry.changes.append(Change(
