@@ -11,12 +11,10 @@ from .models import Area
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent_id", read_only=True, allow_null=True,
-                                   label="上级区划代码")
-
     class Meta:
         model = Area
         fields = ["code", "name", "level", "parent", "urban_rural_code", "is_poor_village"]
+        read_only_fields = fields
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):

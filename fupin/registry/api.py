@@ -7,6 +7,7 @@ and bank accounts are masked for roles that do not see personal data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -23,15 +24,20 @@ from . import services
 from .choices import (
     JOINING_EVENTS,
     LEAVING_EVENTS,
+    DisabilityGrade,
+    Education,
+    Employment,
+    Labour,
     PovertyCause,
+    Relation,
     RiskType,
+    Schooling,
 )
 from .filters import AssessmentFilterSet, HouseholdFilterSet, IncomeFilterSet, MemberFilterSet
 from .models import Assessment, Household, Income, Member
 from .views import active_member_count
 
 MASKED = {"resident_id": shown_resident_id, "phone": shown_phone, "bank_account": shown_account}
-SAFE_TEXT = {"allow_blank": True, "required": False}
 
 
 class WriterOrReadOnly(permissions.BasePermission):
@@ -87,28 +93,30 @@ class MemberInputSerializer(serializers.Serializer):
     name = serializers.CharField(label="姓名", max_length=50)
     resident_id = serializers.CharField(label="身份证号", max_length=30)
     relation_to_head = serializers.ChoiceField(label="与户主关系",
-                                               choices=Member._meta.get_field("relation_to_head").choices)
-    ethnicity = serializers.CharField(label="民族", max_length=20, **SAFE_TEXT)
+                                               choices=Relation.choices)
+    ethnicity = serializers.CharField(label="民族", max_length=20, allow_blank=True,
+                                   required=False)
     education = serializers.ChoiceField(label="文化程度", required=False, allow_blank=True,
-                                        choices=Member._meta.get_field("education").choices)
+                                        choices=Education.choices)
     schooling = serializers.ChoiceField(label="在校生状况", required=False, allow_blank=True,
-                                        choices=Member._meta.get_field("schooling").choices)
+                                        choices=Schooling.choices)
     chronic_illness = serializers.BooleanField(label="长期慢性病", required=False)
     serious_illness = serializers.BooleanField(label="患有大病", required=False)
     disabled = serializers.BooleanField(label="残疾", required=False)
     disability_grade = serializers.ChoiceField(
         label="残疾等级", required=False, allow_blank=True,
-        choices=Member._meta.get_field("disability_grade").choices)
+        choices=DisabilityGrade.choices)
     labour = serializers.ChoiceField(label="劳动技能", required=False, allow_blank=True,
-                                     choices=Member._meta.get_field("labour").choices)
+                                     choices=Labour.choices)
     employment = serializers.ChoiceField(label="务工状况", required=False, allow_blank=True,
-                                         choices=Member._meta.get_field("employment").choices)
+                                         choices=Employment.choices)
     months_worked = serializers.IntegerField(label="务工时间(月)", required=False, min_value=0,
                                              max_value=12)
     medical_insurance = serializers.BooleanField(label="参加基本医疗保险", required=False)
     critical_illness_insurance = serializers.BooleanField(label="参加大病保险", required=False)
     pension_insurance = serializers.BooleanField(label="参加基本养老保险", required=False)
-    phone = serializers.CharField(label="联系电话", max_length=20, **SAFE_TEXT)
+    phone = serializers.CharField(label="联系电话", max_length=20, allow_blank=True,
+                                   required=False)
     joined_on = serializers.DateField(label="入户日期", required=False, allow_null=True)
 
 
@@ -161,8 +169,10 @@ class MemberLeaveSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(label="离户事件",
                                    choices=[(k.value, k.label) for k in LEAVING_EVENTS])
     date = serializers.DateField(label="日期")
-    note = serializers.CharField(label="说明", max_length=200, **SAFE_TEXT)
-    to_household_no = serializers.CharField(label="迁入户编号", max_length=30, **SAFE_TEXT)
+    note = serializers.CharField(label="说明", max_length=200, allow_blank=True,
+                                   required=False)
+    to_household_no = serializers.CharField(label="迁入户编号", max_length=30, allow_blank=True,
+                                   required=False)
 
     def validate_to_household_no(self, value: str) -> Household | None:
         value = (value or "").strip()
@@ -204,7 +214,7 @@ class HouseholdSerializer(MaskingMixin, serializers.ModelSerializer):
                   "risk_types", "housing_grade", "water_safe", "identified_on", "relocated",
                   "covid_confirmed", "member_count", "members", "created_at", "updated_at"]
         read_only_fields = ["head_name", "head_initials", "created_at", "updated_at"]
-        extra_kwargs = {"household_no": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"household_no": {"validators": []}}
         validators: list[Any] = []
 
     def _service_data(self, validated: dict[str, Any]) -> dict[str, Any]:
@@ -215,7 +225,7 @@ class HouseholdSerializer(MaskingMixin, serializers.ModelSerializer):
         return data
 
     def create(self, validated_data: dict[str, Any]) -> Household:
-        members = [dict(m) for m in validated_data.get("members") or []]
+        members: list[Mapping[str, Any]] = [dict(m) for m in validated_data.get("members") or []]
         return services.create_household(actor=self.context["request"].user,
                                          data=self._service_data(validated_data),
                                          members=members)

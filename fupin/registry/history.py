@@ -67,7 +67,7 @@ def display_value(model: type[models.Model], name: str, value: Any, user: Any) -
         return "、".join(str(LIST_LABELS[name].get(v, v)) for v in value) or "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
-    f = model._meta.get_field(name)
+    f: Any = model._meta.get_field(name)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))  # type: ignore[arg-type]
     if isinstance(value, dt.date):
@@ -77,7 +77,8 @@ def display_value(model: type[models.Model], name: str, value: Any, user: Any) -
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        f: Any = model._meta.get_field(name)
+        return str(f.verbose_name)
     except Exception:
         return name
 

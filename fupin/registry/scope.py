@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.urls import reverse
 
@@ -35,12 +36,14 @@ register("household list search 张三", "list",
          lambda w: reverse("registry:household_list") + "?q=张三", _no)
 register("household list area 50", "list",
          lambda w: reverse("registry:household_list") + "?area=50", _no)
+def _page(url_name: str, key: str) -> Callable[[World], str]:
+    return lambda w: reverse(f"registry:{url_name}", args=[w[key].pk])
+
+
 for name in ("household_detail", "household_edit", "member_add", "income_set", "assessment_add"):
-    register(f"page {name}", "detail",
-             lambda w, name=name: reverse(f"registry:{name}", args=[w["household"].pk]))
+    register(f"page {name}", "detail", _page(name, "household"))
 for name in ("member_edit", "member_leave"):
-    register(f"page {name}", "detail",
-             lambda w, name=name: reverse(f"registry:{name}", args=[w["member"].pk]))
+    register(f"page {name}", "detail", _page(name, "member"))
 
 # API.
 register("api households", "api_list", lambda w: "/api/households/", _no)

@@ -259,7 +259,7 @@ def update_household(*, actor: Any, household: Household, changes: Mapping[str, 
     household.full_clean(exclude=["head_name", "head_initials"])
     _as_actor(household, actor)
     if reason:
-        household._change_reason = reason
+        household._change_reason = reason  # type: ignore[attr-defined]
     household.save()
     new_status = {f: getattr(household, f) for f in STATUS_FIELDS}
     if new_status != old_status:

@@ -55,7 +55,9 @@ class HouseholdTable(tables.Table):
         empty_text = "没有符合条件的农户"
 
     def render_water_safe(self, value: bool | None) -> str:
-        return {True: "安全", False: "不安全"}.get(value, "未评估")
+        if value is None:
+            return "未评估"
+        return "安全" if value else "不安全"
 
     def value_water_safe(self, value: bool | None) -> str:
         return self.render_water_safe(value)

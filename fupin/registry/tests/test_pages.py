@@ -151,7 +151,7 @@ def test_detail_outside_scope_is_404(cadre_client):
     far = make_household(village_codes(400)[-1])
     assert cadre_client.get(reverse("registry:household_detail", args=[far.pk])).status_code == 404
     assert cadre_client.get(reverse("registry:household_edit", args=[far.pk])).status_code == 404
-    m = far.members.first()
+    m = far.members.get()
     assert cadre_client.get(reverse("registry:member_edit", args=[m.pk])).status_code == 404
 
 
