@@ -243,6 +243,12 @@ class IncomeSerializer(serializers.ModelSerializer):
                                          label="户编号")
     members_counted = serializers.IntegerField(label="计算人口数（空：在册人数）", required=False,
                                                allow_null=True, min_value=1, max_value=99)
+    # Components without a min validator: the service says which one is negative, in Chinese.
+    wage_income = serializers.DecimalField(12, 2, required=False, label="工资性收入")
+    business_income = serializers.DecimalField(12, 2, required=False, label="生产经营性收入")
+    property_income = serializers.DecimalField(12, 2, required=False, label="财产性收入")
+    transfer_income = serializers.DecimalField(12, 2, required=False, label="转移性收入")
+    business_cost = serializers.DecimalField(12, 2, required=False, label="生产经营性支出")
     net = serializers.DecimalField(max_digits=13, decimal_places=2, read_only=True,
                                    label="家庭纯收入")
     per_capita = serializers.DecimalField(max_digits=13, decimal_places=2, read_only=True,

@@ -149,7 +149,8 @@ def test_detail_masks_ids_for_inspector_and_logs_unmasked_view(client, inspector
 
 def test_detail_outside_scope_is_404(cadre_client):
     far = make_household(village_codes(400)[-1])
-    assert cadre_client.get(reverse("registry:household_detail", args=[far.pk])).status_code == 404
+    resp = cadre_client.get(reverse("registry:household_detail", args=[far.pk]))
+    assert resp.status_code == 404 and "不在您的管辖范围内" in resp.content.decode()
     assert cadre_client.get(reverse("registry:household_edit", args=[far.pk])).status_code == 404
     m = far.members.get()
     assert cadre_client.get(reverse("registry:member_edit", args=[m.pk])).status_code == 404
@@ -162,7 +163,9 @@ def test_inspector_is_read_only(client, inspector, families):
                 reverse("registry:member_add", args=[wang.pk]),
                 reverse("registry:income_set", args=[wang.pk]),
                 reverse("registry:member_edit", args=[wang.members.first().pk])):
-        assert client.get(url).status_code == 403, url
+        resp = client.get(url)
+        assert resp.status_code == 403, url
+        assert "只能查看" in resp.content.decode()
         assert client.post(url, {"name": "x"}).status_code == 403, url
     assert Household.objects.get(pk=wang.pk).household_no == "FJ0001"
 
