@@ -3,11 +3,11 @@ rule is in `services.py`, whose errors come back onto these fields in Chinese.""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils import timezone
 
 from fupin.accounts.scope import scope_q
 from fupin.areas.models import Area, AreaLevel
@@ -43,6 +43,26 @@ class TriStateField(forms.TypedChoiceField):
         return {True: "true", False: "false", None: ""}.get(value, value)
 
 
+class GroupedFieldsMixin:
+    """Fields in titled groups for the two/three-column form template."""
+
+    sections: list[tuple[str, list[str]]] = []
+
+    def grouped_fields(self) -> list[tuple[str, list[Any]]]:
+        form: Any = self
+        placed: set[str] = set()
+        groups: list[tuple[str, list[Any]]] = []
+        for legend, names in self.sections:
+            bound = [form[n] for n in names if n in form.fields]
+            placed.update(names)
+            if bound:
+                groups.append((legend, bound))
+        rest = [form[n] for n in form.fields if n not in placed]
+        if rest:
+            groups.append(("" if not groups else "其他", rest))
+        return groups
+
+
 def village_choices(user: Any) -> list[tuple[str, str]]:
     """Villages the user holds, labelled with their township (two queries)."""
     villages = list(Area.objects.filter(level=AreaLevel.VILLAGE).filter(scope_q(user, "code"))
@@ -57,11 +77,33 @@ def _model_fields(model: type, names: list[str], **kwargs: Any) -> dict[str, for
     for field in fields.values():
         if isinstance(field, forms.DateField):
             field.widget = DATE_WIDGET
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [(v, "请选择" if lbl == "---------" else lbl)
+                             for v, lbl in field.choices]
     return {k: v for k, v in fields.items() if v is not None}
 
 
-class HouseholdForm(forms.Form):
+MEMBER_SECTIONS = [
+    ("身份", ["name", "resident_id", "relation_to_head", "event", "joined_on", "phone",
+            "ethnicity"]),
+    ("教育与就业", ["education", "schooling", "labour", "employment", "months_worked"]),
+    ("健康与保险", ["chronic_illness", "serious_illness", "disabled", "disability_grade",
+               "medical_insurance", "critical_illness_insurance", "pension_insurance"]),
+]
+
+
+
+class HouseholdForm(GroupedFieldsMixin, forms.Form):
     """Household fields (edit); the create form adds the head of household."""
+
+    sections = [
+        ("户基本信息", ["household_no", "area", "group", "address", "phone", "bank_account",
+                    "identified_on"]),
+        ("户类型与致贫原因", ["household_type", "exit_year", "welfare_status", "monitoring_type",
+                      "main_cause", "relocated", "covid_confirmed", "other_causes",
+                      "risk_types"]),
+        ("住房与饮水", ["housing_grade", "water_safe"]),
+    ]
 
     def __init__(self, *args: Any, user: Any, household: Household | None = None,
                  **kwargs: Any) -> None:
@@ -102,11 +144,15 @@ class HouseholdForm(forms.Form):
 class HouseholdCreateForm(HouseholdForm):
     """A new household with its head; other members are added afterwards."""
 
+    sections = [*HouseholdForm.sections,
+                ("户主", [f"head_{f}" for _, names in MEMBER_SECTIONS for f in names
+                         if f in HEAD_FIELDS])]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in _model_fields(Member, HEAD_FIELDS).items():
-            field.label = f"户主{field.label}" if name in ("name", "resident_id", "phone") \
-                else field.label
+            if name in ("name", "resident_id", "phone"):
+                field.label = f"户主{field.label}"
             self.fields[f"head_{name}"] = field
         self.fields["head_name"].required = True
         self.fields["head_resident_id"].required = True
@@ -126,7 +172,11 @@ class HouseholdCreateForm(HouseholdForm):
         return name
 
 
-class MemberForm(forms.Form):
+
+
+class MemberForm(GroupedFieldsMixin, forms.Form):
+    sections = MEMBER_SECTIONS
+
     def __init__(self, *args: Any, member: Member | None = None, **kwargs: Any) -> None:
         if member is not None and not kwargs.get("initial"):
             kwargs["initial"] = model_to_dict(member, fields=MEMBER_FORM_FIELDS)
@@ -150,7 +200,7 @@ class MemberForm(forms.Form):
         return {k: self.cleaned_data[k] for k in self.changed_data if k in MEMBER_FORM_FIELDS}
 
 
-class MemberLeaveForm(forms.Form):
+class MemberLeaveForm(GroupedFieldsMixin, forms.Form):
     kind = forms.ChoiceField(label="离户事件",
                              choices=[(k.value, k.label) for k in LEAVING_EVENTS])
     date = forms.DateField(label="日期", widget=DATE_WIDGET)
@@ -179,9 +229,9 @@ class MemberLeaveForm(forms.Form):
         return data
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(GroupedFieldsMixin, forms.Form):
     year = forms.IntegerField(label="收入年度", min_value=2000, max_value=2100,
-                              initial=lambda: dt.date.today().year - 1)
+                              initial=lambda: timezone.localdate().year - 1)
     wage_income = forms.DecimalField(label="工资性收入（元）", max_digits=12, decimal_places=2,
                                      initial=0)
     business_income = forms.DecimalField(label="生产经营性收入（元）", max_digits=12,
@@ -200,7 +250,7 @@ class IncomeForm(forms.Form):
         return {k: self.cleaned_data[k] for k in services.INCOME_FIELDS}
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(GroupedFieldsMixin, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=AssessmentKind.choices)
     assessed_on = forms.DateField(label="鉴定日期", widget=DATE_WIDGET)
     housing_grade = forms.ChoiceField(label="住房安全等级（住房鉴定填写）", required=False,
