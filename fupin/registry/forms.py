@@ -78,8 +78,8 @@ def _model_fields(model: type, names: list[str], **kwargs: Any) -> dict[str, for
         if isinstance(field, forms.DateField):
             field.widget = DATE_WIDGET
         if isinstance(field, forms.ChoiceField):
-            field.choices = [(v, "请选择" if lbl == "---------" else lbl)
-                             for v, lbl in field.choices]
+            choices: Any = field.choices
+            field.choices = [(v, "请选择" if lbl == "---------" else lbl) for v, lbl in choices]
     return {k: v for k, v in fields.items() if v is not None}
 
 
