@@ -68,7 +68,10 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     model: type[Model]
     template_name = "core/object_list.html"
-    paginate_by = 50
+    # Only the table paginates: a ListView `paginate_by` would paginate (and COUNT) the
+    # queryset a second time.
+    paginate_by = None
+    table_pagination = {"per_page": 50}
     title = ""
     add_url_name = ""
     export_filename = ""
