@@ -231,6 +231,9 @@ class HouseholdSerializer(MaskingMixin, serializers.ModelSerializer):
                                          members=members)
 
     def update(self, instance: Household, validated_data: dict[str, Any]) -> Household:
+        if "members" in validated_data:
+            raise serializers.ValidationError(
+                {"members": ["修改农户时不能提交成员；成员请通过 /api/members/ 添加、修改或离户"]})
         return services.update_household(actor=self.context["request"].user, household=instance,
                                          changes=self._service_data(validated_data))
 

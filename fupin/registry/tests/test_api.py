@@ -202,6 +202,17 @@ def test_areas_are_scoped(api):
     assert api.get(f"/api/areas/{VILLAGE_A}/").json()["level"] == "village"
 
 
+def test_household_update_refuses_members(api, families):
+    resp = api.patch(f"/api/households/{families[0].pk}/", {"members": [member_data("X")]},
+                     format="json")
+    assert resp.status_code == 400 and "/api/members/" in resp.json()["members"][0]
+
+
+def test_docs_page(api, client, village_cadre):
+    client.force_login(village_cadre)
+    assert client.get("/api/docs/").status_code == 200
+
+
 def test_schema_generates(api):
     resp = api.get("/api/schema/")
     assert resp.status_code == 200
