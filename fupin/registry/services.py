@@ -8,7 +8,7 @@ inside one transaction (nothing half-written) and records who did it in history.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -190,7 +190,7 @@ def check_one_head(household: Household) -> None:
 
 @transaction.atomic
 def create_household(*, actor: Any, data: Mapping[str, Any],
-                     members: list[Mapping[str, Any]], effective: dt.date | None = None,
+                     members: Sequence[Mapping[str, Any]], effective: dt.date | None = None,
                      reason: str = "新建档") -> Household:
     """Create a household with its members; refused whole on any error."""
     area = data["area"] if isinstance(data.get("area"), Area) else village(data.get("area", ""))
