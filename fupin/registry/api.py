@@ -38,6 +38,8 @@ from .models import Assessment, Household, Income, Member
 from .views import active_member_count
 
 MASKED = {"resident_id": shown_resident_id, "phone": shown_phone, "bank_account": shown_account}
+# Health is personal data too: null for roles that do not see personal data.
+HEALTH = ("chronic_illness", "serious_illness", "disabled", "disability_grade", "health_labels")
 
 
 class WriterOrReadOnly(permissions.BasePermission):
@@ -63,6 +65,9 @@ class MaskingMixin:
             for name, show in MASKED.items():
                 if data.get(name):
                     data[name] = show(user, str(data[name]))
+            for name in HEALTH:
+                if name in data:
+                    data[name] = None
         return data
 
 

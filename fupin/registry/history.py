@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import models
 
-from fupin.core.privacy import shown_account, shown_phone, shown_resident_id
+from fupin.core.privacy import sees_personal, shown_account, shown_phone, shown_resident_id
 
 from .choices import PovertyCause, RiskType
 from .models import Assessment, Household, Income, Member
@@ -53,8 +53,13 @@ def _subject(model: type[models.Model], record: Any) -> str:
     return str(model._meta.verbose_name)
 
 
+HEALTH_FIELDS = {"chronic_illness", "serious_illness", "disabled", "disability_grade"}
+
+
 def display_value(model: type[models.Model], name: str, value: Any, user: Any) -> str:
     """A stored value as the page shows it (choice labels, 是/否, masking)."""
+    if name in HEALTH_FIELDS and model is Member and not sees_personal(user):
+        return "***"
     if value is None or value == "":
         return "（空）"
     if name == "resident_id":

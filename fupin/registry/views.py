@@ -90,6 +90,7 @@ class HouseholdDetailView(ObjectDetailView):
         ctx.update({
             "members": members,
             "active_count": sum(1 for m in members if m.status == "active"),
+            "sees_health": sees_personal(user),
             "shown_phone": shown_phone(user, hh.phone),
             "shown_account": shown_account(user, hh.bank_account),
             "incomes": list(hh.incomes.order_by("-year")),

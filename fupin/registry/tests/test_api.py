@@ -72,6 +72,7 @@ def test_inspector_sees_masked_and_cannot_write(families):
     member = api.get("/api/members/", {"q": "wxm"}).json()["results"][0]
     real = Member.objects.get(name="王小明").resident_id
     assert member["resident_id"] != real and "*" in member["resident_id"]
+    assert member["chronic_illness"] is None and member["health_labels"] is None
     resp = api.patch(f"/api/households/{families[0].pk}/", {"group": "一组"}, format="json")
     assert resp.status_code == 403 and "只能查看" in resp.json()["detail"]
     assert Household.objects.get(pk=families[0].pk).group == ""

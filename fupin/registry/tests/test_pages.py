@@ -149,10 +149,10 @@ def test_detail_masks_ids_for_inspector_and_logs_unmasked_view(client, inspector
     client.force_login(inspector)
     body = client.get(reverse("registry:household_detail", args=[wang.pk])).content.decode()
     assert rid_full not in body and rid_full[:6] in body
-    assert "修改农户" not in body
+    assert "修改农户" not in body and "健康<" not in body  # health is personal data too
     client.force_login(village_cadre)
     body = client.get(reverse("registry:household_detail", args=[wang.pk])).content.decode()
-    assert rid_full in body and "修改农户" in body
+    assert rid_full in body and "修改农户" in body and "健康<" in body
     assert AccessLog.objects.filter(user=village_cadre, object_id=str(wang.pk)).exists()
     assert not AccessLog.objects.filter(user=inspector).exists()
 
@@ -331,5 +331,11 @@ def test_household_history_lists_service_changes(village_cadre, families):
     entries = household_history(wang, make_user("inspector", "500236"))
     assert entries[0].action == "修改" and entries[0].subject == "农户"
     assert [(c.label, c.old, c.new) for c in entries[0].changes] == [("组", "（空）", "三组")]
+    spouse = wang.members.get(relation_to_head=Relation.SPOUSE)
+    services.update_member(actor=village_cadre, member=spouse, changes={"chronic_illness": True})
+    masked = household_history(wang, make_user("inspector", "500236"))[0]
+    assert [(c.label, c.old, c.new) for c in masked.changes] == [("长期慢性病", "***", "***")]
+    shown = household_history(wang, village_cadre)[0]
+    assert [(c.label, c.old, c.new) for c in shown.changes] == [("长期慢性病", "否", "是")]
     assert entries[0].who == village_cadre.username
     assert {e.subject for e in entries} >= {"农户", "成员 王小明", "成员 李芳"}
