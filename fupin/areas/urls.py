@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "areas"
 urlpatterns = [
     path("", views.tree, name="tree"),
-    path("<str:code>/", views.area_detail, name="area_detail"),
+    re_path(r"^(?P<code>\d{2,12})/$", views.area_detail, name="area_detail"),
 ]

@@ -90,6 +90,19 @@ def test_bad_area_filter_is_a_message_not_an_error(cadre_client, families):
     assert rows(resp) == []
 
 
+@pytest.mark.parametrize("query", ["page=abc", "page=99999", "page=-1", "sort=bogus",
+                                   "per_page=-1", "per_page=0", "q=%00", "area=%00",
+                                   "q=" + "x" * 200, "water_safe=maybe"])
+def test_odd_list_parameters_are_never_a_server_error(cadre_client, families, query):
+    resp = cadre_client.get(f"{LIST}?{query}")
+    assert resp.status_code == 200
+
+
+def test_page_size_is_bounded(cadre_client, families):
+    resp = cadre_client.get(LIST, {"per_page": "100000"})
+    assert resp.context["table"].paginator.per_page == 500
+
+
 def test_area_tree_limited_to_scope(cadre_client, families):
     resp = cadre_client.get(LIST)
     tree = resp.context["area_tree"]
