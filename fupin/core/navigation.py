@@ -16,7 +16,7 @@ class MenuItem:
 
 
 MENU: list[tuple[str, list[MenuItem]]] = [
-    ("建档立卡", [MenuItem("农户名册", "registry:household_list"),
+    ("建档立卡", [MenuItem("农户名册", "registry:household_list"), MenuItem("行政区划", "areas:tree"),
                  MenuItem("新建农户", "registry:household_add",
                           ("county_admin", "township_staff", "village_cadre"))]),
     ("台账", [MenuItem("导入台账", "ledgers:import"), MenuItem("导出台账", "ledgers:export"),

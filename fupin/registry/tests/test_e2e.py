@@ -17,7 +17,7 @@ from fupin.registry.models import Member
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_cadre_finds_household_edits_member_sees_history(browser_page, artifacts_dir):
     page = browser_page
     cadre = make_user("village_cadre", VILLAGE_A, username="cadre_e2e", first_name="小红",
