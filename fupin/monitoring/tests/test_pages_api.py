@@ -199,3 +199,24 @@ def test_every_page_renders_for_a_county_admin(client, county_admin, household):
     Warning.objects.filter(pk=closed.pk).update(status="closed")
     body = client.get(reverse("monitoring:warning_list")).content.decode()
     assert household.household_no not in body  # the inbox opens on open warnings
+
+
+def test_registry_api_and_page_recheck_at_once(client, village_cadre, household):
+    """POST an income through the registry API, then through the registry page: the
+    warning opens, then closes, in the same request."""
+    client.force_login(village_cadre)
+    resp = client.post("/api/incomes/", {"household": household.pk, "year": 2020,
+                                          "wage_income": "3500.00", "members_counted": 1},
+                       content_type="application/json")
+    assert resp.status_code == 201, resp.content
+    assert warning(household, "INCOME_BELOW_LINE").explanation == (
+        "人均纯收入 3,500 元，低于 2020 年贫困线 4,000 元")
+    resp = client.post(reverse("registry:income_set", args=[household.pk]), {
+        "year": 2020, "wage_income": "9000", "business_income": "0", "property_income": "0",
+        "transfer_income": "0", "business_cost": "0", "members_counted": "1"})
+    assert resp.status_code == 302, resp.content[:2000]
+    assert not {"INCOME_BELOW_LINE", "INCOME_NEAR_LINE"} & live_codes(household)
+    closed = Warning.objects.get(household=household, rule__code="INCOME_BELOW_LINE")
+    assert closed.status == "closed" and closed.closed_on == dt.date.today()
+    page = client.get(reverse("registry:household_detail", args=[household.pk])).content.decode()
+    assert "monitoring-panel" in page and "登记风险事件" in page
