@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters as df
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from fupin.accounts.models import User
+from fupin.accounts.scope import scope_prefixes
 
 from .models import EventKind, RiskEvent, Rule, Severity, Sweep, Warning, WarningStatus
+
+
+def users_in_scope(user: Any) -> QuerySet[User]:
+    """People a user may assign to: those holding an area inside the user's scope."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.filter(is_active=True)
+    q = Q(pk__in=[])
+    for prefix in scope_prefixes(user):
+        q |= Q(scopes__area__code__startswith=prefix)
+    return User.objects.filter(q, is_active=True).distinct()
 
 
 class WarningFilter(df.FilterSet):
@@ -20,7 +35,8 @@ class WarningFilter(df.FilterSet):
                                  lookup_expr="startswith")
     assigned = df.ChoiceFilter(label="指派", method="filter_assigned",
                                choices=[("me", "指派给我"), ("yes", "已指派"), ("no", "未指派")])
-    assigned_to = df.ModelChoiceFilter(label="负责人", queryset=User.objects.all())
+    assigned_to = df.ModelChoiceFilter(label="负责人", queryset=lambda request: users_in_scope(
+        getattr(request, "user", None)))
 
     class Meta:
         model = Warning

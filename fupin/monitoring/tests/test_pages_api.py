@@ -220,3 +220,11 @@ def test_registry_api_and_page_recheck_at_once(client, village_cadre, household)
     assert closed.status == "closed" and closed.closed_on == dt.date.today()
     page = client.get(reverse("registry:household_detail", args=[household.pk])).content.decode()
     assert "monitoring-panel" in page and "登记风险事件" in page
+
+
+def test_assignee_filter_lists_only_people_in_scope(client, village_cadre, household):
+    make_user("village_cadre", "500101001001", username="foreign_cadre_x")
+    client.force_login(village_cadre)
+    body = client.get(reverse("monitoring:warning_list")).content.decode()
+    assert "foreign_cadre_x" not in body
+    assert client.get(reverse("monitoring:warning_list") + "?assigned_to=99999").status_code == 200
