@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from fupin.accounts.scope import scope_q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,12 +19,14 @@ class BatchStatus(models.TextChoices):
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def visible_to(self, user: object) -> ImportBatchQuerySet:
-        """A batch belongs to the user who imported it (superusers see all)."""
-        if getattr(user, "is_superuser", False):
+        """The importing user sees the batch, and so does anyone whose scope covers the
+        area the file is about (the common prefix of its village codes)."""
+        if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
             return self
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(user=user)
+        area = scope_q(user, "area_code") & ~Q(area_code="")
+        return self.filter(Q(user=user) | area)
 
 
 class ImportBatch(models.Model):
@@ -35,6 +40,7 @@ class ImportBatch(models.Model):
     sheet = models.CharField(_("工作表"), max_length=100, blank=True)
     header_row = models.PositiveIntegerField(_("表头行"), default=1)
     headers = models.JSONField(_("表头"), default=list)
+    area_code = models.CharField(_("区划"), max_length=12, blank=True, db_index=True)
     unknown_columns = models.JSONField(_("未识别的列"), default=list, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="ledger_imports")
@@ -68,6 +74,10 @@ class ImportBatch(models.Model):
     @property
     def change_reason(self) -> str:
         return f"台账导入 #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+        return reverse("ledgers:batch", args=[self.pk])
 
     def counts(self) -> dict[str, int]:
         return {k: getattr(self, k) for k in COUNT_FIELDS}

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
@@ -149,6 +148,8 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         hh = households(df)
         df = household_rules(df, hh)
         df = village_rules(df, user)
+        batch.area_code = common_area(hh.get_column("village_code"))
+        batch.save(update_fields=["area_code"])
         progress.set(45, "与建档立卡库比对")
         with transaction.atomic():
             if not dry_run:
@@ -201,7 +202,12 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         raise
 
 
-def reports_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "ledgers"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def common_area(codes: pl.Series) -> str:
+    """The area a file is about: the longest level prefix its village codes share."""
+    values = [c for c in codes.unique().to_list() if c and len(c) == 12 and c.isdigit()]
+    if not values:
+        return ""
+    for n in (12, 9, 6, 4, 2):
+        if len({v[:n] for v in values}) == 1:
+            return values[0][:n]
+    return ""
