@@ -91,9 +91,10 @@ class StagedRow(models.Model):
     """A raw row exactly as read (every column, known or not), with its source row number
     and, after validation, the verdict and the reasons."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows",
+                              db_index=False)  # the (batch, row_no) index serves it
     row_no = models.PositiveIntegerField(_("行号"))
-    values = models.TextField(_("原始内容(JSON)"))
+    values = models.TextField(_("原始内容(JSON 数组，顺序同 batch.headers)"))
     rejected = models.BooleanField(_("拒收"), default=False)  # set for rejected rows only
     reasons = models.TextField(_("拒收原因"), blank=True)
 

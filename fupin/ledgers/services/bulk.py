@@ -49,17 +49,6 @@ def _fields(model: type[models.Model]) -> dict[str, models.Field]:
     return {f.attname: f for f in model._meta.concrete_fields}  # type: ignore[misc]
 
 
-def reserve_ids(model: type[models.Model], n: int) -> list[int]:
-    """Take `n` ids from the table's sequence (PostgreSQL) so rows can be COPYed with them."""
-    if n == 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cur:
-        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, n])
-        return [r[0] for r in cur.fetchall()]
-
-
 def _copy(table: str, df: pl.DataFrame, columns: list[str]) -> None:
     buf = io.BytesIO()
     df.select(columns).write_csv(buf, include_header=False, quote_style="non_numeric", null_value="")
@@ -89,20 +78,29 @@ def _instances(model: type[models.Model], df: pl.DataFrame) -> list[models.Model
             for row in df.iter_rows(named=True)]
 
 
-def insert_frame(model: type[models.Model], df: pl.DataFrame) -> list[int]:
+def insert_frame(model: type[models.Model], df: pl.DataFrame, key: Sequence[str] = (),
+                 where: str = "") -> list[int]:
     """Insert every row of `df` (columns are the model's attnames); returns the new ids in
-    row order. PostgreSQL: ids reserved from the sequence, rows sent with COPY."""
+    row order. PostgreSQL: rows sent with COPY, then the ids read back by `key` (a natural
+    key that is unique among the rows `where` selects); elsewhere bulk_create."""
     if df.height == 0:
         return []
     fields = _fields(model)
-    if is_pg():
-        ids = reserve_ids(model, df.height)
-        df = df.with_columns(pl.Series("id", ids, dtype=pl.Int64))
-        _copy(model._meta.db_table, df.rename({a: fields[a].column for a in df.columns}),
-              [fields[a].column for a in df.columns])
-        return ids
-    objs = model.objects.bulk_create(_instances(model, df), batch_size=SQLITE_CHUNK)  # type: ignore[attr-defined]
-    return [o.pk for o in objs]
+    if not (is_pg() and key):
+        objs = model.objects.bulk_create(_instances(model, df), batch_size=SQLITE_CHUNK)  # type: ignore[attr-defined]
+        return [o.pk for o in objs]
+    _copy(model._meta.db_table, df.rename({a: fields[a].column for a in df.columns}),
+          [fields[a].column for a in df.columns])
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(fields[k].column) for k in key)
+    first = df.get_column(key[0]).unique().to_list()
+    found = fetch_in(f"SELECT id, {cols} FROM {qn(model._meta.db_table)} WHERE "
+                     f"{qn(fields[key[0]].column)} {{IN}}" + (f" AND {where}" if where else ""),
+                     first, {"__id": pl.Int64, **{k: df.schema[k] for k in key}})
+    ids = df.select(key).join(found, on=list(key), how="left", maintain_order="left").get_column("__id")
+    if ids.null_count():
+        raise RuntimeError(f"{model.__name__}: {ids.null_count()} inserted rows not found by {key}")
+    return ids.to_list()
 
 
 def update_frame(model: type[models.Model], df: pl.DataFrame) -> None:

@@ -52,10 +52,12 @@ def stage(batch: ImportBatch, table: RawTable) -> list[int]:
     """Keep every raw row as read (all columns, known or not) with its source row number."""
     df = table.df.select(
         pl.lit(batch.pk).alias("batch_id"), pl.col(ROW).cast(pl.Int64).alias("row_no"),
-        pl.struct(table.headers).struct.json_encode().alias("values"),
+        # A JSON array in the order of batch.headers (the names are stored once, on the batch).
+        pl.struct(pl.concat_list(table.headers).alias("v")).struct.json_encode()
+        .str.slice(5).str.strip_suffix("}").alias("values"),
         pl.lit(False).alias("rejected"), pl.lit("").alias("reasons"))
     with transaction.atomic():
-        return insert_frame(StagedRow, df)
+        return insert_frame(StagedRow, df, key=["batch_id", "row_no"])
 
 
 def village_rules(df: pl.DataFrame, user: Any) -> pl.DataFrame:
