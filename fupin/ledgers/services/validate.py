@@ -207,7 +207,10 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
              _fmt("{}须填写主要致贫原因", htype)),
         _err(any_income & (pl.col("income_year") == ""), "填写了收入，须同时填写收入年度"),
     ]
-    hh = hh.with_columns(pl.concat_list(errs).list.drop_nulls().alias("hh_errs"))
+    # A row without 户编号 belongs to no household: its own error says so, nothing more.
+    hh = hh.with_columns(pl.when(pl.col("household_no") != "")
+                         .then(pl.concat_list(errs).list.drop_nulls())
+                         .otherwise(pl.lit([], dtype=pl.List(pl.Utf8))).alias("hh_errs"))
     per_row = df.join(hh.select(HH, "report_row", "hh_errs"), on=HH, how="left")
     consistency: list[pl.Expr] = []
     hh_n = hh.select([HH] + [pl.col(f"n_{f}") for f in HOUSEHOLD_FIELDS]
