@@ -264,7 +264,7 @@ def _statuses(new: pl.DataFrame, changed: pl.DataFrame, today: dt.date, reason: 
     rewrite it when it began today or later), as registry.services._open_status does."""
     cols = ["household_id", *STATUS_FIELDS]
     open_rows = fetch_in(
-        "SELECT id, household_id, valid_from FROM registry_householdstatus "
+        "SELECT id, household_id, CAST(valid_from AS TEXT) FROM registry_householdstatus "
         "WHERE valid_to IS NULL AND household_id {IN}", changed.get_column("household_id").to_list(),
         {"status_id": pl.Int64, "household_id": pl.Int64, "valid_from": pl.Utf8})
     changed = changed.select(cols).join(
