@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scope import scope_q
-from django.utils.translation import gettext_lazy as _
 
 
 class BatchStatus(models.TextChoices):
@@ -71,13 +71,13 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"台账导入 #{self.pk} {self.file_name}"
 
-    @property
-    def change_reason(self) -> str:
-        return f"台账导入 #{self.pk}"
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
         return reverse("ledgers:batch", args=[self.pk])
+
+    @property
+    def change_reason(self) -> str:
+        return f"台账导入 #{self.pk}"
 
     def counts(self) -> dict[str, int]:
         return {k: getattr(self, k) for k in COUNT_FIELDS}

@@ -21,7 +21,6 @@ from fupin.registry.services import pinyin_of
 
 from .bulk import fetch_in, insert_frame, update_frame, write_history
 from .columns import MONEY_FIELDS
-from .validate import HH
 
 HOUSEHOLD_COMPARE = ["area_id", "group", "household_type", "exit_year", "welfare_status",
                      "monitoring_type", "main_cause", "housing_grade", "water_safe", "phone",

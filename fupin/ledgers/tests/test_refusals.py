@@ -55,7 +55,7 @@ CASES = {
     "not a zip": (lambda p: _not_a_zip(p.with_suffix(".xlsx")), "已损坏"),
     "encrypted xlsx": (lambda p: _encrypted(p.with_suffix(".xlsx")), "设置了打开密码"),
     "binary csv": (lambda p: (p.write_bytes(b"\x00\x01\x02" * 100), p)[1], "不是文本表格"),
-    "undecodable csv": (lambda p: (p.write_bytes("户编号,姓名\n".encode("utf-8") + b"\xff\xfe\x80\x81" * 4), p)[1],
+    "undecodable csv": (lambda p: (p.write_bytes("户编号,姓名\n".encode() + b"\xff\xfe\x80\x81" * 4), p)[1],
                         "无法识别 CSV 文件的编码"),
 }
 
