@@ -58,6 +58,7 @@ class ImportBatch(models.Model):
     report_file = models.CharField(_("拒收报告"), max_length=300, blank=True)
     error = models.TextField(_("错误"), blank=True)
     seconds = models.FloatField(_("耗时(秒)"), default=0)
+    timings = models.JSONField(_("各步骤耗时(秒)"), default=dict, blank=True)
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
@@ -91,8 +92,10 @@ class StagedRow(models.Model):
     """A raw row exactly as read (every column, known or not), with its source row number
     and, after validation, the verdict and the reasons."""
 
+    # Scratch rows: no index of their own on batch (the (batch, row_no) index serves) and no
+    # database FK check per row (a million trigger calls at commit); Django cascades deletes.
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows",
-                              db_index=False)  # the (batch, row_no) index serves it
+                              db_index=False, db_constraint=False)
     row_no = models.PositiveIntegerField(_("行号"))
     values = models.TextField(_("原始内容(JSON 数组，顺序同 batch.headers)"))
     rejected = models.BooleanField(_("拒收"), default=False)  # set for rejected rows only

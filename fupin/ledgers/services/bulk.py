@@ -15,7 +15,7 @@ import polars as pl
 from django.db import connection, models
 
 SQLITE_CHUNK = 500  # bound parameters per statement on SQLite
-COPY_CHUNK = 1 << 22
+COPY_ROWS = 100_000
 
 
 def is_pg() -> bool:
@@ -50,14 +50,15 @@ def _fields(model: type[models.Model]) -> dict[str, models.Field]:
 
 
 def _copy(table: str, df: pl.DataFrame, columns: list[str]) -> None:
-    buf = io.BytesIO()
-    df.select(columns).write_csv(buf, include_header=False, quote_style="non_numeric", null_value="")
-    data = buf.getvalue()
+    """COPY a frame in slices, so that only one slice's CSV is in memory at a time."""
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cur, cur.cursor.copy(  # type: ignore[attr-defined]
             f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN (FORMAT csv)") as copy:
-        for i in range(0, len(data), COPY_CHUNK):
-            copy.write(data[i:i + COPY_CHUNK])
+        for start in range(0, df.height, COPY_ROWS):
+            buf = io.BytesIO()
+            df.slice(start, COPY_ROWS).select(columns).write_csv(
+                buf, include_header=False, quote_style="non_numeric", null_value="")
+            copy.write(buf.getbuffer())
 
 
 def _python_value(field: models.Field, value: Any) -> Any:

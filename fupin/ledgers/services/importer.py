@@ -135,7 +135,16 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
     if user is not None and not getattr(user, "is_writer", False):
         raise LedgerRefused("您的角色只能查看，不能导入台账")
     progress.start(100, "读取文件")
+    timings: dict[str, float] = {}
+    mark = [time.monotonic()]
+
+    def lap(name: str) -> None:
+        now = time.monotonic()
+        timings[name] = round(now - mark[0], 3)
+        mark[0] = now
+
     table = read_ledger(path, file_name)
+    lap("read")
     progress.set(15, f"已读取 {table.df.height} 行，暂存")
     batch = ImportBatch.objects.create(
         file_name=file_name or Path(path).name, file_size=table.size, file_format=table.file_format,
@@ -144,12 +153,14 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         user=user if getattr(user, "pk", None) else None)
     try:
         staged_ids = stage(batch, table)
+        lap("stage")
         progress.set(30, "校验")
         today = timezone.localdate()
         df = row_rules(normalise(table), today)
         hh = households(df)
         df = household_rules(df, hh)
         df = village_rules(df, user)
+        lap("validate")
         batch.area_code = common_area(hh.get_column("village_code"))
         batch.save(update_fields=["area_code"])
         progress.set(45, "与建档立卡库比对")
@@ -165,8 +176,10 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
                     LedgerLock.objects.bulk_create([LedgerLock(county_code=c) for c in sorted(extra)],
                                                    ignore_conflicts=True)
                     _lock(extra)
+                lap("lock")
             df, links = registry_rules(df, hh, user)
             df = verdict(df, links)
+            lap("registry_checks")
             counts = describe(df)
             progress.set(60, "写入" if not dry_run else "试导入：计算变化")
             ok = df.filter("accepted")
@@ -176,6 +189,7 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
             result = commit.apply(members, hh_ok, user_id=getattr(user, "pk", None),
                                   reason=batch.change_reason, today=today, now=timezone.now(),
                                   dry_run=dry_run)
+            lap("commit")
             rejected = df.filter(~pl.col("accepted")).select(ROW, pl.col(ERRS).list.join("；").alias("reasons"))
             id_of = pl.DataFrame({ROW: table.df.get_column(ROW), "id": pl.Series(staged_ids, dtype=pl.Int64)})
             update_frame(StagedRow, rejected.join(id_of, on=ROW).select(
@@ -185,8 +199,11 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
             batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
             batch.status = BatchStatus.DRY_RUN if dry_run else BatchStatus.COMMITTED
             batch.finished_at = timezone.now()
+            lap("mark_rejected")
             batch.seconds = round(time.monotonic() - started, 3)
+            batch.timings = timings
             batch.save()
+        lap("transaction_commit")
         assert batch.accepted + batch.rejected == batch.read, "rows lost"
         if result.touched:
             household_changed.send(sender=Household, household_ids=result.touched,
@@ -194,7 +211,10 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         if batch.rejected:
             progress.set(90, "生成拒收报告")
             batch.report_file = str(report.write_rejected(batch, table, rejected))
+            lap("report")
             batch.save(update_fields=["report_file"])
+        batch.seconds = round(time.monotonic() - started, 3)
+        ImportBatch.objects.filter(pk=batch.pk).update(timings=timings, seconds=batch.seconds)
         progress.set(100, "完成")
         return batch
     except Exception as exc:

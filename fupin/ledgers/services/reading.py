@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,27 +87,35 @@ def read_ledger(path: str | Path, name: str | None = None) -> RawTable:
 
 # ---------------------------------------------------------------- CSV
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if b"\x00" in data[:4096]:
-        raise LedgerRefused("文件内容不是文本表格（含有二进制数据），不是 CSV 台账")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text, ("utf-8-bom" if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf")
-                      else "utf-8" if encoding == "utf-8-sig" else "gb18030")
-    raise LedgerRefused("无法识别 CSV 文件的编码：请另存为“CSV UTF-8”或 GBK 编码")
+def _csv_frame(data: bytes) -> pl.DataFrame:
+    return pl.read_csv(io.BytesIO(data), has_header=False,
+                       infer_schema=False, truncate_ragged_lines=True, quote_char='"', encoding="utf8")
 
 
 def _read_csv(data: bytes) -> RawTable:
-    text, encoding = _decode(data)
+    """UTF-8 (with or without BOM) is parsed as is; anything else is decoded as GB18030 (a
+    superset of GBK, what Chinese Excel writes) and re-encoded."""
+    if b"\x00" in data[:4096]:
+        raise LedgerRefused("文件内容不是文本表格（含有二进制数据），不是 CSV 台账")
+    bom = data.startswith(b"\xef\xbb\xbf")
+    encoding = "utf-8-bom" if bom else "utf-8"
     try:
-        df = pl.read_csv(io.BytesIO(text.encode("utf-8")), has_header=False, infer_schema=False,
-                         truncate_ragged_lines=True, quote_char='"')
+        df = _csv_frame(data[3:] if bom else data)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc).lower() and "utf8" not in str(exc).lower():
+            raise LedgerRefused(f"CSV 文件格式有误，无法读取：{exc}") from None
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise LedgerRefused("无法识别 CSV 文件的编码：请另存为“CSV UTF-8”或 GBK 编码") from None
+        encoding = "gb18030"
+        try:
+            df = _csv_frame(text.encode("utf-8"))
+        except pl.exceptions.PolarsError as exc2:
+            raise LedgerRefused(f"CSV 文件格式有误，无法读取：{exc2}") from None
+        del text
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise LedgerRefused(f"CSV 文件格式有误，无法读取：{exc}") from None
-    del text
     if df.height == 0:
         raise LedgerRefused("文件是空的：没有任何内容")
     cols = df.columns
@@ -156,7 +165,9 @@ def _read_excel(data: bytes, suffix: str) -> RawTable:
     for sheet_name in wb.sheet_names:
         try:
             sheet = wb.get_sheet_by_name(sheet_name)
-            top = sheet.to_python(nrows=HEADER_SCAN_ROWS)
+            # iter_rows starts at the sheet's first row (to_python would skip blank top
+            # rows), so row numbers stay those Excel shows.
+            top = list(itertools.islice(sheet.iter_rows(), HEADER_SCAN_ROWS))
         except Exception:  # a chart sheet or a damaged one: look at the others
             continue
         try:

@@ -211,21 +211,22 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
     hh = hh.with_columns(pl.when(pl.col("household_no") != "")
                          .then(pl.concat_list(errs).list.drop_nulls())
                          .otherwise(pl.lit([], dtype=pl.List(pl.Utf8))).alias("hh_errs"))
-    per_row = df.join(hh.select(HH, "report_row", "hh_errs"), on=HH, how="left")
-    consistency: list[pl.Expr] = []
-    hh_n = hh.select([HH] + [pl.col(f"n_{f}") for f in HOUSEHOLD_FIELDS]
-                     + [pl.col(f"all_{f}") for f in HOUSEHOLD_FIELDS])
-    per_row = per_row.join(hh_n, on=HH, how="left")
+    with_errs = hh.filter(pl.col("hh_errs").list.len() > 0).select(
+        pl.col("report_row").alias(ROW), pl.col("hh_errs"))
+    per_row = df.join(with_errs, on=ROW, how="left").with_columns(
+        pl.concat_list([pl.col(ERRS), pl.col("hh_errs").fill_null([])]).alias(ERRS)).drop("hh_errs")
+    # Inconsistent household fields: only the (rare) households concerned are joined back,
+    # so a million-row file does not carry 32 helper columns per row.
+    consistency = []
     for f in HOUSEHOLD_FIELDS:
-        consistency.append(_err((pl.col(f"n_{f}") > 1) & (pl.col(f) != ""),
-                                _fmt(f"同户各行的{BY_FIELD[f].header}不一致（{{}}）", pl.col(f"all_{f}"))))
-    on_report_row = pl.col(ROW) == pl.col("report_row")
-    per_row = per_row.with_columns(
-        pl.concat_list([
-            pl.col(ERRS),
-            pl.when(on_report_row).then(pl.col("hh_errs")).otherwise(pl.lit([], dtype=pl.List(pl.Utf8))),
-            pl.concat_list(consistency).list.drop_nulls(),
-        ]).alias(ERRS))
+        bad = hh.filter(pl.col(f"n_{f}") > 1).select(HH, pl.col(f"all_{f}").alias("values"))
+        if bad.height:
+            consistency.append(
+                per_row.select(ROW, HH, f).join(bad, on=HH).filter(pl.col(f) != "")
+                .select(ROW, _fmt(f"同户各行的{BY_FIELD[f].header}不一致（{{}}）", pl.col("values"))
+                        .alias("message")))
+    if consistency:
+        per_row = add_errors(per_row, pl.concat(consistency))
     # Duplicate resident IDs within the file.
     dup = (df.filter(pl.col("resident_id") != "").group_by("resident_id")
            .agg(pl.len().alias("n_same_id"), pl.col(ROW).sort().cast(pl.Utf8).str.join("、").alias("same_id_rows"))
@@ -235,9 +236,7 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
             pl.col("n_same_id").is_not_null(),
             _fmt("身份证号“{}”在本文件中出现 {} 次（第 {} 行）", pl.col("resident_id"),
                  pl.col("n_same_id"), pl.col("same_id_rows")))]).list.drop_nulls()]).alias(ERRS))
-    keep = [c for c in per_row.columns if not (c.startswith("n_") or c.startswith("all_"))
-            and c not in ("hh_errs", "report_row", "same_id_rows")]
-    return per_row.select(keep)
+    return per_row.drop("n_same_id", "same_id_rows")
 
 
 def add_errors(df: pl.DataFrame, extra: pl.DataFrame, key: str = ROW) -> pl.DataFrame:

@@ -204,3 +204,19 @@ def test_headers_in_any_order_with_full_width_and_spaces(tmp_path, run_import, r
             r[b] = r.pop(a, "")
     headers = [renamed.get(h, h) for h in headers]
     assert run_import(write_csv(tmp_path / "a.csv", rows, headers=headers)).accepted == 9
+
+
+def test_xlsx_starting_below_and_right_keeps_excel_row_numbers(tmp_path, run_import):
+    import xlsxwriter
+    path = tmp_path / "offset.xlsx"
+    rows = household("OFF0001", n=2)
+    rows[1]["与户主关系"] = "老二"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(2, 1, HEADERS)  # header on row 3, from column B
+    for i, r in enumerate(rows, start=3):
+        ws.write_row(i, 1, [r.get(h, "") for h in HEADERS])
+    wb.close()
+    batch = run_import(path)
+    assert batch.header_row == 3
+    assert set(reasons(batch)) == {4, 5} and "老二" in reasons(batch)[5]
