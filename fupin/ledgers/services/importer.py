@@ -68,7 +68,9 @@ def village_rules(df: pl.DataFrame, user: Any) -> pl.DataFrame:
     prefixes = _prefixes(user)
     scope_text = "、".join(prefixes or ()) or "无"
     checked = (df.filter(pl.col("village_code").str.contains(r"^\d{12}$")).select(ROW, "village_code")
-               .join(known, on="village_code", how="left"))
+               .join(known, on="village_code", how="left")
+               .filter(pl.col("level").is_null() | (pl.col("level") != AreaLevel.VILLAGE.value)
+                       | ~scope_expr("village_code", prefixes)))  # format messages for these only
     v = pl.col("village_code")
     msgs = checked.select(ROW, pl.when(pl.col("level").is_null())
                           .then(pl.format("村(社区)代码“{}”不存在：系统中没有这个村或社区", v))
@@ -152,7 +154,8 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         headers=table.headers, unknown_columns=table.unknown, dry_run=dry_run,
         user=user if getattr(user, "pk", None) else None)
     try:
-        staged_ids = stage(batch, table)
+        staged = pl.DataFrame({ROW: table.df.get_column(ROW),
+                               "id": pl.Series(stage(batch, table), dtype=pl.Int64)})
         lap("stage")
         progress.set(30, "校验")
         today = timezone.localdate()
@@ -182,17 +185,20 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
             lap("registry_checks")
             counts = describe(df)
             progress.set(60, "写入" if not dry_run else "试导入：计算变化")
+            rejected = df.filter(~pl.col("accepted")).select(ROW, pl.col(ERRS).list.join("；").alias("reasons"))
             ok = df.filter("accepted")
+            del df  # big frames go as soon as they are used: peak memory matters at a million rows
+            # Only the rejected rows' raw values are needed further on (for the report).
+            table.df = table.df.join(rejected.select(ROW), on=ROW, how="semi")
             members = typed_members(ok)
             members = pl.concat([members, commit.pinyin_frame(members.get_column("name"))], how="horizontal")
             hh_ok = typed_households(hh.join(ok.select(HH).unique(), on=HH, how="semi"))
+            del ok, hh
             result = commit.apply(members, hh_ok, user_id=getattr(user, "pk", None),
                                   reason=batch.change_reason, today=today, now=timezone.now(),
                                   dry_run=dry_run)
             lap("commit")
-            rejected = df.filter(~pl.col("accepted")).select(ROW, pl.col(ERRS).list.join("；").alias("reasons"))
-            id_of = pl.DataFrame({ROW: table.df.get_column(ROW), "id": pl.Series(staged_ids, dtype=pl.Int64)})
-            update_frame(StagedRow, rejected.join(id_of, on=ROW).select(
+            update_frame(StagedRow, rejected.join(staged, on=ROW).select(
                 "id", pl.lit(True).alias("rejected"), "reasons"))
             for k, v in counts.items():
                 setattr(batch, k, v)

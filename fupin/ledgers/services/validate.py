@@ -22,9 +22,21 @@ WITH_HOUSEHOLD = "本行无误，因同户其他行有错误随户退回（rejec
 MONEY_MAX_CENTS = 10**12 - 1  # DECIMAL(12, 2)
 
 
-def _err(cond: pl.Expr, message: pl.Expr | str) -> pl.Expr:
-    msg = pl.lit(message) if isinstance(message, str) else message
-    return pl.when(cond).then(msg).otherwise(pl.lit(None, dtype=pl.Utf8))
+Rule = tuple[pl.Expr, pl.Expr]  # (condition that flags a row, its message)
+
+
+def _err(cond: pl.Expr, message: pl.Expr | str) -> Rule:
+    return cond, (pl.lit(message) if isinstance(message, str) else message)
+
+
+def messages(df: pl.DataFrame, rules: list[Rule], key: str = ROW) -> pl.DataFrame:
+    """(key, message) for every row a rule flags. Messages are only formatted for the flagged
+    rows: formatting a million strings per rule and throwing them away costs gigabytes."""
+    lf = df.lazy()
+    parts = [lf.filter(cond.fill_null(False)).select(pl.col(key).alias(ROW), msg.alias("message"),
+                                                     pl.lit(i, dtype=pl.Int32).alias("__rule"))
+             for i, (cond, msg) in enumerate(rules)]
+    return pl.concat(parts).collect()
 
 
 def _fmt(template: str, *exprs: pl.Expr) -> pl.Expr:
@@ -47,7 +59,7 @@ def normalise(table: RawTable) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- resident IDs
 
-def _id_rules(today: dt.date) -> tuple[pl.Expr, list[pl.Expr]]:
+def _id_rules(today: dt.date) -> tuple[pl.Expr, list[Rule]]:
     rid = pl.col("resident_id")
     digits17 = [rid.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(17)]
     total = pl.sum_horizontal([d * w for d, w in zip(digits17, WEIGHTS, strict=True)])
@@ -58,6 +70,9 @@ def _id_rules(today: dt.date) -> tuple[pl.Expr, list[pl.Expr]]:
     dot0 = rid.str.contains(r"^\d{15,18}\.0+$")
     lost = rid.str.contains(r"^\d{15,16}0{2,3}$") & (rid.str.len_chars() == 18) & (
         rid.str.slice(17, 1) != expected)
+    valid = (rid.str.contains(r"^\d{17}[\dX]$") & rid.str.slice(0, 2).is_in(sorted(PROVINCES))
+             & birth.is_not_null() & (birth <= pl.lit(today)) & (birth >= pl.lit(EARLIEST_BIRTH))
+             & (rid.str.slice(17, 1) == expected))
     msg = (
         pl.when(rid == "").then(pl.lit("身份证号不能为空"))
         .when(sci).then(_fmt("身份证号“{}”被 Excel 转成了科学计数法，后几位已丢失；" + fix, rid))
@@ -80,12 +95,12 @@ def _id_rules(today: dt.date) -> tuple[pl.Expr, list[pl.Expr]]:
             _fmt("身份证号“{}”校验位错误：末位应为 {}，实为 {}", rid, expected, rid.str.slice(17, 1)))
         .otherwise(pl.lit(None, dtype=pl.Utf8))
     )
-    return birth, [msg]
+    return birth, [(~valid, msg)]
 
 
 # ---------------------------------------------------------------- row rules
 
-def _code_rule(col: Column) -> pl.Expr:
+def _code_rule(col: Column) -> Rule:
     v = pl.col(col.field)
     allowed = "、".join(col.labels if col.kind != "code" or col.field != "housing_grade"
                        else ["A", "B", "C", "D"])
@@ -93,7 +108,7 @@ def _code_rule(col: Column) -> pl.Expr:
                 _fmt(f"{col.header}“{{}}”不在可选值中（可选：{allowed}）", v))
 
 
-def _len_rule(col: Column) -> pl.Expr:
+def _len_rule(col: Column) -> Rule:
     v = pl.col(col.field)
     return _err(v.str.len_chars() > col.max_len,
                 _fmt(f"{col.header}“{{}}”过长（最多 {col.max_len} 个字）", v))
@@ -110,7 +125,7 @@ def row_rules(df: pl.DataFrame, today: dt.date | None = None) -> pl.DataFrame:
     """The rules each row can be checked against on its own."""
     today = today or timezone.localdate()
     birth, id_errs = _id_rules(today)
-    errs: list[pl.Expr] = [
+    errs: list[Rule] = [
         _err(pl.col("household_no") == "", "户编号不能为空"),
         _err(pl.col("name") == "", "姓名不能为空"),
         *id_errs,
@@ -158,8 +173,9 @@ def row_rules(df: pl.DataFrame, today: dt.date | None = None) -> pl.DataFrame:
         errs.append(_err((v != "") & ~v.str.starts_with("-") & _money_cents(f).is_null(),
                          _fmt(f"{label}“{{}}”不是金额（元，最多两位小数）", v)))
         errs.append(_err(_money_cents(f) > MONEY_MAX_CENTS, _fmt(f"{label}“{{}}”超出范围", v)))
+    df = df.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias(ERRS))
+    df = add_errors(df, messages(df, errs))
     return df.with_columns(
-        pl.concat_list(errs).list.drop_nulls().alias(ERRS),
         birth.alias("birth_date"),
         (pl.col("resident_id").str.slice(16, 1).cast(pl.Int64, strict=False).mod(2) == 1)
         .replace_strict({True: "M", False: "F"}, default="F").alias("sex"),
@@ -208,13 +224,7 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
         _err(any_income & (pl.col("income_year") == ""), "填写了收入，须同时填写收入年度"),
     ]
     # A row without 户编号 belongs to no household: its own error says so, nothing more.
-    hh = hh.with_columns(pl.when(pl.col("household_no") != "")
-                         .then(pl.concat_list(errs).list.drop_nulls())
-                         .otherwise(pl.lit([], dtype=pl.List(pl.Utf8))).alias("hh_errs"))
-    with_errs = hh.filter(pl.col("hh_errs").list.len() > 0).select(
-        pl.col("report_row").alias(ROW), pl.col("hh_errs"))
-    per_row = df.join(with_errs, on=ROW, how="left").with_columns(
-        pl.concat_list([pl.col(ERRS), pl.col("hh_errs").fill_null([])]).alias(ERRS)).drop("hh_errs")
+    per_row = add_errors(df, messages(hh.filter(pl.col("household_no") != ""), errs, key="report_row"))
     # Inconsistent household fields: only the (rare) households concerned are joined back,
     # so a million-row file does not carry 32 helper columns per row.
     consistency = []
@@ -231,19 +241,19 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
     dup = (df.filter(pl.col("resident_id") != "").group_by("resident_id")
            .agg(pl.len().alias("n_same_id"), pl.col(ROW).sort().cast(pl.Utf8).str.join("、").alias("same_id_rows"))
            .filter(pl.col("n_same_id") > 1))
-    per_row = per_row.join(dup, on="resident_id", how="left").with_columns(
-        pl.concat_list([pl.col(ERRS), pl.concat_list([_err(
-            pl.col("n_same_id").is_not_null(),
-            _fmt("身份证号“{}”在本文件中出现 {} 次（第 {} 行）", pl.col("resident_id"),
-                 pl.col("n_same_id"), pl.col("same_id_rows")))]).list.drop_nulls()]).alias(ERRS))
-    return per_row.drop("n_same_id", "same_id_rows")
+    dup_msgs = (per_row.select(ROW, "resident_id").join(dup, on="resident_id")
+                .select(ROW, _fmt("身份证号“{}”在本文件中出现 {} 次（第 {} 行）", pl.col("resident_id"),
+                                  pl.col("n_same_id"), pl.col("same_id_rows")).alias("message")))
+    return add_errors(per_row, dup_msgs)
 
 
 def add_errors(df: pl.DataFrame, extra: pl.DataFrame, key: str = ROW) -> pl.DataFrame:
     """Append messages from a (key, message) frame to the rows they concern."""
     if extra.height == 0:
         return df
-    grouped = extra.group_by(key).agg(pl.col("message").alias("__extra"))
+    if "__rule" in extra.columns:  # keep the rules' order within a row
+        extra = extra.sort(key, "__rule")
+    grouped = extra.group_by(key, maintain_order=True).agg(pl.col("message").alias("__extra"))
     return (df.join(grouped, on=key, how="left")
             .with_columns(pl.concat_list([pl.col(ERRS), pl.col("__extra").fill_null([])]).alias(ERRS))
             .drop("__extra"))

@@ -68,13 +68,15 @@ class Command(BaseCommand):
             if opts["json"]:
                 self.stdout.write(json.dumps(result, ensure_ascii=False))
             raise CommandError(f"拒绝导入：{result['refused']}")
-        from fupin.ledgers.models import ImportBatch
+        from fupin.ledgers.models import COUNT_FIELDS, ImportBatch
         batch = ImportBatch.objects.get(pk=result["batch_id"])
+        result = {"batch_id": batch.pk, "file_name": batch.file_name, **batch.counts()}
+        assert set(COUNT_FIELDS) <= set(result)
         if opts.get("report") and batch.report_file:
             shutil.copyfile(batch.report_file, opts["report"])
         result.update({"dry_run": batch.dry_run, "seconds": batch.seconds,
                        "report": opts.get("report") or batch.report_file or None,
-                       "unknown_columns": batch.unknown_columns})
+                       "unknown_columns": batch.unknown_columns, "timings": batch.timings})
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
