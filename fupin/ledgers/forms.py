@@ -40,4 +40,6 @@ class ExportForm(forms.Form):
             for code in getattr(user, "scope_codes", ()):
                 q |= Q(code__startswith=code)
             areas = areas.filter(q)
-        self.fields["area"].choices = [(a.code, f"{a.code} {a.name}") for a in areas.order_by("code")[:3000]]
+        field = self.fields["area"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(a.code, f"{a.code} {a.name}") for a in areas.order_by("code")[:3000]]

@@ -49,6 +49,10 @@ def _fields(model: type[models.Model]) -> dict[str, models.Field]:
     return {f.attname: f for f in model._meta.concrete_fields}  # type: ignore[misc]
 
 
+def _column(field: models.Field) -> str:
+    return str(field.column)
+
+
 def _copy(table: str, df: pl.DataFrame, columns: list[str]) -> None:
     """COPY a frame in slices, so that only one slice's CSV is in memory at a time."""
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -90,13 +94,13 @@ def insert_frame(model: type[models.Model], df: pl.DataFrame, key: Sequence[str]
     if not (is_pg() and key):
         objs = model.objects.bulk_create(_instances(model, df), batch_size=SQLITE_CHUNK)  # type: ignore[attr-defined]
         return [o.pk for o in objs]
-    _copy(model._meta.db_table, df.rename({a: fields[a].column for a in df.columns}),
-          [fields[a].column for a in df.columns])
+    _copy(model._meta.db_table, df.rename({a: _column(fields[a]) for a in df.columns}),
+          [_column(fields[a]) for a in df.columns])
     qn = connection.ops.quote_name
-    cols = ", ".join(qn(fields[k].column) for k in key)
+    cols = ", ".join(qn(_column(fields[k])) for k in key)
     first = df.get_column(key[0]).unique().to_list()
     found = fetch_in(f"SELECT id, {cols} FROM {qn(model._meta.db_table)} WHERE "
-                     f"{qn(fields[key[0]].column)} {{IN}}" + (f" AND {where}" if where else ""),
+                     f"{qn(_column(fields[key[0]]))} {{IN}}" + (f" AND {where}" if where else ""),
                      first, {"__id": pl.Int64, **{k: df.schema[k] for k in key}})
     ids = df.select(key).join(found, on=list(key), how="left", maintain_order="left").get_column("__id")
     if ids.null_count():
@@ -114,11 +118,11 @@ def update_frame(model: type[models.Model], df: pl.DataFrame) -> None:
     if is_pg():
         table = model._meta.db_table
         qn = connection.ops.quote_name
-        cols = ["id"] + [fields[a].column for a in names]
+        cols = ["id"] + [_column(fields[a]) for a in names]
         with connection.cursor() as cur:
             cur.execute(f"CREATE TEMP TABLE _ledger_upd ON COMMIT DROP AS SELECT "
                         f"{', '.join(qn(c) for c in cols)} FROM {qn(table)} LIMIT 0")
-        _copy("_ledger_upd", df.rename({a: fields[a].column for a in names}), cols)
+        _copy("_ledger_upd", df.rename({a: _column(fields[a]) for a in names}), cols)
         sets = ", ".join(f"{qn(c)} = u.{qn(c)}" for c in cols[1:])
         with connection.cursor() as cur:
             cur.execute(f"UPDATE {qn(table)} AS t SET {sets} FROM _ledger_upd u WHERE t.id = u.id")
@@ -135,7 +139,7 @@ def write_history(model: type[models.Model], ids: Sequence[int], history_type: s
         return
     hist = model.history.model  # type: ignore[attr-defined]
     qn = connection.ops.quote_name
-    base_cols = [f.column for f in hist._meta.concrete_fields if not f.name.startswith("history_")]
+    base_cols = [str(f.column) for f in hist._meta.concrete_fields if not f.name.startswith("history_")]
     target = base_cols + ["history_date", "history_change_reason", "history_type", "history_user_id"]
     sql = (f"INSERT INTO {qn(hist._meta.db_table)} ({', '.join(qn(c) for c in target)}) "
            f"SELECT {', '.join(qn(c) for c in base_cols)}, %s, %s, %s, %s "

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from fupin.registry.choices import (
     DisabilityGrade,
@@ -40,7 +41,7 @@ class Column:
     field: str
     level: str  # "member" or "household"
     kind: str  # text, id, code, village, int, year, money, bool, health, phone
-    choices: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, str] = dc_field(default_factory=dict)
     required: bool = False
     max_len: int = 0
     text_format: bool = False  # template/export write the column as text (IDs, codes)

@@ -10,8 +10,9 @@ income of the file's year differs; *unchanged* = it was and nothing differs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
 
 import polars as pl
 
@@ -106,7 +107,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
           today: dt.date, now: dt.datetime, dry_run: bool = False) -> CommitResult:
     """Bring the registry in line with the accepted households (typed frames from validate)."""
     now_s = now.isoformat()
-    hist = {"user_id": user_id, "reason": reason, "when": now}
+    history = partial(write_history, user_id=user_id, reason=reason, when=now)
     cur_hh = current_households(households.get_column("household_no").to_list())
     hh = households.join(cur_hh, on="household_no", how="left").with_columns(
         pl.col("cur_water_safe").cast(pl.Boolean))
@@ -176,7 +177,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         pl.lit(None, dtype=pl.Date).alias("identified_on"), pl.lit(False).alias("relocated"),
         pl.lit(False).alias("covid_confirmed"), pl.lit(now_s).alias("created_at"),
         pl.lit(now_s).alias("updated_at")), key=["household_no"])
-    write_history(Household, new_ids, "+", **hist)
+    history(Household, new_ids, "+")
     id_map = pl.concat([
         new_hh.select("household_no").with_columns(pl.Series("household_id", new_ids, dtype=pl.Int64)),
         hh.filter(~pl.col("is_new")).select("household_no", pl.col("cur_id").alias("household_id")),
@@ -188,11 +189,11 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         pl.col("name_initials").fill_null("").alias("head_initials"), "phone", "household_type",
         "exit_year", "welfare_status", "monitoring_type", "main_cause", "housing_grade", "water_safe",
         pl.lit(now_s).alias("updated_at")))
-    write_history(Household, upd_hh.get_column("cur_id").to_list(), "~", **hist)
+    history(Household, upd_hh.get_column("cur_id").to_list(), "~")
     # ---- statuses: a period for each new household, a new period on reclassification
     _statuses(new_hh.with_columns(pl.Series("household_id", new_ids, dtype=pl.Int64)),
               hh.filter("status_changed").with_columns(pl.col("cur_id").alias("household_id")),
-              today, reason, hist)
+              today, reason, history)
     # ---- memberships that end: moved to another household of the file, or no longer listed
     ended = pl.concat([
         moved_out.join(id_map.rename({"household_no": "to_no", "household_id": "related_household_id"}),
@@ -206,9 +207,9 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     update_frame(Member, ended.select(pl.col("cur_id").alias("id"),
                                       pl.lit(MemberStatus.MOVED_OUT.value).alias("status"),
                                       pl.lit(today).alias("left_on"), pl.lit(now_s).alias("updated_at")))
-    write_history(Member, ended_ids, "~", **hist)
+    history(Member, ended_ids, "~")
     _events(ended.select(pl.col("cur_id").alias("member_id"), "note", "related_household_id"),
-            MemberEventKind.MOVED_OUT, today, now_s, hist)
+            MemberEventKind.MOVED_OUT, today, now_s, history)
     # ---- new members (new households, additions, moves in)
     add = m.filter(pl.col("m_new") | pl.col("m_moved")).join(id_map, on="household_no", how="left")
     add_ids = insert_frame(Member, add.select(
@@ -222,14 +223,14 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         pl.lit(None, dtype=pl.Date).alias("left_on"),
         pl.lit(now_s).alias("created_at"), pl.lit(now_s).alias("updated_at")),
         key=["resident_id"], where="status = 'active'")
-    write_history(Member, add_ids, "+", **hist)
+    history(Member, add_ids, "+")
     movers = add.with_columns(pl.Series("member_id", add_ids, dtype=pl.Int64)).filter("m_moved")
     if movers.height:
         movers = movers.join(id_map.rename({"household_no": "cur_household_no",
                                             "household_id": "related_household_id"}),
                              on="cur_household_no", how="left")
         _events(movers.select("member_id", (pl.lit(f"{reason}：来自户 ") + pl.col("cur_household_no")).alias("note"),
-                              "related_household_id"), MemberEventKind.MOVED_IN, today, now_s, hist)
+                              "related_household_id"), MemberEventKind.MOVED_IN, today, now_s, history)
     # ---- changed members
     upd_m = m.filter("m_changed")
     update_frame(Member, upd_m.select(
@@ -237,7 +238,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         "ethnicity", "education", "schooling", "chronic_illness", "serious_illness", "disabled",
         "disability_grade", "labour", "employment", "months_worked", "medical_insurance",
         pl.lit(now_s).alias("updated_at")))
-    write_history(Member, upd_m.get_column("cur_id").to_list(), "~", **hist)
+    history(Member, upd_m.get_column("cur_id").to_list(), "~")
     # ---- incomes of the file's year
     inc = inc.drop("cur_id").join(id_map, on="household_no", how="left")
     money = [_money_text(f) for f in MONEY_FIELDS]
@@ -246,11 +247,11 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         "household_id", pl.col("income_year").alias("year"), *money, "members_counted",
         pl.lit(reason).alias("source"), pl.lit(now_s).alias("created_at"), pl.lit(now_s).alias("updated_at")),
         key=["household_id", "year"])
-    write_history(Income, inc_ids, "+", **hist)
+    history(Income, inc_ids, "+")
     upd_inc = inc.filter(pl.col("inc_id").is_not_null())
     update_frame(Income, upd_inc.select(pl.col("inc_id").alias("id"), *money, "members_counted",
                                         pl.lit(reason).alias("source"), pl.lit(now_s).alias("updated_at")))
-    write_history(Income, upd_inc.get_column("inc_id").to_list(), "~", **hist)
+    history(Income, upd_inc.get_column("inc_id").to_list(), "~")
     # ---- head names follow the members (a household whose head changed but whose fields did not)
     result.touched = sorted(set(new_ids) | set(
         hh.filter(~pl.col("is_new") & pl.col("any_change")).get_column("cur_id").to_list()))
@@ -258,7 +259,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
 
 
 def _statuses(new: pl.DataFrame, changed: pl.DataFrame, today: dt.date, reason: str,
-              hist: dict[str, Any]) -> None:
+              history: Callable[..., None]) -> None:
     """Open a period for new households; for reclassified ones close the open period (or
     rewrite it when it began today or later), as registry.services._open_status does."""
     cols = ["household_id", *STATUS_FIELDS]
@@ -273,18 +274,19 @@ def _statuses(new: pl.DataFrame, changed: pl.DataFrame, today: dt.date, reason: 
     update_frame(HouseholdStatus, rewrite.select(pl.col("status_id").alias("id"), *STATUS_FIELDS,
                                                  pl.lit(reason).alias("reason")))
     update_frame(HouseholdStatus, close.select(pl.col("status_id").alias("id"), pl.lit(today).alias("valid_to")))
-    write_history(HouseholdStatus, rewrite.get_column("status_id").to_list()
-                  + close.get_column("status_id").to_list(), "~", **hist)
+    history(HouseholdStatus, rewrite.get_column("status_id").to_list()
+            + close.get_column("status_id").to_list(), "~")
     opened = pl.concat([new.select(cols), changed.filter(pl.col("status_id").is_null()
                                                          | (pl.col("valid_from") < pl.lit(today))).select(cols)])
     ids = insert_frame(HouseholdStatus, opened.with_columns(
         pl.lit(today).alias("valid_from"), pl.lit(None, dtype=pl.Date).alias("valid_to"),
         pl.lit(reason).alias("reason")), key=["household_id"], where="valid_to IS NULL")
-    write_history(HouseholdStatus, ids, "+", **hist)
+    history(HouseholdStatus, ids, "+")
 
 
-def _events(df: pl.DataFrame, kind: str, today: dt.date, now_s: str, hist: dict[str, Any]) -> None:
+def _events(df: pl.DataFrame, kind: str, today: dt.date, now_s: str,
+            history: Callable[..., None]) -> None:
     ids = insert_frame(MemberEvent, df.with_columns(
         pl.lit(str(kind)).alias("kind"), pl.lit(today).alias("date"),
         pl.col("note").str.slice(0, 200), pl.lit(now_s).alias("created_at")))
-    write_history(MemberEvent, ids, "+", **hist)
+    history(MemberEvent, ids, "+")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ def member(household_no: str, name: str, relation: str = "户主", **extra: Any)
 
 
 def household(household_no: str, village: str = "500236001001", n: int = 3, *,
-              head_extra: dict[str, str] | None = None, **fields: str) -> list[dict[str, str]]:
+              head_extra: Mapping[str, str] | None = None, **fields: str) -> list[dict[str, str]]:
     """A household of n members; household fields on the head's row."""
     head = member(household_no, f"户主{household_no[-3:]}", "户主",
                   **{"村(社区)代码": village, "组": "1组", "户类型": "脱贫户", "脱贫年度": "2018",
