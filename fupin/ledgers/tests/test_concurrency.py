@@ -55,3 +55,31 @@ def test_overlapping_imports_do_not_corrupt_each_other(tmp_path):
     grade = "B" if second.file_name == "b.csv" else "A"  # the later import has the last word
     assert Household.objects.filter(household_no__startswith="CON", housing_grade=grade).count() == 40
     assert Household.history.filter(household_no__startswith="CON").count() == 80
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="needs PostgreSQL: SQLite serialises writers itself (one writer at a time)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_second_import_fails_cleanly_when_the_lock_is_held_too_long(tmp_path, monkeypatch):
+    import psycopg
+    from django.conf import settings
+
+    from fupin.ledgers.models import LedgerLock
+    from fupin.ledgers.services import importer
+    from fupin.ledgers.services.errors import LedgerBusy
+
+    LedgerLock.objects.create(county_code="500236")
+    monkeypatch.setattr(importer, "LOCK_WAIT_SECONDS", 1)
+    db = settings.DATABASES["default"]
+    holder = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
+                             dbname=connection.settings_dict["NAME"], password=db.get("PASSWORD") or None)
+    try:
+        holder.execute("SELECT * FROM ledgers_ledgerlock WHERE county_code = '500236' FOR UPDATE")
+        with pytest.raises(LedgerBusy, match="另一个台账导入正在处理同一区县"):
+            importer.import_ledger(write_csv(tmp_path / "a.csv", household("LCK0001")))
+    finally:
+        holder.rollback()
+        holder.close()
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed" and "LedgerBusy" in batch.error
+    assert Household.objects.count() == 0
