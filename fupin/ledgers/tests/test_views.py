@@ -14,13 +14,6 @@ from .builders import household, write_csv
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _keep_test_connection(monkeypatch):
-    # Tests run jobs inline inside the test's transaction; the task's close_old_connections()
-    # would close that connection on PostgreSQL (it is "obsolete" with CONN_MAX_AGE=0).
-    monkeypatch.setattr("fupin.core.jobs.close_old_connections", lambda: None)
-
-
 def _upload(client, path, captured, **extra):
     with captured(execute=True):
         resp = client.post(reverse("ledgers:import"), {
