@@ -8,7 +8,7 @@ from conftest import browser_login
 
 from .builders import household, write_csv
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_upload_page_to_result(browser_page, tmp_path, artifacts_dir):

@@ -16,7 +16,7 @@ from .builders import household, write_csv
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="needs PostgreSQL: SQLite serialises writers itself (one writer at a time)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_overlapping_imports_do_not_corrupt_each_other(tmp_path):
     shared = [household(f"CON{i:04d}", n=3) for i in range(40)]
     b_shared = [[dict(r) for r in hh] for hh in shared]
@@ -59,7 +59,7 @@ def test_overlapping_imports_do_not_corrupt_each_other(tmp_path):
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="needs PostgreSQL: SQLite serialises writers itself (one writer at a time)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_second_import_fails_cleanly_when_the_lock_is_held_too_long(tmp_path, monkeypatch):
     import psycopg
     from django.conf import settings
