@@ -15,7 +15,7 @@ from fupin.registry.choices import NO_LABOUR_VALUES, PovertyCause, RiskType
 from fupin.registry.models import Household
 
 from ..choices import DEVELOPMENT_CATEGORIES, MeasureCategory, MeasureStatus
-from ..models import Measure, Plan
+from ..models import AssistingUnit, Measure, Plan
 from .permissions import as_actor, require_household
 
 C = MeasureCategory
@@ -122,7 +122,13 @@ def _measure_values(data: Mapping[str, Any], errors: dict[str, list[str]]) -> di
     if status == MeasureStatus.DONE and not str(data.get("outcome") or "").strip():
         errors.setdefault("outcome", []).append("措施完成时须填写成效")
     values["outcome"] = str(data.get("outcome") or "")
-    values["responsible_unit"] = data.get("responsible_unit") or None
+    unit = data.get("responsible_unit") or None
+    if unit is not None and not isinstance(unit, AssistingUnit):
+        unit = AssistingUnit.objects.filter(pk=unit).first() if str(unit).isdigit() else None
+        if unit is None:
+            errors.setdefault("responsible_unit", []).append(
+                f"责任单位“{data.get('responsible_unit')}”不存在；单位名称请填在“责任单位（文字）”")
+    values["responsible_unit"] = unit
     values["responsible_text"] = str(data.get("responsible_text") or "")[:100]
     return values
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fupin.core.jobs import Progress
+from fupin.registry.demo.activity import seed_activity
 from fupin.registry.demo.build import build
 from fupin.registry.demo.figures import SEED_COUNTIES
 from fupin.registry.demo.users import create_demo_users
@@ -43,10 +44,12 @@ class Command(BaseCommand):
         written = build(codes, seed=opts["seed"], scale=opts["scale"],
                         progress=Progress(stream=sys.stderr))
         logins = create_demo_users(codes)
+        self.stderr.write("正在运行首次监测排查，并生成帮扶、问题和案件示例…")
+        activity = seed_activity(codes, progress=Progress(stream=sys.stderr))
         elapsed = time.monotonic() - started
         self.stdout.write(f"\n已写入 {written['households']:,} 户、{written['members']:,} 人、"
                           f"{written['statuses']:,} 条户状态、{written['incomes']:,} 条收入，"
-                          f"用时 {elapsed:.0f} 秒。")
+                          f"用时 {elapsed:.0f} 秒；首次排查后有 {activity['warnings_open']:,} 条预警待处理。")
         self.stdout.write("\n" + _pad("区县", 30) + "    户数      人数  建档立卡户  未脱贫人口  贫困发生率")
         for code in codes:
             s = area_summary(code)
