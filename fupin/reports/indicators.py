@@ -1,0 +1,191 @@
+"""Area indicators as of a date, computed set-based.
+
+Each indicator *family* is one grouped query per day returning counts per village code;
+townships, counties and provinces are sums of their villages by code prefix, so the levels
+add up exactly. Rates (incidence, shares) are derived from the summed counts, never summed.
+
+Later apps (monitoring, cases, assistance, rectification) add families with
+`register_family` when their models exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db.models import Count, F, Q
+
+from fupin.areas.models import Area, AreaPopulation
+from fupin.registry.choices import HouseholdType, MonitoringType
+from fupin.registry.models import HouseholdStatus, Member
+
+Figures = dict[str, int]
+VillageFigures = dict[str, Figures]
+Family = Callable[[str, dt.date, "list[str] | None"], VillageFigures]
+
+TYPES = {HouseholdType.ORDINARY: "ordinary", HouseholdType.LIFTED: "lifted",
+         HouseholdType.POOR: "poor"}
+MON_TYPES = {MonitoringType.UNSTABLE: "unstable", MonitoringType.EDGE: "edge",
+             MonitoringType.SUDDEN: "sudden"}
+
+# key -> Chinese label; order is the display order.
+LABELS: dict[str, str] = {
+    "hh_total": "农户数", "pp_total": "人口数",
+    "hh_ordinary": "一般农户户数", "pp_ordinary": "一般农户人数",
+    "hh_lifted": "脱贫户户数", "pp_lifted": "脱贫人口",
+    "hh_poor": "未脱贫户户数", "pp_poor": "未脱贫人口",
+    "hh_registered": "建档立卡户数", "pp_registered": "建档立卡人口",
+    "hh_monitored": "监测户数", "pp_monitored": "监测人口",
+    "hh_mon_unstable": "脱贫不稳定户户数", "pp_mon_unstable": "脱贫不稳定户人数",
+    "hh_mon_edge": "边缘易致贫户户数", "pp_mon_edge": "边缘易致贫户人数",
+    "hh_mon_sudden": "突发严重困难户户数", "pp_mon_sudden": "突发严重困难户人数",
+}
+COUNT_KEYS = list(LABELS)
+
+# Derived rates: key -> (label, unit, numerator, denominator); denominator "population" is
+# the rural registered population (AreaPopulation).
+RATES: dict[str, tuple[str, str, str, str]] = {
+    "incidence": ("贫困发生率", "%", "pp_poor", "population"),
+    "poor_share": ("未脱贫人口占建档立卡人口比例", "%", "pp_poor", "pp_registered"),
+    "monitored_share": ("监测人口占建档立卡人口比例", "%", "pp_monitored", "pp_registered"),
+    "monitored_hh_share": ("监测户占农户比例", "%", "hh_monitored", "hh_total"),
+}
+RATE_LABELS = {k: v[0] for k, v in RATES.items()}
+
+
+def _villages_filter(field: str, prefix: str, villages: list[str] | None) -> Q:
+    if villages is not None:
+        return Q(**{f"{field}__in": villages})
+    return Q(**{f"{field}__startswith": prefix})
+
+
+def _fold(rows: Iterable[dict[str, Any]], kind: str, out: VillageFigures) -> None:
+    """Fold (village, household_type, monitoring_type, n) rows into count keys."""
+    for row in rows:
+        figs = out.setdefault(row["code"], {})
+        n = int(row["n"])
+        htype = TYPES.get(row["household_type"])
+        figs[f"{kind}_total"] = figs.get(f"{kind}_total", 0) + n
+        if htype:
+            figs[f"{kind}_{htype}"] = figs.get(f"{kind}_{htype}", 0) + n
+            if htype in ("lifted", "poor"):
+                figs[f"{kind}_registered"] = figs.get(f"{kind}_registered", 0) + n
+        mtype = MON_TYPES.get(row["monitoring_type"])
+        if mtype:
+            figs[f"{kind}_monitored"] = figs.get(f"{kind}_monitored", 0) + n
+            figs[f"{kind}_mon_{mtype}"] = figs.get(f"{kind}_mon_{mtype}", 0) + n
+
+
+def registry_family(prefix: str, day: dt.date, villages: list[str] | None = None) -> VillageFigures:
+    """Households and people by type and monitoring type, from the status period in force on
+    `day` (two grouped queries)."""
+    in_force = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    households = (HouseholdStatus.objects
+                  .filter(in_force, _villages_filter("household__area__code", prefix, villages))
+                  .values("household_type", "monitoring_type", code=F("household__area"))
+                  .annotate(n=Count("id")).order_by())
+    out: VillageFigures = {}
+    _fold(households, "hh", out)
+    m_in_force = (Q(household__statuses__valid_from__lte=day)
+                  & (Q(household__statuses__valid_to__isnull=True)
+                     | Q(household__statuses__valid_to__gt=day)))
+    people = (Member.objects.as_of(day)
+              .filter(m_in_force, _villages_filter("household__area__code", prefix, villages))
+              .values(household_type=F("household__statuses__household_type"),
+                      monitoring_type=F("household__statuses__monitoring_type"),
+                      code=F("household__area"))
+              .annotate(n=Count("id")).order_by())
+    _fold(people, "pp", out)
+    return out
+
+
+FAMILIES: dict[str, Family] = {"registry": registry_family}
+
+
+def register_family(name: str, fn: Family, labels: dict[str, str]) -> None:
+    FAMILIES[name] = fn
+    LABELS.update(labels)
+    for k in labels:
+        if k not in COUNT_KEYS:
+            COUNT_KEYS.append(k)
+
+
+def village_figures(prefix: str, day: dt.date, villages: list[str] | None = None) -> VillageFigures:
+    """Counts per village under `prefix` (or for the given villages) as of `day`, live."""
+    out: VillageFigures = defaultdict(dict)
+    for fn in FAMILIES.values():
+        for code, figs in fn(prefix, day, villages).items():
+            out[code].update(figs)
+    return dict(out)
+
+
+def rollup(figures: VillageFigures, length: int) -> VillageFigures:
+    """Sum village counts to the areas whose code is the first `length` characters."""
+    out: VillageFigures = {}
+    for code, figs in figures.items():
+        target = out.setdefault(code[:length], {})
+        for k, v in figs.items():
+            target[k] = target.get(k, 0) + v
+    return out
+
+
+def total(figures: VillageFigures, prefix: str) -> Figures:
+    return rollup({c: f for c, f in figures.items() if c.startswith(prefix)}, len(prefix)).get(prefix, {})
+
+
+def complete(figs: Figures) -> Figures:
+    return {k: int(figs.get(k, 0)) for k in COUNT_KEYS}
+
+
+def populations(codes: Iterable[str], year: int) -> dict[str, tuple[int, int]]:
+    """code -> (rural registered population, year of the figure): latest year <= `year`."""
+    out: dict[str, tuple[int, int]] = {}
+    rows = (AreaPopulation.objects.filter(area_id__in=list(codes), year__lte=year)
+            .order_by("area_id", "year").values_list("area_id", "year", "rural_population"))
+    for code, y, n in rows:
+        out[code] = (int(n), int(y))
+    return out
+
+
+def rates(figs: Figures, population: int | None) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for key, (_label, _unit, num, den) in RATES.items():
+        d = population if den == "population" else figs.get(den, 0)
+        out[key] = round(figs.get(num, 0) * 100.0 / d, 4) if d else None
+    return out
+
+
+def child_length(code: str) -> int:
+    return {2: 4, 4: 6, 6: 9, 9: 12}.get(len(code), 12)
+
+
+def area_indicators(code: str, day: dt.date, figures: VillageFigures | None = None,
+                    *, children: bool = True) -> dict[str, Any]:
+    """The figures of area `code` as of `day` and of its children, with rates."""
+    if figures is None:
+        figures = village_figures(code, day)
+    area = Area.objects.filter(code=code).first()
+    kids_len = child_length(code)
+    kid_figs = rollup(figures, kids_len) if children and len(code) < 12 else {}
+    kid_areas = {a.code: a.name for a in Area.objects.filter(parent_id=code)} if kid_figs or children else {}
+    codes = [code, *kid_areas]
+    pops = populations(codes, day.year)
+    own = complete(total(figures, code))
+    pop = pops.get(code)
+    result: dict[str, Any] = {
+        "area": code, "name": area.name if area else code, "as_of": day.isoformat(),
+        "figures": own, "population": pop[0] if pop else None,
+        "population_year": pop[1] if pop else None, "rates": rates(own, pop[0] if pop else None),
+        "children": [],
+    }
+    if children and len(code) < 12:
+        for kid in sorted(set(kid_areas) | set(kid_figs)):
+            figs = complete(kid_figs.get(kid, {}))
+            kpop = pops.get(kid)
+            result["children"].append({
+                "area": kid, "name": kid_areas.get(kid, kid), "figures": figs,
+                "population": kpop[0] if kpop else None,
+                "rates": rates(figs, kpop[0] if kpop else None)})
+    return result

@@ -1,0 +1,56 @@
+"""Background jobs of the reports app: bulletin, indicators, snapshot refresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from fupin.core.jobs import Progress, job_function
+from fupin.core.models import Job
+from fupin.core.views import RESULT_URLS
+
+from . import aggregates, bulletin, indicators
+
+
+def job_dir(job: Job) -> Path:
+    return Path(settings.VAR_DIR) / "reports" / f"job_{job.pk}"
+
+
+@job_function("reports.bulletin")
+def bulletin_job(job: Job, progress: Progress, area: str, month: str) -> dict[str, Any]:
+    files = bulletin.write(area, month, job_dir(job), progress)
+    Job.objects.filter(pk=job.pk).update(output_file=files["pdf"])
+    return {"area": area, "month": month, **files}
+
+
+@job_function("reports.indicators")
+def indicators_job(job: Job, progress: Progress, area: str, as_of: str) -> dict[str, Any]:
+    day = dt.date.fromisoformat(as_of)
+    counties = aggregates.counties_under(area)
+    progress.start(len(counties) + 1, "汇总各区县")
+    for county in counties:
+        aggregates.ensure(county, day)
+        progress.advance(1, county)
+    result = indicators.area_indicators(area, day, aggregates.stored(area, day))
+    progress.advance(1, "完成")
+    return result
+
+
+@job_function("reports.refresh")
+def refresh_job(job: Job, progress: Progress, area: str, days: list[str]) -> dict[str, Any]:
+    counties = aggregates.counties_under(area)
+    progress.start(len(counties) * len(days), "刷新指标快照")
+    seconds = 0.0
+    for county in counties:
+        for d in days:
+            seconds += aggregates.refresh_county(county, dt.date.fromisoformat(d))
+            progress.advance(1, f"{county} {d}")
+    return {"counties": counties, "days": days, "seconds": round(seconds, 2)}
+
+
+RESULT_URLS["reports.bulletin"] = lambda job: reverse("reports:bulletin_result", args=[job.pk])
+RESULT_URLS["reports.indicators"] = lambda job: reverse("reports:indicators_result", args=[job.pk])
