@@ -14,7 +14,7 @@ def choices() -> list[tuple[str, str]]:
 
 
 def label(key: str) -> str:
-    return dict(choices()).get(key, key)
+    return indicators.RATE_LABELS.get(key) or indicators.LABELS.get(key, key)
 
 
 def unit(key: str) -> str:

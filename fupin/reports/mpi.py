@@ -21,7 +21,7 @@ from typing import Any
 @dataclass
 class AFResult:
     n: float                      # (weighted) population
-    k: float                      # poverty cut-off on the weighted deprivation score
+    k: float                      # poverty cut-off as a share of the total weight
     H: float                      # multidimensional headcount ratio
     A: float                      # average intensity among the poor
     M0: float                     # adjusted headcount ratio = H x A
@@ -48,11 +48,12 @@ def alkire_foster(deprivations: Any, weights: Sequence[float] | Any, k: float,
     """Alkire-Foster identification and aggregation (pure; numpy arrays or plain lists).
 
     deprivations: n x d matrix of 0/1 (rows: people or households; columns: indicators).
-    weights: d indicator weights (any positive scale; normalised to sum to 1).
-    k: poverty cut-off as a share of the total weight, 0 < k <= 1 (e.g. 1/3); a value > 1
-       is read on the scale of the given weights (e.g. k=2 of 4 equally weighted indicators).
+    weights: d indicator weights on any positive scale (AF: summing to d; OPHI: to 1).
+    k: poverty cut-off on the same scale as the weights: a row is poor when its weighted
+       deprivation count c_i = Σ_j w_j g_ij >= k. With unit weights k=1 is the union and
+       k=d the intersection approach; with weights summing to 1, k=1/3 is the global MPI.
+       Results (A, M0, contributions) are reported on the normalised scale (Σ w = 1).
     sample_weights: n weights (e.g. household size when rows are households).
-    A row is poor when its weighted deprivation score c_i >= k (tolerance 1e-9).
     """
     g0 = _rows(deprivations)
     w = [float(x) for x in (weights.tolist() if hasattr(weights, "tolist") else weights)]
@@ -64,7 +65,7 @@ def alkire_foster(deprivations: Any, weights: Sequence[float] | Any, k: float,
     total_w = sum(w)
     if d == 0 or any(x < 0 for x in w) or total_w <= 0:
         raise ValueError("weights must be d non-negative numbers with a positive sum")
-    k_share = float(k) / total_w if k > 1 else float(k)
+    k_share = float(k) / total_w
     w = [x / total_w for x in w]
     if sample_weights is None:
         sw = [1.0] * len(g0)

@@ -359,10 +359,11 @@ def mpi_view(request: HttpRequest) -> HttpResponse:
     g0, sizes, villages, keys = mpi.registry_matrix(area.code, day, income_line=income_line,
                                                     min_years=min_years,
                                                     registered_only=registered_only)
-    total = mpi.alkire_foster(g0, weights, k, sizes) if len(sizes) else None
+    k_abs = k * sum(weights)  # k is a share of the total weight
+    total = mpi.alkire_foster(g0, weights, k_abs, sizes) if len(sizes) else None
     group_len = indicators.child_length(area.code)
     groups = [v[:group_len] for v in villages]
-    parts = mpi.decompose(g0, weights, k, groups, sizes) if len(sizes) and len(area.code) < 12 else {}
+    parts = mpi.decompose(g0, weights, k_abs, groups, sizes) if len(sizes) and len(area.code) < 12 else {}
     names = dict(Area.objects.filter(code__in=list(parts)).values_list("code", "name"))
     wsum = sum(weights) or 1.0
     ind_rows = [{"spec": s, "weight": w / wsum, "uncensored": total.uncensored[i] if total else 0,
@@ -384,7 +385,8 @@ def mpi_view(request: HttpRequest) -> HttpResponse:
                         workbook_bytes(sheets, f"{area.name} 多维贫困（k={k:.3f}，截至 {day}）"))
     return render(request, "reports/mpi.html", {
         "area": area, "day": day, "k": k, "income_line": income_line, "min_years": min_years,
-        "spec": spec, "weights": weights, "total": total, "ind_rows": ind_rows,
+        "spec": spec, "weights": weights, "total": total,
+        "spec_weights": list(zip(spec, weights, strict=True)), "ind_rows": ind_rows,
         "part_rows": part_rows, "households": len(sizes), "registered_only": registered_only,
         "crumbs": breadcrumb(request.user, area), "query": request.GET.urlencode(),
         "sum_check": sum(p["population_share"] * p["M0"] for p in part_rows)})
