@@ -14,11 +14,33 @@ from . import indicators
 RED, ORANGE, GREEN, BLUE, GREY = "#c23531", "#e98f36", "#2f9e44", "#4472c4", "#9aa0a6"
 
 
+def composition(figs: indicators.Figures) -> dict[str, Any]:
+    """Households by type (inner ring) and monitored households by type (outer ring)."""
+    inner = [("hh_lifted", GREEN), ("hh_poor", RED), ("hh_ordinary", GREY)]
+    outer = [("hh_mon_unstable", BLUE), ("hh_mon_edge", ORANGE), ("hh_mon_sudden", RED)]
+    return {
+        "animationDuration": 300,
+        "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
+        "legend": {"top": 0},
+        "series": [
+            {"name": "户类型", "type": "pie", "radius": ["0%", "45%"], "top": 30,
+             "label": {"formatter": "{b}\n{c}"},
+             "data": [{"name": indicators.LABELS[k], "value": figs.get(k, 0),
+                       "itemStyle": {"color": c}} for k, c in inner]},
+            {"name": "监测对象", "type": "pie", "radius": ["58%", "72%"], "top": 30,
+             "label": {"formatter": "{b}\n{c}"},
+             "data": [{"name": indicators.LABELS[k], "value": figs.get(k, 0),
+                       "itemStyle": {"color": c}} for k, c in outer]},
+        ],
+    }
+
+
 def trend(series: dict[dt.date, indicators.Figures]) -> dict[str, Any]:
     days = sorted(series)
     keys = [("pp_registered", BLUE), ("pp_poor", RED), ("pp_monitored", ORANGE),
             ("pp_mon_edge", GREY)]
     return {
+        "animationDuration": 300,
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
         "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
@@ -35,6 +57,7 @@ def bars(children: list[dict[str, Any]]) -> dict[str, Any]:
     stacks = [("hh_lifted", GREEN), ("hh_poor", RED), ("hh_mon_edge", ORANGE),
               ("hh_mon_sudden", BLUE)]
     return {
+        "animationDuration": 300,
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0},
         "grid": {"left": 60, "right": 20, "top": 40, "bottom": 90},

@@ -14,7 +14,7 @@ from fupin.core.generic import XLSX
 Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
 
 
-def workbook_bytes(sheets: list[Sheet], title: str = "") -> bytes:
+def workbook_bytes(sheets: Sequence[Sheet], title: str = "") -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()

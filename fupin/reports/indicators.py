@@ -61,7 +61,7 @@ def _villages_filter(field: str, prefix: str, villages: list[str] | None) -> Q:
     return Q(**{f"{field}__startswith": prefix})
 
 
-def _fold(rows: Iterable[dict[str, Any]], kind: str, out: VillageFigures) -> None:
+def _fold(rows: Iterable[Any], kind: str, out: VillageFigures) -> None:
     """Fold (village, household_type, monitoring_type, n) rows into count keys."""
     for row in rows:
         figs = out.setdefault(row["code"], {})

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -116,6 +117,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "crumbs": breadcrumb(request.user, area), "urls": urls,
         "household_url": household_list_url(code),
         "charts": {"trend": charts.trend(trend), "bars": charts.bars(children),
+                   "composition": charts.composition(result["figures"]),
                    "treemap": charts.treemap(children, grand, urls)},
         "is_village": len(code) == 12,
     }
@@ -180,7 +182,7 @@ def bulletin_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bulletin_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def bulletin_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     job = _bulletin_job(request, pk)
     path = job.result.get(fmt) if fmt in ("pdf", "xlsx") else None
     if not path or not Path(path).exists():
@@ -366,7 +368,7 @@ def mpi_view(request: HttpRequest) -> HttpResponse:
     parts = mpi.decompose(g0, weights, k_abs, groups, sizes) if len(sizes) and len(area.code) < 12 else {}
     names = dict(Area.objects.filter(code__in=list(parts)).values_list("code", "name"))
     wsum = sum(weights) or 1.0
-    ind_rows = [{"spec": s, "weight": w / wsum, "uncensored": total.uncensored[i] if total else 0,
+    ind_rows: list[dict[str, Any]] = [{"spec": s, "weight": w / wsum, "uncensored": total.uncensored[i] if total else 0,
                  "censored": total.censored[i] if total else 0,
                  "contribution": total.contributions[i] if total else 0}
                 for i, (s, w) in enumerate(zip(spec, weights, strict=True))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from fractions import Fraction
 
 import pytest
@@ -24,7 +25,7 @@ Y = [
 Z = [13, 12, 3, 1]
 
 
-def deprivation_matrix(y: list[list[float]], z: list[float]) -> list[list[int]]:
+def deprivation_matrix(y: Sequence[Sequence[float]], z: Sequence[float]) -> list[list[int]]:
     return [[int(v < cut) for v, cut in zip(row, z, strict=True)] for row in y]
 
 
@@ -33,9 +34,9 @@ def test_worked_example_k2():
     assert g0 == [[0, 0, 0, 0], [0, 1, 0, 1], [1, 1, 1, 1], [0, 1, 0, 0]]  # c = (0, 2, 4, 1)
     r = alkire_foster(g0, [1, 1, 1, 1], k=2)  # poor if deprived in >= 2 of 4 dimensions
     assert r.poor == [False, True, True, False]
-    assert r.H == pytest.approx(1 / 2)
-    assert r.A == pytest.approx(3 / 4)      # (2/4 + 4/4) / 2
-    assert r.M0 == pytest.approx(3 / 8)     # 6 deprivations of the poor / 16
+    assert pytest.approx(1 / 2) == r.H
+    assert pytest.approx(3 / 4) == r.A      # (2/4 + 4/4) / 2
+    assert pytest.approx(3 / 8) == r.M0     # 6 deprivations of the poor / 16
     assert r.uncensored == pytest.approx([1 / 4, 3 / 4, 1 / 4, 2 / 4])
     assert r.censored == pytest.approx([1 / 4, 2 / 4, 1 / 4, 2 / 4])
     assert r.contributions == pytest.approx([1 / 6, 1 / 3, 1 / 6, 1 / 3])
@@ -44,11 +45,11 @@ def test_worked_example_k2():
 def test_worked_example_union_and_intersection():
     g0 = deprivation_matrix(Y, Z)
     union = alkire_foster(g0, [1, 1, 1, 1], k=1)
-    assert union.H == pytest.approx(3 / 4)
-    assert union.M0 == pytest.approx(7 / 16)
+    assert pytest.approx(3 / 4) == union.H
+    assert pytest.approx(7 / 16) == union.M0
     inter = alkire_foster(g0, [1, 1, 1, 1], k=4)
-    assert inter.H == pytest.approx(1 / 4) and inter.A == pytest.approx(1.0)
-    assert inter.M0 == pytest.approx(1 / 4)
+    assert pytest.approx(1 / 4) == inter.H and pytest.approx(1.0) == inter.A
+    assert pytest.approx(1 / 4) == inter.M0
 
 
 def test_numpy_free_lists_and_sample_weights():
@@ -56,7 +57,7 @@ def test_numpy_free_lists_and_sample_weights():
     # duplicating person 3 equals weighting it by 2
     dup = alkire_foster(g0 + [g0[2]], [1, 1, 1, 1], 2)
     weighted = alkire_foster(g0, [1, 1, 1, 1], 2, [1, 1, 2, 1])
-    assert dup.M0 == pytest.approx(weighted.M0) and dup.H == pytest.approx(weighted.H)
+    assert pytest.approx(weighted.M0) == dup.M0 and pytest.approx(weighted.H) == dup.H
 
 
 def test_rejects_bad_input():
@@ -76,7 +77,7 @@ matrices = st.integers(1, 6).flatmap(lambda d: st.tuples(
 def test_m0_is_h_times_a(data, k):
     g0, w = data
     r = alkire_foster(g0, w, k * sum(w))
-    assert r.M0 == pytest.approx(r.H * r.A, abs=1e-12)
+    assert pytest.approx(r.H * r.A, abs=1e-12) == r.M0
     assert 0 <= r.M0 <= r.H <= 1
     if r.M0:
         assert sum(r.contributions) == pytest.approx(1.0)

@@ -1,0 +1,43 @@
+"""The dashboard in a real browser: county admin drills down county -> township -> village."""
+
+from __future__ import annotations
+
+import pytest
+
+from fupin.core.testing import TOWNSHIP_A, VILLAGE_A, make_user
+
+
+@pytest.mark.browser
+def test_dashboard_drill_down(browser_page, small_registry, artifacts_dir, transactional_db):
+    make_user("county_admin", "500236", username="dash_admin")
+    page = browser_page
+    page.goto(page.live_server_url + "/accounts/login/")
+    page.fill("#id_username", "dash_admin")
+    page.fill("#id_password", "pass-1234-word")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.goto(page.live_server_url + "/reports/dashboard/")
+    page.wait_for_selector("body[data-charts-ready='1']")
+    assert "奉节县" in page.inner_text("#dash-title")
+    assert page.inner_text("[data-key='hh_poor']") == "2"
+    # ECharts drew into canvases
+    assert page.locator("#chart-treemap canvas").count() == 1
+    assert page.locator("#chart-trend canvas").count() == 1
+    # county -> township
+    page.click(f"#children-table a.drill[href*='area={TOWNSHIP_A}&']")
+    page.wait_for_selector("body[data-charts-ready='1']")
+    assert page.inner_text("[data-key='hh_total']") == "5"
+    # township -> village
+    page.click(f"#children-table a.drill[href*='area={VILLAGE_A}&']")
+    page.wait_for_selector("body[data-charts-ready='1']")
+    assert page.inner_text("[data-key='hh_total']") == "3"
+    assert page.inner_text("[data-key='pp_poor']") == "3"
+    crumbs = page.inner_text(".breadcrumb")
+    assert "奉节县" in crumbs
+    page.wait_for_timeout(600)  # let chart animations settle before the screenshot
+    page.screenshot(path=str(artifacts_dir / "dashboard.png"), full_page=True)
+    # and the county view, for the record
+    page.goto(page.live_server_url + "/reports/dashboard/?area=500236")
+    page.wait_for_selector("body[data-charts-ready='1']")
+    page.wait_for_timeout(900)
+    page.screenshot(path=str(artifacts_dir / "dashboard_county.png"), full_page=True)
