@@ -12,8 +12,9 @@ import datetime as dt
 import time
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.dispatch import receiver
+from django_tasks import task
 
 from fupin.areas.models import Area
 from fupin.registry.models import Household
@@ -58,34 +59,44 @@ def _store(figures: indicators.VillageFigures, day: dt.date, villages: Iterable[
 
 
 @transaction.atomic
-def refresh_county(county: str, day: dt.date) -> float:
-    """Recompute every village of `county` for `day`; returns seconds taken."""
+def refresh_county(county: str, days: list[dt.date]) -> float:
+    """Recompute every village of `county` for `days` (one pass per family); seconds taken."""
     started = time.perf_counter()
-    figures = indicators.village_figures(county, day)
-    _store(figures, day, None, county)
+    per_day = indicators.village_figures_days(county, days)
+    for day in days:
+        _store(per_day[day], day, None, county)
     seconds = time.perf_counter() - started
-    AreaFigureRun.objects.update_or_create(county_code=county, day=day,
-                                           defaults={"seconds": seconds})
+    for day in days:
+        AreaFigureRun.objects.update_or_create(county_code=county, day=day,
+                                               defaults={"seconds": seconds / len(days)})
     return seconds
 
 
+@transaction.atomic
 def refresh_villages(villages: list[str], days: Iterable[dt.date] | None = None) -> None:
     """Recompute the given villages for every stored day of their counties."""
     if not villages:
         return
     counties = sorted({v[:6] for v in villages})
     if days is None:
-        days = sorted(set(AreaFigureRun.objects.filter(county_code__in=counties)
-                          .values_list("day", flat=True)))
-    for day in days:
-        figures = indicators.village_figures("", day, villages)
-        _store(figures, day, villages, counties[0])
+        days = AreaFigureRun.objects.filter(county_code__in=counties).values_list("day", flat=True)
+    day_list = sorted(set(days))
+    if not day_list:
+        return
+    per_day = indicators.village_figures_days("", day_list, villages)
+    for day in day_list:
+        _store(per_day[day], day, villages, counties[0])
 
 
-def ensure(prefix: str, day: dt.date) -> None:
+def ensure(prefix: str, days: dt.date | list[dt.date]) -> None:
+    """Compute the snapshots of `days` missing for the counties under `prefix`."""
+    wanted = [days] if isinstance(days, dt.date) else list(days)
     for county in counties_under(prefix):
-        if not AreaFigureRun.objects.filter(county_code=county, day=day).exists():
-            refresh_county(county, day)
+        have = set(AreaFigureRun.objects.filter(county_code=county, day__in=wanted)
+                   .values_list("day", flat=True))
+        missing = sorted(set(wanted) - have)
+        if missing:
+            refresh_county(county, missing)
 
 
 def stored(prefix: str, day: dt.date) -> indicators.VillageFigures:
@@ -97,8 +108,7 @@ def stored(prefix: str, day: dt.date) -> indicators.VillageFigures:
 
 
 def stored_many(prefix: str, days: list[dt.date]) -> dict[dt.date, indicators.VillageFigures]:
-    for day in days:
-        ensure(prefix, day)
+    ensure(prefix, days)
     out: dict[dt.date, indicators.VillageFigures] = {d: {} for d in days}
     rows = AreaFigure.objects.filter(day__in=days, village_code__startswith=prefix).values_list(
         "day", "village_code", "values")
@@ -108,9 +118,8 @@ def stored_many(prefix: str, days: list[dt.date]) -> dict[dt.date, indicators.Vi
 
 
 def series(prefix: str, days: list[dt.date]) -> dict[dt.date, indicators.Figures]:
-    """Totals of `prefix` per day; summed in the database from the village snapshots."""
-    for day in days:
-        ensure(prefix, day)
+    """Totals of `prefix` per day, summed from the village snapshots."""
+    ensure(prefix, days)
     out: dict[dt.date, indicators.Figures] = {d: {} for d in days}
     rows = AreaFigure.objects.filter(day__in=days, village_code__startswith=prefix).values_list(
         "day", "values")
@@ -130,4 +139,11 @@ def on_household_changed(sender: object, household_ids: list[int], reason: str =
     if not villages or not AreaFigureRun.objects.filter(
             county_code__in={v[:6] for v in villages}).exists():
         return
-    transaction.on_commit(lambda: refresh_villages(villages))
+    transaction.on_commit(lambda: refresh_villages_task.enqueue(villages))
+
+
+@task()
+def refresh_villages_task(villages: list[str]) -> None:
+    """Background refresh (the task queue) so that a registry save never waits for it."""
+    close_old_connections()
+    refresh_villages(villages)

@@ -15,15 +15,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db import connection
 
 from fupin.areas.models import Area, AreaPopulation
 from fupin.registry.choices import HouseholdType, MonitoringType
-from fupin.registry.models import HouseholdStatus, Member
+from fupin.registry.models import Household, HouseholdStatus, Member
 
 Figures = dict[str, int]
 VillageFigures = dict[str, Figures]
-Family = Callable[[str, dt.date, "list[str] | None"], VillageFigures]
+Family = Callable[[str, "list[dt.date]", "list[str] | None"], "dict[dt.date, VillageFigures]"]
 
 TYPES = {HouseholdType.ORDINARY: "ordinary", HouseholdType.LIFTED: "lifted",
          HouseholdType.POOR: "poor"}
@@ -55,49 +55,70 @@ RATES: dict[str, tuple[str, str, str, str]] = {
 RATE_LABELS = {k: v[0] for k, v in RATES.items()}
 
 
-def _villages_filter(field: str, prefix: str, villages: list[str] | None) -> Q:
-    if villages is not None:
-        return Q(**{f"{field}__in": villages})
-    return Q(**{f"{field}__startswith": prefix})
-
-
-def _fold(rows: Iterable[Any], kind: str, out: VillageFigures) -> None:
-    """Fold (village, household_type, monitoring_type, n) rows into count keys."""
-    for row in rows:
-        figs = out.setdefault(row["code"], {})
-        n = int(row["n"])
-        htype = TYPES.get(row["household_type"])
+def _fold(rows: Iterable[Any], kind: str, out: dict[dt.date, VillageFigures]) -> None:
+    """Fold (day, village, household_type, monitoring_type, n) rows into count keys."""
+    for day, code, household_type, monitoring_type, n in rows:
+        if not isinstance(day, dt.date):  # SQLite returns the text it was given
+            day = dt.date.fromisoformat(str(day)[:10])
+        figs = out.setdefault(day, {}).setdefault(code, {})
+        n = int(n)
+        htype = TYPES.get(household_type)
         figs[f"{kind}_total"] = figs.get(f"{kind}_total", 0) + n
         if htype:
             figs[f"{kind}_{htype}"] = figs.get(f"{kind}_{htype}", 0) + n
             if htype in ("lifted", "poor"):
                 figs[f"{kind}_registered"] = figs.get(f"{kind}_registered", 0) + n
-        mtype = MON_TYPES.get(row["monitoring_type"])
+        mtype = MON_TYPES.get(monitoring_type)
         if mtype:
             figs[f"{kind}_monitored"] = figs.get(f"{kind}_monitored", 0) + n
             figs[f"{kind}_mon_{mtype}"] = figs.get(f"{kind}_mon_{mtype}", 0) + n
 
 
-def registry_family(prefix: str, day: dt.date, villages: list[str] | None = None) -> VillageFigures:
+def _days_cte(days: list[dt.date]) -> tuple[str, list[str]]:
+    cast = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    values = ", ".join(f"({cast})" for _ in days)
+    return f"WITH days (d) AS (VALUES {values})", [d.isoformat() for d in days]
+
+
+def _area_cond(prefix: str, villages: list[str] | None) -> tuple[str, list[str]]:
+    if villages is not None:
+        if not villages:
+            return "1 = 0", []
+        return f"h.area_code IN ({', '.join(['%s'] * len(villages))})", list(villages)
+    if not prefix.isdigit() and prefix:
+        raise ValueError(f"area code {prefix!r} must be digits")
+    return "h.area_code LIKE %s", [prefix + "%"]
+
+
+def registry_family(prefix: str, days: list[dt.date],
+                    villages: list[str] | None = None) -> dict[dt.date, VillageFigures]:
     """Households and people by type and monitoring type, from the status period in force on
-    `day` (two grouped queries)."""
-    in_force = Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-    households = (HouseholdStatus.objects
-                  .filter(in_force, _villages_filter("household__area__code", prefix, villages))
-                  .values("household_type", "monitoring_type", code=F("household__area"))
-                  .annotate(n=Count("id")).order_by())
-    out: VillageFigures = {}
-    _fold(households, "hh", out)
-    m_in_force = (Q(household__statuses__valid_from__lte=day)
-                  & (Q(household__statuses__valid_to__isnull=True)
-                     | Q(household__statuses__valid_to__gt=day)))
-    people = (Member.objects.as_of(day)
-              .filter(m_in_force, _villages_filter("household__area__code", prefix, villages))
-              .values(household_type=F("household__statuses__household_type"),
-                      monitoring_type=F("household__statuses__monitoring_type"),
-                      code=F("household__area"))
-              .annotate(n=Count("id")).order_by())
-    _fold(people, "pp", out)
+    each day: two grouped queries for all the days together (each row is read once and
+    matched against the small table of days)."""
+    status = HouseholdStatus._meta.db_table
+    household = Household._meta.db_table
+    member = Member._meta.db_table
+    cte, day_params = _days_cte(days)
+    cond, area_params = _area_cond(prefix, villages)
+    in_force = "s.valid_from <= days.d AND (s.valid_to IS NULL OR s.valid_to > days.d)"
+    group = "GROUP BY days.d, h.area_code, s.household_type, s.monitoring_type"
+    households_sql = (
+        f"{cte} SELECT days.d, h.area_code, s.household_type, s.monitoring_type, COUNT(*) "
+        f"FROM {status} s JOIN {household} h ON h.id = s.household_id "
+        f"JOIN days ON {in_force} WHERE {cond} {group}")
+    people_sql = (
+        f"{cte} SELECT days.d, h.area_code, s.household_type, s.monitoring_type, COUNT(*) "
+        f"FROM {member} m JOIN {household} h ON h.id = m.household_id "
+        f"JOIN {status} s ON s.household_id = h.id "
+        f"JOIN days ON {in_force} "
+        f"AND (m.joined_on IS NULL OR m.joined_on <= days.d) "
+        f"AND (m.left_on IS NULL OR m.left_on > days.d) WHERE {cond} {group}")
+    out: dict[dt.date, VillageFigures] = {d: {} for d in days}
+    with connection.cursor() as cursor:
+        cursor.execute(households_sql, day_params + area_params)
+        _fold(cursor.fetchall(), "hh", out)
+        cursor.execute(people_sql, day_params + area_params)
+        _fold(cursor.fetchall(), "pp", out)
     return out
 
 
@@ -112,13 +133,20 @@ def register_family(name: str, fn: Family, labels: dict[str, str]) -> None:
             COUNT_KEYS.append(k)
 
 
+def village_figures_days(prefix: str, days: list[dt.date],
+                         villages: list[str] | None = None) -> dict[dt.date, VillageFigures]:
+    """Counts per village under `prefix` (or for the given villages) on each day, live."""
+    out: dict[dt.date, VillageFigures] = {d: defaultdict(dict) for d in days}
+    for fn in FAMILIES.values():
+        for day, per_village in fn(prefix, days, villages).items():
+            for code, figs in per_village.items():
+                out[day][code].update(figs)
+    return {d: dict(v) for d, v in out.items()}
+
+
 def village_figures(prefix: str, day: dt.date, villages: list[str] | None = None) -> VillageFigures:
     """Counts per village under `prefix` (or for the given villages) as of `day`, live."""
-    out: VillageFigures = defaultdict(dict)
-    for fn in FAMILIES.values():
-        for code, figs in fn(prefix, day, villages).items():
-            out[code].update(figs)
-    return dict(out)
+    return village_figures_days(prefix, [day], villages)[day]
 
 
 def rollup(figures: VillageFigures, length: int) -> VillageFigures:

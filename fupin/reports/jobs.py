@@ -33,7 +33,7 @@ def indicators_job(job: Job, progress: Progress, area: str, as_of: str) -> dict[
     counties = aggregates.counties_under(area)
     progress.start(len(counties) + 1, "汇总各区县")
     for county in counties:
-        aggregates.ensure(county, day)
+        aggregates.ensure(county, [day])
         progress.advance(1, county)
     result = indicators.area_indicators(area, day, aggregates.stored(area, day))
     progress.advance(1, "完成")
@@ -43,12 +43,12 @@ def indicators_job(job: Job, progress: Progress, area: str, as_of: str) -> dict[
 @job_function("reports.refresh")
 def refresh_job(job: Job, progress: Progress, area: str, days: list[str]) -> dict[str, Any]:
     counties = aggregates.counties_under(area)
-    progress.start(len(counties) * len(days), "刷新指标快照")
+    progress.start(len(counties), "刷新指标快照")
     seconds = 0.0
+    day_list = [dt.date.fromisoformat(d) for d in days]
     for county in counties:
-        for d in days:
-            seconds += aggregates.refresh_county(county, dt.date.fromisoformat(d))
-            progress.advance(1, f"{county} {d}")
+        seconds += aggregates.refresh_county(county, day_list)
+        progress.advance(1, county)
     return {"counties": counties, "days": days, "seconds": round(seconds, 2)}
 
 
