@@ -1,5 +1,7 @@
 """Shared machinery: background jobs with progress, and the audit log of personal-data reads."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +19,7 @@ class JobStatus(models.TextChoices):
 class JobQuerySet(ScopedQuerySet["Job"]):
     scope_field = "area_code"
 
-    def visible_to(self, user):  # type: ignore[override]
+    def visible_to(self, user: Any) -> "JobQuerySet":  # type: ignore[override]
         if getattr(user, "is_superuser", False):
             return self
         return self.filter(created_by=user)

@@ -8,7 +8,7 @@ inside one transaction (nothing half-written) and records who did it in history.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -190,7 +190,7 @@ def check_one_head(household: Household) -> None:
 
 @transaction.atomic
 def create_household(*, actor: Any, data: Mapping[str, Any],
-                     members: list[Mapping[str, Any]], effective: dt.date | None = None,
+                     members: Sequence[Mapping[str, Any]], effective: dt.date | None = None,
                      reason: str = "新建档") -> Household:
     """Create a household with its members; refused whole on any error."""
     area = data["area"] if isinstance(data.get("area"), Area) else village(data.get("area", ""))
@@ -259,7 +259,7 @@ def update_household(*, actor: Any, household: Household, changes: Mapping[str, 
     household.full_clean(exclude=["head_name", "head_initials"])
     _as_actor(household, actor)
     if reason:
-        household._change_reason = reason
+        household._change_reason = reason  # type: ignore[attr-defined]
     household.save()
     new_status = {f: getattr(household, f) for f in STATUS_FIELDS}
     if new_status != old_status:
