@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from collections.abc import Iterable
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.dispatch import receiver
 from django_tasks import task
 
@@ -145,5 +145,4 @@ def on_household_changed(sender: object, household_ids: list[int], reason: str =
 @task()
 def refresh_villages_task(villages: list[str]) -> None:
     """Background refresh (the task queue) so that a registry save never waits for it."""
-    close_old_connections()
     refresh_villages(villages)
