@@ -24,11 +24,12 @@ def composition(figs: indicators.Figures) -> dict[str, Any]:
         "legend": {"top": 0},
         "series": [
             {"name": "户类型", "type": "pie", "radius": ["0%", "45%"], "top": 30,
-             "label": {"formatter": "{b}\n{c}"},
+             "minShowLabelAngle": 3,
+             "label": {"position": "inside", "formatter": "{c}", "color": "#fff"},
              "data": [{"name": indicators.LABELS[k], "value": figs.get(k, 0),
                        "itemStyle": {"color": c}} for k, c in inner]},
             {"name": "监测对象", "type": "pie", "radius": ["58%", "72%"], "top": 30,
-             "label": {"formatter": "{b}\n{c}"},
+             "minShowLabelAngle": 3, "label": {"formatter": "{b} {c}"},
              "data": [{"name": indicators.LABELS[k], "value": figs.get(k, 0),
                        "itemStyle": {"color": c}} for k, c in outer]},
         ],
@@ -37,16 +38,16 @@ def composition(figs: indicators.Figures) -> dict[str, Any]:
 
 def trend(series: dict[dt.date, indicators.Figures]) -> dict[str, Any]:
     days = sorted(series)
-    keys = [("pp_registered", BLUE), ("pp_poor", RED), ("pp_monitored", ORANGE),
+    keys = [("pp_poor", RED), ("pp_monitored", ORANGE), ("pp_mon_unstable", BLUE),
             ("pp_mon_edge", GREY)]
     return {
         "animationDuration": 300,
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
-        "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
+        "grid": {"left": 60, "right": 30, "top": 50, "bottom": 30},
         "xAxis": {"type": "category", "data": [d.strftime("%Y-%m-%d") for d in days]},
-        "yAxis": {"type": "value", "name": "人"},
-        "series": [{"name": indicators.LABELS[k], "type": "line", "smooth": True,
+        "yAxis": {"type": "value", "name": "人", "minInterval": 1},
+        "series": [{"name": indicators.LABELS[k], "type": "line", "smooth": False,
                     "itemStyle": {"color": c},
                     "data": [series[d].get(k, 0) for d in days]} for k, c in keys],
     }

@@ -41,3 +41,12 @@ def label(key: str) -> str:
 def fmt(key: str, value: Any) -> str:
     from fupin.reports import catalogue
     return catalogue.fmt(key, value)
+
+
+@register.filter
+def thousands(value: Any) -> str:
+    """1234567 -> 1,234,567 (counts in tiles and tables)."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return "—" if value is None else str(value)
