@@ -63,7 +63,7 @@ def browser_page(live_server, settings):
         context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
         page = context.new_page()
         page.set_default_timeout(15000)
-        page.live_server_url = live_server.url
+        page.live_server_url = live_server.url  # type: ignore[attr-defined]
         try:
             yield page
         finally:
