@@ -124,9 +124,7 @@ def series(prefix: str, days: list[dt.date]) -> dict[dt.date, indicators.Figures
     rows = AreaFigure.objects.filter(day__in=days, village_code__startswith=prefix).values_list(
         "day", "values")
     for day, values in rows:
-        acc = out[day]
-        for k, v in values.items():
-            acc[k] = acc.get(k, 0) + v
+        indicators.add_into(out[day], values)
     return out
 
 

@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import aggregates, jobs  # noqa: F401  (signal receiver, job functions)
+        from .families import register_all
+
+        register_all()

@@ -52,7 +52,7 @@ def build(area_code: str, month: str, progress: Any = None) -> dict[str, Any]:
     before = indicators.area_indicators(area_code, prev, aggregates.stored(area_code, prev),
                                         children=False)
     key_rows = []
-    for k in KEY_FIGURES:
+    for k in [*KEY_FIGURES, *indicators.FAMILY_KEYS]:
         a, b = cur["figures"][k], before["figures"][k]
         key_rows.append({"key": k, "label": indicators.LABELS[k], "now": a, "prev": b,
                          "change": a - b})
@@ -60,6 +60,7 @@ def build(area_code: str, month: str, progress: Any = None) -> dict[str, Any]:
     for k, lab in indicators.RATE_LABELS.items():
         a, b = cur["rates"][k], before["rates"][k]
         rate_rows.append({"key": k, "label": lab, "now": a, "prev": b,
+                          "unit": indicators.DERIVED[k][1] if k in indicators.DERIVED else "%",
                           "change": round(a - b, 4) if a is not None and b is not None else None})
     if progress:
         progress.advance(1, "排名")
@@ -88,7 +89,8 @@ def render_pdf(data: dict[str, Any]) -> bytes:
 
 def render_xlsx(data: dict[str, Any]) -> bytes:
     key = [[r["label"], r["now"], r["prev"], r["change"]] for r in data["key_rows"]]
-    key += [[f"{r['label']}(%)", r["now"], r["prev"], r["change"]] for r in data["rate_rows"]]
+    key += [[f"{r['label']}({r['unit']})", r["now"], r["prev"], r["change"]]
+            for r in data["rate_rows"]]
     headers_r, rows_r = ranking.rows_for_export(data["ranking"])
     kids = [[c["area"], c["name"], c["figures"]["hh_total"], c["figures"]["pp_total"],
              c["figures"]["hh_registered"], c["figures"]["pp_registered"],

@@ -54,6 +54,18 @@ RATES: dict[str, tuple[str, str, str, str]] = {
 }
 RATE_LABELS = {k: v[0] for k, v in RATES.items()}
 
+# Derived figures that are not ratios (e.g. a median read from a summed histogram):
+# key -> (label, unit, fn(figures) -> value).
+DERIVED: dict[str, tuple[str, str, Callable[[Figures], float | None]]] = {}
+# Count keys added by later apps' families (shown after the registry's on pages).
+FAMILY_KEYS: list[str] = []
+
+
+def register_derived(key: str, label: str, unit: str,
+                     fn: Callable[[Figures], float | None]) -> None:
+    DERIVED[key] = (label, unit, fn)
+    RATE_LABELS[key] = label
+
 
 def _fold(rows: Iterable[Any], kind: str, out: dict[dt.date, VillageFigures]) -> None:
     """Fold (day, village, household_type, monitoring_type, n) rows into count keys."""
@@ -131,6 +143,18 @@ def register_family(name: str, fn: Family, labels: dict[str, str]) -> None:
     for k in labels:
         if k not in COUNT_KEYS:
             COUNT_KEYS.append(k)
+            FAMILY_KEYS.append(k)
+
+
+def add_into(target: dict[str, Any], figs: dict[str, Any]) -> None:
+    """Sum counts; merge-sum histogram values ({bucket: count})."""
+    for k, v in figs.items():
+        if isinstance(v, dict):
+            hist = target.setdefault(k, {})
+            for b, n in v.items():
+                hist[b] = hist.get(b, 0) + n
+        else:
+            target[k] = target.get(k, 0) + v
 
 
 def village_figures_days(prefix: str, days: list[dt.date],
@@ -153,9 +177,7 @@ def rollup(figures: VillageFigures, length: int) -> VillageFigures:
     """Sum village counts to the areas whose code is the first `length` characters."""
     out: VillageFigures = {}
     for code, figs in figures.items():
-        target = out.setdefault(code[:length], {})
-        for k, v in figs.items():
-            target[k] = target.get(k, 0) + v
+        add_into(out.setdefault(code[:length], {}), figs)
     return out
 
 
@@ -164,7 +186,10 @@ def total(figures: VillageFigures, prefix: str) -> Figures:
 
 
 def complete(figs: Figures) -> Figures:
-    return {k: int(figs.get(k, 0)) for k in COUNT_KEYS}
+    """Every count key (0 when absent), plus any histogram values."""
+    out: dict[str, Any] = {k: int(figs.get(k, 0)) for k in COUNT_KEYS}
+    out.update({k: v for k, v in figs.items() if isinstance(v, dict)})
+    return out
 
 
 def populations(codes: Iterable[str], year: int) -> dict[str, tuple[int, int]]:
@@ -182,6 +207,8 @@ def rates(figs: Figures, population: int | None) -> dict[str, float | None]:
     for key, (_label, _unit, num, den) in RATES.items():
         d = population if den == "population" else figs.get(den, 0)
         out[key] = round(figs.get(num, 0) * 100.0 / d, 4) if d else None
+    for key, (_label, _unit, fn) in DERIVED.items():
+        out[key] = fn(figs)
     return out
 
 

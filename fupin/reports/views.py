@@ -109,7 +109,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     tiles = [(indicators.LABELS[k], result["figures"][k], k) for k in (
         "hh_registered", "pp_registered", "hh_lifted", "pp_lifted", "hh_poor", "pp_poor",
         "hh_monitored", "pp_monitored", "hh_mon_unstable", "hh_mon_edge", "hh_mon_sudden",
-        "hh_total")]
+        "hh_total", *indicators.FAMILY_KEYS)]
     ctx = {
         "area": area, "day": day, "result": result, "tiles": tiles,
         "rates": [(indicators.RATE_LABELS[k], v, k) for k, v in result["rates"].items()],
