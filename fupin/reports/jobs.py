@@ -52,5 +52,20 @@ def refresh_job(job: Job, progress: Progress, area: str, days: list[str]) -> dic
     return {"counties": counties, "days": days, "seconds": round(seconds, 2)}
 
 
+@job_function("reports.mpi")
+def mpi_job(job: Job, progress: Progress, area: str, as_of: str, k: float, weights: list[float],
+            income_line: str, min_years: int, registered_only: bool) -> dict[str, Any]:
+    from decimal import Decimal
+
+    from . import mpi
+    progress.start(2, "按农户构建剥夺矩阵")
+    result = mpi.compute(area, dt.date.fromisoformat(as_of), k=k, weights=weights,
+                         income_line=Decimal(income_line), min_years=min_years,
+                         registered_only=registered_only)
+    progress.advance(2, "完成")
+    return result
+
+
+RESULT_URLS["reports.mpi"] = lambda job: reverse("reports:mpi_result", args=[job.pk])
 RESULT_URLS["reports.bulletin"] = lambda job: reverse("reports:bulletin_result", args=[job.pk])
 RESULT_URLS["reports.indicators"] = lambda job: reverse("reports:indicators_result", args=[job.pk])

@@ -162,18 +162,36 @@ def default_spec(income_line: Decimal = Decimal("4000"), min_years: int = 6) -> 
     ]
 
 
+@dataclass
+class Matrix:
+    """Distinct (village, deprivation profile) rows with their people and household counts:
+    at most villages × 2^d rows however many households there are."""
+
+    rows: list[list[int]]
+    people: list[float]       # sample weights: people in the households of the row
+    households: list[int]
+    villages: list[str]
+    keys: list[str]
+
+    @property
+    def household_count(self) -> int:
+        return sum(self.households)
+
+
 def registry_matrix(prefix: str, as_of: dt.date, *, income_line: Decimal = Decimal("4000"),
                     min_years: int = 6, registered_only: bool = False,
-                    keys: Sequence[str] | None = None) -> tuple[list[list[int]], list[float], list[str], list[str]]:
-    """(deprivation matrix, household sizes, village codes, indicator keys) for the
-    households under `prefix` as of `as_of`: one query with EXISTS sub-queries per indicator."""
-    from django.db.models import Count, Exists, OuterRef, Q, Subquery
+                    keys: Sequence[str] | None = None) -> Matrix:
+    """The deprivation matrix of the households under `prefix` as of `as_of`, built in SQL:
+    one row per household (EXISTS sub-queries per indicator) grouped by village and
+    deprivation profile, so only the distinct profiles travel to Python. Rows are weighted
+    by household size (people), as Alkire-Foster counts people."""
+    from django.db import connection
+    from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
     from fupin.registry.models import Household, HouseholdStatus, Income, Member
 
-    born_before = dt.date(as_of.year - 16, as_of.month, min(as_of.day, 28))
-    child_from = dt.date(as_of.year - 16, as_of.month, min(as_of.day, 28))
-    child_to = dt.date(as_of.year - 6, as_of.month, min(as_of.day, 28))
+    adult_born_by = _years_before(as_of, 16)
+    child_born_after, child_born_by = _years_before(as_of, 16), _years_before(as_of, 6)
     educated = [e for e, y in YEARS.items() if y >= min_years]
     members = Member.objects.as_of(as_of).filter(household=OuterRef("pk"))
     latest_income = (Income.objects.filter(household=OuterRef("pk"), year__lte=as_of.year)
@@ -186,34 +204,79 @@ def registry_matrix(prefix: str, as_of: dt.date, *, income_line: Decimal = Decim
               size=Count("members", distinct=True, filter=(
                   (Q(members__joined_on__isnull=True) | Q(members__joined_on__lte=as_of))
                   & (Q(members__left_on__isnull=True) | Q(members__left_on__gt=as_of)))),
-              has_educated_adult=Exists(members.filter(birth_date__lte=born_before,
+              has_educated_adult=Exists(members.filter(birth_date__lte=adult_born_by,
                                                        education__in=educated)),
-              child_out=Exists(members.filter(birth_date__gt=child_from, birth_date__lte=child_to,
-                                              schooling="none")),
+              child_out=Exists(members.filter(birth_date__gt=child_born_after,
+                                              birth_date__lte=child_born_by, schooling="none")),
               ill=Exists(members.filter(serious_illness=True)),
               uninsured_m=Exists(members.filter(medical_insurance=False)),
-              pc_income=Subquery(latest_income))
+              pc_income=Subquery(latest_income), village=F("area"))
           .order_by())
     if registered_only:
         qs = qs.filter(Exists(in_force.filter(household_type__in=["lifted", "poor"])))
-    rows = qs.values_list("area_id", "size", "has_educated_adult", "child_out", "ill",
-                          "uninsured_m", "housing_grade", "water_safe", "pc_income")
-    all_keys = [i.key for i in default_spec(income_line, min_years)]
-    keys = list(keys or all_keys)
-    matrix: list[list[int]] = []
-    sizes: list[float] = []
-    villages: list[str] = []
-    for area, size, educated_adult, child_out, ill, unins, grade, water, pc in rows.iterator(chunk_size=20000):
-        values = {
-            "schooling_years": int(not educated_adult),
-            "child_out_of_school": int(bool(child_out)),
-            "serious_illness": int(bool(ill)),
-            "uninsured": int(bool(unins)),
-            "unsafe_house": int(grade in ("C", "D")),
-            "unsafe_water": int(water is False),
-            "low_income": int(pc is not None and Decimal(pc) < income_line),
-        }
-        matrix.append([values[k] for k in keys])
-        sizes.append(float(size or 0))
-        villages.append(area)
-    return matrix, sizes, villages, keys
+    inner, params = qs.values_list(
+        "village", "size", "has_educated_adult", "child_out", "ill", "uninsured_m",
+        "housing_grade", "water_safe", "pc_income").query.sql_with_params()
+    flags = {
+        "schooling_years": "CASE WHEN t.has_educated_adult THEN 0 ELSE 1 END",
+        "child_out_of_school": "CASE WHEN t.child_out THEN 1 ELSE 0 END",
+        "serious_illness": "CASE WHEN t.ill THEN 1 ELSE 0 END",
+        "uninsured": "CASE WHEN t.uninsured_m THEN 1 ELSE 0 END",
+        "unsafe_house": "CASE WHEN t.housing_grade IN ('C', 'D') THEN 1 ELSE 0 END",
+        "unsafe_water": "CASE WHEN t.water_safe IS NOT NULL AND NOT t.water_safe THEN 1 ELSE 0 END",
+        "low_income": "CASE WHEN t.pc_income IS NOT NULL AND t.pc_income < %s THEN 1 ELSE 0 END",
+    }
+    keys = list(keys or flags)
+    cols = ", ".join(flags[k] for k in keys)
+    group = ", ".join(str(i) for i in range(1, len(keys) + 2))
+    sql = (f"SELECT t.village, {cols}, SUM(t.size), COUNT(*) FROM ({inner}) t "
+           f"GROUP BY {group} ORDER BY 1")
+    line_params = [float(income_line)] if "low_income" in keys else []
+    # the income line's placeholder comes after the inner query's in the SELECT list order
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*line_params, *params])
+        fetched = cursor.fetchall()
+    out = Matrix([], [], [], [], keys)
+    for row in fetched:
+        out.villages.append(row[0])
+        out.rows.append([int(v) for v in row[1:1 + len(keys)]])
+        out.people.append(float(row[-2] or 0))
+        out.households.append(int(row[-1]))
+    return out
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def compute(prefix: str, as_of: dt.date, *, k: float, weights: Sequence[float] | None = None,
+            income_line: Decimal = Decimal("4000"), min_years: int = 6,
+            registered_only: bool = False) -> dict[str, Any]:
+    """MPI of an area, its indicators and its decomposition by the next level, as plain data
+    (JSON-safe, so a background job can keep it). `k` is a share of the total weight."""
+    spec = default_spec(income_line, min_years)
+    w = [float(x) for x in (weights or [s.weight for s in spec])]
+    m = registry_matrix(prefix, as_of, income_line=income_line, min_years=min_years,
+                        registered_only=registered_only, keys=[s.key for s in spec])
+    k_abs = k * sum(w)
+    total = alkire_foster(m.rows, w, k_abs, m.people)
+    group_len = {2: 4, 4: 6, 6: 9, 9: 12}.get(len(prefix), 12)
+    parts = (decompose(m.rows, w, k_abs, [v[:group_len] for v in m.villages], m.people)
+             if len(prefix) < 12 else {})
+    wsum = sum(w) or 1.0
+    return {
+        "area": prefix, "as_of": as_of.isoformat(), "k": k, "income_line": str(income_line),
+        "min_years": min_years, "registered_only": registered_only,
+        "households": m.household_count, "profiles": len(m.rows),
+        "total": total.as_dict(),
+        "indicators": [{"key": s.key, "dimension": s.dimension, "label": s.label,
+                        "cutoff": s.cutoff, "weight": wi / wsum,
+                        "uncensored": total.uncensored[i], "censored": total.censored[i],
+                        "contribution": total.contributions[i]}
+                       for i, (s, wi) in enumerate(zip(spec, w, strict=True))],
+        "parts": [{"code": c, **p} for c, p in parts.items()],
+        "parts_sum": sum(p["population_share"] * p["M0"] for p in parts.values()),
+    }

@@ -16,4 +16,5 @@ urlpatterns = [
     path("scorecards/<int:pk>/", views.scorecard_edit, name="scorecard_edit"),
     path("assessment/", views.assessment_view, name="assessment"),
     path("mpi/", views.mpi_view, name="mpi"),
+    path("mpi/job/<int:pk>/", views.mpi_result, name="mpi_result"),
 ]

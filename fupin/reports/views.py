@@ -338,57 +338,74 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- MPI
 
 
-@login_required
-def mpi_view(request: HttpRequest) -> HttpResponse:
-    area = resolve_area(request)
-    day = parse_day(request.GET.get("as_of"))
+MPI_INLINE_HOUSEHOLDS = 20_000  # above this the page runs the computation as a job
+
+
+def _mpi_params(request: HttpRequest) -> dict[str, Any]:
     try:
         income_line = Decimal(request.GET.get("income_line") or "4000")
         min_years = int(request.GET.get("min_years") or 6)
         k = float(request.GET.get("k") or (1 / 3))
+        weights = [float(request.GET.get(f"w_{s.key}") or s.weight)
+                   for s in mpi.default_spec(income_line, min_years)]
     except (InvalidOperation, ValueError):
         raise Http404("参数格式不正确") from None
     if not 0 < k <= 1:
         raise Http404("k 应在 0 与 1 之间")
-    registered_only = request.GET.get("registered_only") == "1"
-    spec = mpi.default_spec(income_line, min_years)
-    weights = []
-    for ind in spec:
-        try:
-            weights.append(float(request.GET.get(f"w_{ind.key}") or ind.weight))
-        except ValueError:
-            raise Http404("权重格式不正确") from None
-    g0, sizes, villages, keys = mpi.registry_matrix(area.code, day, income_line=income_line,
-                                                    min_years=min_years,
-                                                    registered_only=registered_only)
-    k_abs = k * sum(weights)  # k is a share of the total weight
-    total = mpi.alkire_foster(g0, weights, k_abs, sizes) if len(sizes) else None
-    group_len = indicators.child_length(area.code)
-    groups = [v[:group_len] for v in villages]
-    parts = mpi.decompose(g0, weights, k_abs, groups, sizes) if len(sizes) and len(area.code) < 12 else {}
-    names = dict(Area.objects.filter(code__in=list(parts)).values_list("code", "name"))
-    wsum = sum(weights) or 1.0
-    ind_rows: list[dict[str, Any]] = [{"spec": s, "weight": w / wsum, "uncensored": total.uncensored[i] if total else 0,
-                 "censored": total.censored[i] if total else 0,
-                 "contribution": total.contributions[i] if total else 0}
-                for i, (s, w) in enumerate(zip(spec, weights, strict=True))]
-    part_rows = [{"code": c, "name": names.get(c, c), **p} for c, p in parts.items()]
+    if any(w < 0 for w in weights) or sum(weights) <= 0:
+        raise Http404("权重应为非负数且合计大于 0")
+    return {"k": k, "weights": weights, "income_line": str(income_line), "min_years": min_years,
+            "registered_only": request.GET.get("registered_only") == "1"}
+
+
+def _mpi_response(request: HttpRequest, area: Area, result: dict[str, Any],
+                  job: Job | None = None) -> HttpResponse:
+    names = dict(Area.objects.filter(code__in=[p["code"] for p in result["parts"]])
+                 .values_list("code", "name"))
+    parts = [{**p, "name": names.get(p["code"], p["code"])} for p in result["parts"]]
+    day = dt.date.fromisoformat(result["as_of"])
     if request.GET.get("export") == "xlsx":
         log_access(request.user, "export", "reports.mpi", area.code, area.code)
         sheets = [
             ("指标", ["维度", "指标", "剥夺标准", "权重", "未删减剥夺率", "删减后剥夺率", "贡献率"],
-             [[r["spec"].dimension, r["spec"].label, r["spec"].cutoff, r["weight"], r["uncensored"],
-               r["censored"], r["contribution"]] for r in ind_rows]),
+             [[r["dimension"], r["label"], r["cutoff"], r["weight"], r["uncensored"],
+               r["censored"], r["contribution"]] for r in result["indicators"]]),
             ("分区域分解", ["区划代码", "名称", "人口", "人口占比", "H", "A", "M0", "对M0贡献率"],
              [[p["code"], p["name"], p["n"], p["population_share"], p["H"], p["A"], p["M0"],
-               p["contribution"]] for p in part_rows]),
+               p["contribution"]] for p in parts]),
         ]
-        return download(f"多维贫困_{area.code}_{day:%Y%m%d}.xlsx",
-                        workbook_bytes(sheets, f"{area.name} 多维贫困（k={k:.3f}，截至 {day}）"))
+        t = result["total"]
+        title = (f"{area.name} 多维贫困（截至 {day}，k={result['k']:.4f}）：H={t['H']:.4f}，"
+                 f"A={t['A']:.4f}，M0={t['M0']:.4f}")
+        return download(f"多维贫困_{area.code}_{day:%Y%m%d}.xlsx", workbook_bytes(sheets, title))
+    spec = mpi.default_spec(Decimal(result["income_line"]), result["min_years"])
+    weights = [r["weight"] for r in result["indicators"]]
     return render(request, "reports/mpi.html", {
-        "area": area, "day": day, "k": k, "income_line": income_line, "min_years": min_years,
-        "spec": spec, "weights": weights, "total": total,
-        "spec_weights": list(zip(spec, weights, strict=True)), "ind_rows": ind_rows,
-        "part_rows": part_rows, "households": len(sizes), "registered_only": registered_only,
-        "crumbs": breadcrumb(request.user, area), "query": request.GET.urlencode(),
-        "sum_check": sum(p["population_share"] * p["M0"] for p in part_rows)})
+        "area": area, "day": day, "r": result, "total": result["total"] if result["households"] else None,
+        "parts": parts, "spec_weights": list(zip(spec, weights, strict=True)), "job": job,
+        "crumbs": breadcrumb(request.user, area), "query": request.GET.urlencode()})
+
+
+@login_required
+def mpi_view(request: HttpRequest) -> HttpResponse:
+    area = resolve_area(request)
+    day = parse_day(request.GET.get("as_of"))
+    params = _mpi_params(request)
+    from fupin.registry.models import Household
+    if Household.objects.in_area(area.code).count() > MPI_INLINE_HOUSEHOLDS:
+        job = start_job("reports.mpi", f"{area.name} 多维贫困（截至 {day}）", user=request.user,
+                        area_code=area.code,
+                        params={"area": area.code, "as_of": day.isoformat(), **params})
+        return redirect("job_detail", job.pk)
+    result = mpi.compute(area.code, day, k=params["k"], weights=params["weights"],
+                         income_line=Decimal(params["income_line"]),
+                         min_years=params["min_years"], registered_only=params["registered_only"])
+    return _mpi_response(request, area, result)
+
+
+@login_required
+def mpi_result(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk, kind="reports.mpi",
+                            status="done")
+    area = resolve_area(request, job.area_code)
+    return _mpi_response(request, area, job.result, job)

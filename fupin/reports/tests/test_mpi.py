@@ -142,11 +142,35 @@ def test_registry_matrix(small_registry):
                                                                   "water_safe": False})
     services.set_income(actor=None, household=h1, year=2025,
                         components={"wage_income": "3000", "transfer_income": "3000"})
-    g0, sizes, villages, keys = registry_matrix("500236", dt.date(2026, 2, 1))
-    assert len(g0) == 6 and sum(sizes) == 17
-    idx = [i for i in range(6) if sizes[i] == 3 and g0[i][keys.index("unsafe_house")]]
-    assert len(idx) == 1
-    r1 = g0[idx[0]]
+    m = registry_matrix("500236", dt.date(2026, 2, 1))
+    assert m.household_count == 6 and sum(m.people) == 17
+    keys = m.keys
+    deprived = [i for i, row in enumerate(m.rows) if row[keys.index("unsafe_house")]]
+    assert len(deprived) == 1
+    r1 = m.rows[deprived[0]]
+    assert m.people[deprived[0]] == 3 and m.households[deprived[0]] == 1
+    assert m.villages[deprived[0]] == small_registry["a1"]
     assert r1[keys.index("unsafe_water")] == 1
     assert r1[keys.index("low_income")] == 1  # 6000 / 3 = 2000 < 4000
-    assert sum(r[keys.index("unsafe_house")] for r in g0) == 1
+    # every member was born in 1970 or 1995 with junior schooling: no education deprivation
+    assert all(row[keys.index("schooling_years")] == 0 for row in m.rows)
+
+
+def test_compute_matches_hand_count(small_registry):
+    from fupin.registry import services
+    from fupin.reports.mpi import compute
+    h1 = small_registry["households"]["h1"]
+    services.update_household(actor=None, household=h1, changes={"housing_grade": "D",
+                                                                  "water_safe": False})
+    # h1 (3 people) is deprived in house and water: 1/8 + 1/8 = 1/4 < 1/3, not poor
+    r = compute("500236", dt.date(2026, 2, 1), k=1 / 3)
+    assert r["total"]["H"] == 0
+    # with k = 1/4 h1 is poor: H = 3/17, A = 1/4, M0 = 3/68
+    r = compute("500236", dt.date(2026, 2, 1), k=0.25)
+    assert r["total"]["H"] == pytest.approx(3 / 17)
+    assert r["total"]["A"] == pytest.approx(1 / 4)
+    assert r["total"]["M0"] == pytest.approx(3 / 68)
+    assert r["parts_sum"] == pytest.approx(r["total"]["M0"])
+    town = {p["code"]: p for p in r["parts"]}["500236001"]
+    assert town["M0"] == pytest.approx(3 * 0.25 / 12)  # township A has 12 people
+    assert town["population_share"] == pytest.approx(12 / 17)

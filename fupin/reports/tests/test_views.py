@@ -115,6 +115,24 @@ def test_mpi_page(client, county_admin, small_registry):
     assert resp.status_code == 200 and 'id="mpi-M0"' in resp.content.decode()
 
 
+def test_mpi_large_area_runs_as_job(client, county_admin, small_registry, monkeypatch,
+                                    django_capture_on_commit_callbacks):
+    from fupin.core.jobs import run_job
+    from fupin.core.models import Job
+    from fupin.reports import views
+    monkeypatch.setattr(views, "MPI_INLINE_HOUSEHOLDS", 2)
+    client.force_login(county_admin)
+    with django_capture_on_commit_callbacks(execute=False):
+        resp = client.get(reverse("reports:mpi"), {"area": "500236", "k": "0.25"})
+    assert resp.status_code == 302
+    job = run_job(Job.objects.get(kind="reports.mpi").pk)
+    assert job.status == "done", job.error
+    page = client.get(reverse("reports:mpi_result", args=[job.pk]))
+    assert page.status_code == 200 and 'id="mpi-M0"' in page.content.decode()
+    xlsx = client.get(reverse("reports:mpi_result", args=[job.pk]), {"export": "xlsx"})
+    assert xlsx["Content-Type"] == XLSX
+
+
 def test_bulletin_job_from_page(client, county_admin, small_registry, settings, tmp_path,
                                 django_capture_on_commit_callbacks):
     settings.VAR_DIR = tmp_path

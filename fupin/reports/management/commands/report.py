@@ -115,9 +115,12 @@ class Command(BaseCommand):
     def do_mpi(self, code: str, user: Any, opts: dict[str, Any]) -> None:
         from ... import mpi
         day = self._day(opts["as_of"])
-        spec = mpi.default_spec()
-        g0, sizes, _v, _keys = mpi.registry_matrix(code, day)
-        r = mpi.alkire_foster(g0, [s.weight for s in spec], opts["k"], sizes)
-        self.stdout.write(f"户数 {len(sizes)}，人口 {r.n:.0f}；H={r.H:.4f} A={r.A:.4f} M0={r.M0:.4f}")
-        for s, u, c, share in zip(spec, r.uncensored, r.censored, r.contributions, strict=True):
-            self.stdout.write(f"  {s.dimension}/{s.label}: 未删减 {u:.4f} 删减后 {c:.4f} 贡献 {share:.2%}")
+        r = mpi.compute(code, day, k=opts["k"])
+        t = r["total"]
+        self.stdout.write(f"户数 {r['households']}，人口 {t['n']:.0f}；"
+                          f"H={t['H']:.4f} A={t['A']:.4f} M0={t['M0']:.4f}")
+        for i in r["indicators"]:
+            self.stdout.write(f"  {i['dimension']}/{i['label']}: 未删减 {i['uncensored']:.4f} "
+                              f"删减后 {i['censored']:.4f} 贡献 {i['contribution']:.2%}")
+        for p in r["parts"]:
+            self.stdout.write(f"    {p['code']}: 人口占比 {p['population_share']:.4f} M0={p['M0']:.4f}")
