@@ -100,3 +100,9 @@ def test_member_moves_to_another_household(village_cadre):
     assert mover.status == MemberStatus.MARRIED_OUT
     assert b.members.filter(resident_id=mover.resident_id, status="active").exists()
     assert Member.objects.as_of(dt.date(2024, 4, 30)).filter(household=a).count() == 2
+
+
+def test_pinyin_reads_surnames_as_surnames():
+    assert services.pinyin_of("曾小明") == ("zengxiaoming", "zxm")
+    assert services.pinyin_of("覃芳") == ("qinfang", "qf")
+    assert services.pinyin_of("张三") == ("zhangsan", "zs")
