@@ -134,6 +134,11 @@ def on_household_changed(sender: object, household_ids: list[int], reason: str =
     """Recompute the touched villages once the registry transaction commits."""
     villages = sorted(set(Household.objects.filter(pk__in=household_ids)
                           .values_list("area_id", flat=True)))
+    schedule_refresh(villages)
+
+
+def schedule_refresh(villages: list[str]) -> None:
+    """After the current transaction commits, refresh these villages' stored snapshots."""
     if not villages or not AreaFigureRun.objects.filter(
             county_code__in={v[:6] for v in villages}).exists():
         return

@@ -129,7 +129,21 @@ def overdue_by_owner(area_code: str, day: dt.date) -> list[tuple[str, str, int]]
     return out
 
 
+def _case_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Cases change the case figures without touching the household: refresh its village."""
+    from fupin.reports.aggregates import schedule_refresh
+    case = getattr(instance, "case", instance)
+    village = getattr(getattr(case, "household", None), "area_id", None)
+    if village:
+        schedule_refresh([village])
+
+
 def register() -> None:
+    from django.db.models.signals import post_save
+
+    from fupin.cases.models import Case, Step
+    post_save.connect(_case_saved, sender=Case, dispatch_uid="reports_case_saved")
+    post_save.connect(_case_saved, sender=Step, dispatch_uid="reports_step_saved")
     indicators.register_family("cases", family, LABELS)
     indicators.register_derived("id_median_days", "识别纳入从立案到审定天数（中位数）", "天",
                                 lambda figs: median_days(figs.get(DAYS_KEY)))  # type: ignore[arg-type]

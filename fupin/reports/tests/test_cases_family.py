@@ -97,3 +97,15 @@ def test_overdue_by_owner(cases_world):
     assert len(rows) == 1
     owner, what, n = rows[0]
     assert n == 1 and "村级研判逾期" in what and "识别纳入" in what and "·" in owner
+
+
+def test_case_changes_refresh_snapshots(small_registry, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from fupin.cases.tests.helpers import Team, open_id
+    today = timezone.localdate()
+    assert indicators.total(aggregates.stored("500236", today), "500236").get("id_opened", 0) == 0
+    team = Team(small_registry["a1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        open_id(team, small_registry["households"]["h1"])
+    assert indicators.total(aggregates.stored("500236", today), "500236")["id_opened"] == 1
