@@ -6,7 +6,8 @@
 The registry lives in its own database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/fupin_reports), never the shared one in DATABASE_URL:
 it is created and migrated if missing, and filled with synthetic households by PostgreSQL
-COPY when it holds fewer than --households in the county (about 2.5 households per member
+COPY when it holds fewer than --households in the county (with --demo, an empty county is
+built by `fupin demo --scale` instead) (about 2.5 households per member
 row on average: 1 to 6 members each, status periods with 5 % changed within the last year).
 Synthetic resident IDs are unique 18-character strings, not checksum-valid: bench data only.
 
@@ -64,6 +65,19 @@ def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
             copy.write_row(row)
             n += 1
     return n
+
+
+def generate_demo(county: str, households: int) -> bool:
+    """Build the county with `fupin demo --scale` (when that command exists) if it is empty."""
+    from django.core.management import call_command, get_commands
+
+    from fupin.registry.models import Household
+    if "demo" not in get_commands() or Household.objects.filter(
+            area__code__startswith=county).exists():
+        return False
+    print(f"building {county} with `fupin demo --scale {households}` …", flush=True)
+    call_command("demo", counties=county, scale=households, no_serve=True)
+    return True
 
 
 def generate(county: str, households: int, seed: int = 7) -> None:
@@ -158,6 +172,8 @@ def main() -> None:
     parser.add_argument("--county", default="500236")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--demo", action="store_true",
+                        help="build an empty county with `fupin demo --scale` instead of COPY")
     args = parser.parse_args()
     ensure_database(BENCH_URL)
     setup()
@@ -169,7 +185,8 @@ def main() -> None:
     from fupin.reports import aggregates, bulletin, indicators
     from fupin.reports.models import AreaFigure, AreaFigureRun
 
-    generate(args.county, args.households)
+    if not (args.demo and generate_demo(args.county, args.households)):
+        generate(args.county, args.households)
     county = args.county
     with connection.cursor() as c:
         c.execute("SELECT COUNT(*) FROM registry_household WHERE area_code LIKE %s", [county + "%"])
@@ -198,6 +215,10 @@ def main() -> None:
         AreaScope.objects.create(user=user, area_id=county)
     client = Client()
     client.force_login(user)
+    t = time.perf_counter()
+    client.get(f"/reports/dashboard/?area={county}001001")  # process warm-up (templates, caches)
+    print(f"warm-up (first request of the process, one village): "
+          f"{(time.perf_counter() - t) * 1000:.0f} ms")
     url = f"/reports/dashboard/?area={county}"
     times = []
     for _ in range(args.runs):
