@@ -12,12 +12,13 @@ from typing import Any
 from . import indicators
 
 RED, ORANGE, GREEN, BLUE, GREY = "#c23531", "#e98f36", "#2f9e44", "#4472c4", "#9aa0a6"
+PURPLE = "#8e44ad"
 
 
 def composition(figs: indicators.Figures) -> dict[str, Any]:
     """Households by type (inner ring) and monitored households by type (outer ring)."""
     inner = [("hh_lifted", GREEN), ("hh_poor", RED), ("hh_ordinary", GREY)]
-    outer = [("hh_mon_unstable", BLUE), ("hh_mon_edge", ORANGE), ("hh_mon_sudden", RED)]
+    outer = [("hh_mon_unstable", BLUE), ("hh_mon_edge", ORANGE), ("hh_mon_sudden", PURPLE)]
     return {
         "animationDuration": 300,
         "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
@@ -56,7 +57,7 @@ def trend(series: dict[dt.date, indicators.Figures]) -> dict[str, Any]:
 def bars(children: list[dict[str, Any]]) -> dict[str, Any]:
     names = [c["name"] for c in children]
     stacks = [("hh_lifted", GREEN), ("hh_poor", RED), ("hh_mon_edge", ORANGE),
-              ("hh_mon_sudden", BLUE)]
+              ("hh_mon_sudden", PURPLE)]
     return {
         "animationDuration": 300,
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
