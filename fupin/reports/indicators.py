@@ -61,6 +61,26 @@ DERIVED: dict[str, tuple[str, str, Callable[[Figures], float | None]]] = {}
 FAMILY_KEYS: list[str] = []
 
 
+# Histogram values shown as small tables: key -> (title, fn() -> {bucket: label}).
+BREAKDOWNS: dict[str, tuple[str, Callable[[], dict[str, str]]]] = {}
+
+
+def register_breakdown(key: str, title: str, names: Callable[[], dict[str, str]]) -> None:
+    BREAKDOWNS[key] = (title, names)
+
+
+def breakdowns(figs: dict[str, Any]) -> list[dict[str, Any]]:
+    """[{title, rows: [(label, n)]}] for the histogram values present in `figs`."""
+    out = []
+    for key, (title, names) in BREAKDOWNS.items():
+        hist = figs.get(key)
+        if hist:
+            labels = names()
+            rows = sorted(((labels.get(b, b), n) for b, n in hist.items()), key=lambda r: -r[1])
+            out.append({"key": key, "title": title, "rows": rows})
+    return out
+
+
 def register_derived(key: str, label: str, unit: str,
                      fn: Callable[[Figures], float | None]) -> None:
     DERIVED[key] = (label, unit, fn)

@@ -116,6 +116,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "children": children, "child_level": LEVEL_NAMES.get(indicators.child_length(code), ""),
         "crumbs": breadcrumb(request.user, area), "urls": urls,
         "household_url": household_list_url(code),
+        "breakdowns": indicators.breakdowns(result["figures"]),
         "charts": {"trend": charts.trend(trend), "bars": charts.bars(children),
                    "composition": charts.composition(result["figures"]),
                    "treemap": charts.treemap(children, grand, urls)},
