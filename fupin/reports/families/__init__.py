@@ -8,7 +8,7 @@ import importlib
 from django.apps import apps
 
 # app label -> module of this package
-FAMILY_MODULES = {"cases": "cases", "monitoring": "monitoring"}
+FAMILY_MODULES = {"cases": "cases", "monitoring": "monitoring", "assistance": "assistance"}
 
 
 def register_all() -> list[str]:
