@@ -157,8 +157,13 @@ def registry_family(prefix: str, days: list[dt.date],
 FAMILIES: dict[str, Family] = {"registry": registry_family}
 
 
-def register_family(name: str, fn: Family, labels: dict[str, str]) -> None:
+# Family name -> (title, its count keys), for grouping figures on pages.
+FAMILY_GROUPS: dict[str, tuple[str, list[str]]] = {}
+
+
+def register_family(name: str, fn: Family, labels: dict[str, str], title: str = "") -> None:
     FAMILIES[name] = fn
+    FAMILY_GROUPS[name] = (title or name, list(labels))
     LABELS.update(labels)
     for k in labels:
         if k not in COUNT_KEYS:

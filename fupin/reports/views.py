@@ -106,12 +106,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             grand.setdefault(v[:9], []).append({"area": v, "name": names.get(v, v),
                                                 "figures": figs})
             urls[v] = f"{reverse('reports:dashboard')}?area={v}&as_of={day}"
-    tiles = [(indicators.LABELS[k], result["figures"][k], k) for k in (
-        "hh_registered", "pp_registered", "hh_lifted", "pp_lifted", "hh_poor", "pp_poor",
-        "hh_monitored", "pp_monitored", "hh_mon_unstable", "hh_mon_edge", "hh_mon_sudden",
-        "hh_total", *indicators.FAMILY_KEYS)]
+    registry_keys = ["hh_registered", "pp_registered", "hh_lifted", "pp_lifted", "hh_poor",
+                     "pp_poor", "hh_monitored", "pp_monitored", "hh_mon_unstable", "hh_mon_edge",
+                     "hh_mon_sudden", "hh_total"]
+    groups = [("建档立卡与监测对象", registry_keys), *indicators.FAMILY_GROUPS.values()]
+    tile_groups = [(title, [(indicators.LABELS[k], result["figures"][k], k) for k in keys])
+                   for title, keys in groups]
     ctx = {
-        "area": area, "day": day, "result": result, "tiles": tiles,
+        "area": area, "day": day, "result": result, "tile_groups": tile_groups,
         "rates": [(indicators.RATE_LABELS[k], v, k) for k, v in result["rates"].items()],
         "children": children, "child_level": LEVEL_NAMES.get(indicators.child_length(code), ""),
         "crumbs": breadcrumb(request.user, area), "urls": urls,

@@ -113,7 +113,7 @@ def register() -> None:
     from django.db.models.signals import post_save
 
     from fupin.assistance.models import Measure, Plan, Visit  # type: ignore[attr-defined]
-    indicators.register_family("assistance", family, LABELS)
+    indicators.register_family("assistance", family, LABELS, "帮扶")
     indicators.RATES["visit_compliance"] = ("走访按期率", "%", "visit_ok", "visit_due")
     indicators.RATES["plan_coverage"] = ("一户一策覆盖率", "%", "plan_covered", "plan_target")
     indicators.RATES["measure_coverage"] = ("帮扶措施覆盖率", "%", "measure_covered", "plan_target")

@@ -144,7 +144,7 @@ def register() -> None:
     from fupin.cases.models import Case, Step
     post_save.connect(_case_saved, sender=Case, dispatch_uid="reports_case_saved")
     post_save.connect(_case_saved, sender=Step, dispatch_uid="reports_step_saved")
-    indicators.register_family("cases", family, LABELS)
+    indicators.register_family("cases", family, LABELS, "识别纳入与风险消除")
     indicators.register_derived("id_median_days", "识别纳入从立案到审定天数（中位数）", "天",
                                 lambda figs: median_days(figs.get(DAYS_KEY)))  # type: ignore[arg-type]
     bulletin.OVERDUE_SOURCES["识别纳入与风险消除"] = overdue_by_owner

@@ -79,6 +79,6 @@ def register() -> None:
     from django.db.models.signals import post_save
 
     from fupin.monitoring.models import Warning  # type: ignore[attr-defined]
-    indicators.register_family("monitoring", family, LABELS)
+    indicators.register_family("monitoring", family, LABELS, "监测预警")
     indicators.register_breakdown(BY_RULE, "预警中（按规则）", rule_names)
     post_save.connect(_warning_saved, sender=Warning, dispatch_uid="reports_warning_saved")
