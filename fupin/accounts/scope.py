@@ -6,7 +6,8 @@ Every page, API endpoint, export, report, command and job filters through `scope
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -43,6 +44,28 @@ def scope_q(user: Any, field: str = "area_code") -> Q:
     return q
 
 
+# Row restrictions by role, on top of the area scope: role -> fn(user, model) returning a Q
+# for that model's queryset (or None when the role is not restricted on that model). Apps
+# register them at startup; e.g. assistance limits role `helper` to the households
+# currently assigned to the helper.
+RoleRestriction = Callable[[Any, type[models.Model]], "Q | None"]
+ROLE_RESTRICTIONS: dict[str, RoleRestriction] = {}
+
+
+def register_role_restriction(role: str, fn: RoleRestriction) -> None:
+    ROLE_RESTRICTIONS[str(role)] = fn
+
+
+def role_restriction_q(user: Any, model: type[models.Model]) -> Q:
+    if user is None or is_unrestricted(user):
+        return Q()
+    fn = ROLE_RESTRICTIONS.get(str(getattr(user, "role", "")))
+    if fn is None:
+        return Q()
+    q = fn(user, model)
+    return Q() if q is None else q
+
+
 def area_in_scope(user: Any, area_code: str) -> bool:
     if is_unrestricted(user) and getattr(user, "is_active", False):
         return True
@@ -64,8 +87,8 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     scope_field = "area_code"
 
-    def visible_to(self, user: User | Any) -> ScopedQuerySet[_M]:
-        return self.filter(scope_q(user, self.scope_field))
+    def visible_to(self, user: User | Any) -> Self:
+        return self.filter(scope_q(user, self.scope_field) & role_restriction_q(user, self.model))
 
-    def in_area(self, code: str) -> ScopedQuerySet[_M]:
+    def in_area(self, code: str) -> Self:
         return self.filter(**{f"{self.scope_field}__startswith": code})

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from . import views
 
 app_name = "areas"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    re_path(r"^(?P<code>\d{2,12})/$", views.area_detail, name="area_detail"),
+]

@@ -10,7 +10,9 @@ class CasesConfig(AppConfig):
         from django.urls import reverse
 
         from fupin.core.views import RESULT_URLS
+        from fupin.registry.panels import register_household_panel
 
         from . import jobs  # noqa: F401  (registers the escalation job)
 
         RESULT_URLS["cases_escalate"] = lambda job: reverse("cases:overdue")
+        register_household_panel("cases/_household_panel.html")

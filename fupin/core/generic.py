@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -63,12 +64,26 @@ def xlsx_response(filename: str, headers: list[str], rows: Any, sheet: str = "Sh
     return resp
 
 
+class BoundedPaginator(Paginator):
+    """`?per_page=` comes from the user: keep it between 1 and MAX_PER_PAGE."""
+
+    MAX_PER_PAGE = 500
+
+    def __init__(self, object_list: Any, per_page: int | str, *args: Any, **kwargs: Any) -> None:
+        per_page = min(max(int(per_page), 1), self.MAX_PER_PAGE)
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+
 class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     """A filtered, paginated table of the rows the user may see; `?export=xlsx` downloads it."""
 
     model: type[Model]
     template_name = "core/object_list.html"
-    paginate_by = 50
+    # Only the table paginates: a ListView `paginate_by` would paginate (and COUNT) the
+    # queryset a second time.
+    paginate_by = None
+    table_pagination = {"per_page": 50}
+    paginator_class = BoundedPaginator
     title = ""
     add_url_name = ""
     export_filename = ""
@@ -95,6 +110,7 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         filterset = self.get_filterset(self.get_filterset_class())
         qs = filterset.qs if filterset.is_valid() else self.get_queryset().none()
         table = self.get_table_class()(qs[:MAX_PAGE_EXPORT_ROWS])
+        table.request = self.request  # columns that mask personal data need the user
         columns = [c for c in table.columns if c.name not in ("actions",)]
         headers = [str(c.header) for c in columns]
         rows = ([str(row.get_cell_value(c.name) or "") for c in columns] for row in table.rows)

@@ -16,7 +16,7 @@ class MenuItem:
 
 
 MENU: list[tuple[str, list[MenuItem]]] = [
-    ("建档立卡", [MenuItem("农户名册", "registry:household_list"),
+    ("建档立卡", [MenuItem("农户名册", "registry:household_list"), MenuItem("行政区划", "areas:tree"),
                  MenuItem("新建农户", "registry:household_add",
                           ("county_admin", "township_staff", "village_cadre"))]),
     ("台账", [MenuItem("导入台账", "ledgers:import"), MenuItem("导出台账", "ledgers:export"),
@@ -27,7 +27,10 @@ MENU: list[tuple[str, list[MenuItem]]] = [
     ("识别与消除", [MenuItem("案件", "cases:case_list"), MenuItem("逾期督办", "cases:overdue"),
                MenuItem("时限设置", "cases:settings", ("county_admin",))]),
     ("帮扶", [MenuItem("帮扶责任人", "assistance:helper_list"), MenuItem("一户一策", "assistance:plan_list"),
-             MenuItem("走访记录", "assistance:visit_list"), MenuItem("逾期未走访", "assistance:overdue_visits")]),
+             MenuItem("走访记录", "assistance:visit_list"), MenuItem("逾期未走访", "assistance:overdue_visits"),
+             MenuItem("乡镇帮扶总览", "assistance:township_pick"),
+             MenuItem("帮扶单位", "assistance:unit_list"), MenuItem("挂牌督战", "assistance:flag_list"),
+             MenuItem("走访与结对规则", "assistance:rule_list", ("county_admin",))]),
     ("问题整改", [MenuItem("问题清单", "rectification:problem_list"),
               MenuItem("随机抽查", "rectification:spotcheck_list")]),
     ("报表", [MenuItem("驾驶舱", "reports:dashboard"), MenuItem("月度通报", "reports:bulletin"),

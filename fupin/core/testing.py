@@ -42,12 +42,16 @@ def make_user(role: str = Role.VILLAGE_CADRE, *areas: str, username: str | None 
 
 def next_resident_id(area6: str = "500236", birth: dt.date = dt.date(1970, 5, 1),
                      sex: str | None = None) -> str:
-    n = next(_seq) % 1000
+    """A fresh valid number with the given birth date; uniqueness comes from the sequence
+    digits and, past 1,000 numbers, from varying the area digits (never the birth date)."""
+    seq = next(_seq)
+    n = seq % 1000
     if sex == "M" and n % 2 == 0:
         n = (n + 1) % 1000
     if sex == "F" and n % 2 == 1:
         n = (n + 1) % 1000
-    birth = birth + dt.timedelta(days=next(_seq) // 1000)
+    if seq >= 1000:
+        area6 = area6[:4] + f"{(int(area6[4:]) + seq // 1000) % 100:02d}"
     return rid.make(area6, birth, n)
 
 

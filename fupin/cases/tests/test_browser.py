@@ -7,7 +7,7 @@ from conftest import browser_login
 from fupin.cases.models import Case
 from fupin.core.testing import VILLAGE_A, make_household, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_open_and_act_in_browser(browser_page, artifacts_dir):

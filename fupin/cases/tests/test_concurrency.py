@@ -15,7 +15,7 @@ from fupin.core.testing import VILLAGE_A, make_household
 from .helpers import Team, open_id
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_cadres_submit_the_same_step_at_once():
     if connection.vendor != "postgresql":
         pytest.skip("row locks across threads: run with DATABASE_URL=postgres://…")

@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.test import Client
 
 from fupin.core import scope_matrix
 from fupin.core.testing import VILLAGE_A, make_household, make_user, village_codes
@@ -20,7 +21,7 @@ for cfg in apps.get_app_configs():
 
 
 @pytest.fixture
-def worlds(db):
+def worlds(db: None) -> tuple[dict, dict]:
     other_village = [c for c in village_codes(400) if not c.startswith(VILLAGE_A[:9])][0]
     own: dict = {"household": make_household(VILLAGE_A, household_no="OWN0001")}
     foreign: dict = {"household": make_household(other_village, household_no="FOREIGN0001")}
@@ -30,12 +31,13 @@ def worlds(db):
     return own, foreign
 
 
-def test_matrix_is_not_empty():
+def test_matrix_is_not_empty() -> None:
     assert len(scope_matrix.ENTRIES) >= 4, "every app must register its URLs in scope.py"
 
 
 @pytest.mark.parametrize("entry", scope_matrix.ENTRIES, ids=lambda e: e.name)
-def test_village_cadre_sees_only_own_village(client, worlds, entry):
+def test_village_cadre_sees_only_own_village(client: Client, worlds: tuple[dict, dict],
+                                             entry: scope_matrix.MatrixEntry) -> None:
     own, foreign = worlds
     cadre = make_user("village_cadre", VILLAGE_A)
     client.force_login(cadre)
@@ -43,6 +45,7 @@ def test_village_cadre_sees_only_own_village(client, worlds, entry):
         resp = client.get(entry.url(own))
         assert resp.status_code == 200, resp.content[:500]
         body = resp.content.decode()
+        assert entry.marker is not None
         assert entry.marker(own) in body, f"{entry.name}: own row missing"
         assert entry.marker(foreign) not in body, f"{entry.name}: LEAKS another village's row"
     else:

@@ -1,0 +1,206 @@
+"""REST API of assistance: scoped viewsets; writes go through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from fupin.core.api import ScopedViewSetMixin
+from fupin.core.privacy import shown_phone
+from fupin.registry.models import Household
+
+from . import services
+from .choices import VisitChannel
+from .filters import AssignmentFilter, HelperFilter, PlanFilter, VisitFilter
+from .models import Assignment, AssistingUnit, Helper, Measure, Plan, Visit
+
+
+def _data(request: Request) -> dict[str, Any]:
+    return request.data if isinstance(request.data, dict) else {}
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AssistingUnit
+        fields = ["id", "name", "level", "area_code", "contact"]
+
+
+class HelperSerializer(serializers.ModelSerializer):
+    phone = serializers.SerializerMethodField()
+    unit_name = serializers.CharField(source="unit.name", default="", read_only=True)
+    active_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Helper
+        fields = ["id", "name", "phone", "unit", "unit_name", "position", "area", "active", "active_count",
+                  "max_households"]
+
+    def get_phone(self, obj: Helper) -> str:
+        return shown_phone(self.context["request"].user, obj.phone)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    household_no = serializers.CharField(source="household.household_no", read_only=True)
+    helper_name = serializers.CharField(source="helper.name", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "household", "household_no", "helper", "helper_name", "started_on", "ended_on", "reason"]
+        read_only_fields = ["ended_on"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = ["id", "plan", "category", "title", "responsible_unit", "responsible_text", "amount", "start",
+                  "end", "status", "outcome"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    measures = MeasureSerializer(many=True, read_only=True)
+    household_no = serializers.CharField(source="household.household_no", read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "household", "household_no", "year", "summary", "measures"]
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    household_no = serializers.CharField(source="household.household_no", read_only=True)
+    updates = serializers.JSONField(required=False)
+    problems = serializers.ListField(child=serializers.DictField(), required=False, write_only=True)
+
+    class Meta:
+        model = Visit
+        fields = ["id", "household", "household_no", "helper", "visited_on", "channel", "findings",
+                  "policies_explained", "measures_agreed", "updates", "problems", "created_at"]
+        read_only_fields = ["helper", "created_at"]
+
+
+class OverdueSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    household_no = serializers.CharField()
+    head_name = serializers.CharField()
+    area_code = serializers.CharField(source="area_id")
+    visit_kind = serializers.CharField()
+    due_since = serializers.DateField()
+    last_visit = serializers.DateField(allow_null=True)
+    helper_id = serializers.IntegerField(allow_null=True)
+    helper_name = serializers.CharField(allow_null=True)
+
+
+def _household(request: Request, pk: Any) -> Household:
+    return get_object_or_404(Household.objects.visible_to(request.user), pk=pk)
+
+
+class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = AssistingUnit.objects.order_by("area_code", "name")
+    serializer_class = UnitSerializer
+
+
+class HelperViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Helper.objects.with_load().select_related("unit").order_by("area_id", "name")
+    serializer_class = HelperSerializer
+    filterset_class = HelperFilter
+
+
+class AssignmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """POST {household, helper, started_on?, reason?} assigns (ending the current row)."""
+
+    queryset = Assignment.objects.select_related("household", "helper")
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        s = self.get_serializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        helper = get_object_or_404(Helper.objects.visible_to(request.user), pk=d["helper"].pk)
+        row = services.assign_helper(actor=request.user, household=_household(request, d["household"].pk),
+                                     helper=helper, started_on=d.get("started_on"), reason=d.get("reason", ""))
+        return Response(self.get_serializer(row).data, status=201)
+
+
+class PlanViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Plan.objects.select_related("household").prefetch_related("measures")
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        s = self.get_serializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        plan = services.create_plan(actor=request.user, household=_household(request, d["household"].pk),
+                                    year=d["year"], summary=d.get("summary", ""),
+                                    measures=_data(request).get("measures") or [])
+        return Response(self.get_serializer(plan).data, status=201)
+
+
+class MeasureViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
+    queryset = Measure.objects.select_related("plan__household")
+    serializer_class = MeasureSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        s = self.get_serializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=s.validated_data["plan"].pk)
+        m = services.add_measure(actor=request.user, plan=plan, data=s.validated_data)
+        return Response(self.get_serializer(m).data, status=201)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        measure = self.get_object()
+        s = self.get_serializer(measure, data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        changes = {k: v for k, v in s.validated_data.items() if k != "plan"}
+        m = services.update_measure(actor=request.user, measure=measure, changes=changes)
+        return Response(self.get_serializer(m).data)
+
+
+class VisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Visit.objects.select_related("household", "helper")
+    serializer_class = VisitSerializer
+    filterset_class = VisitFilter
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        s = self.get_serializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        visit = services.record_visit(
+            actor=request.user, household=_household(request, d["household"].pk), visited_on=d["visited_on"],
+            channel=d.get("channel", VisitChannel.HOME), findings=d.get("findings", ""),
+            policies_explained=d.get("policies_explained", ""), measures_agreed=d.get("measures_agreed", ""),
+            updates=d.get("updates") or {}, problems=d.get("problems") or [])
+        return Response(self.get_serializer(visit).data, status=201)
+
+
+class OverdueViewSet(viewsets.GenericViewSet):
+    """Households without a visit in their current period. ?area=CODE&helper=ID"""
+
+    serializer_class = OverdueSerializer
+    queryset = Household.objects.none()  # for the schema; the real rows come from get_queryset
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Household.objects.none()
+        helper = self.request.query_params.get("helper")
+        return services.overdue_households(self.request.user, area=self.request.query_params.get("area", ""),
+                                           helper=int(helper) if helper and helper.isdigit() else None)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def register(router: Any) -> None:
+    router.register("assistance/units", UnitViewSet, basename="assistance-unit")
+    router.register("assistance/helpers", HelperViewSet, basename="assistance-helper")
+    router.register("assistance/assignments", AssignmentViewSet, basename="assistance-assignment")
+    router.register("assistance/plans", PlanViewSet, basename="assistance-plan")
+    router.register("assistance/measures", MeasureViewSet, basename="assistance-measure")
+    router.register("assistance/visits", VisitViewSet, basename="assistance-visit")
+    router.register("assistance/overdue", OverdueViewSet, basename="assistance-overdue")

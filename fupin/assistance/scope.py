@@ -1,0 +1,64 @@
+"""Scope matrix entries of assistance (see fupin/core/scope_matrix.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from fupin.core.scope_matrix import World, register, register_builder
+
+
+def build(world: World) -> World:
+    from fupin.core.testing import make_household
+
+    from . import services
+    from .models import Visit
+
+    h = world["household"]
+    no = h.household_no
+    unit = services.create_unit(actor=None, name=f"单位{no}", level="county", area_code=h.area_id)
+    helper = services.create_helper(actor=None, data={"name": f"帮扶{no}", "area": h.area_id, "unit": unit})
+    services.assign_helper(actor=None, household=h, helper=helper, started_on=dt.date(2026, 1, 1))
+    plan = services.create_plan(actor=None, household=h, year=2026,
+                                measures=[{"category": "industry", "title": f"措施{no}"}])
+    visit = Visit.objects.create(household=h, helper=helper, visited_on=dt.date(2026, 1, 5), channel="home",
+                                 findings=f"走访{no}")
+    poor = make_household(h.area_id, household_no=f"{no}P", household_type="poor")
+    flagged = services.flag(actor=None, area=h.area_id, household=h, leader_name=f"领导{no}")
+    return {"unit": unit, "helper": helper, "plan": plan, "measure": plan.measures.get(), "visit": visit,
+            "overdue_household": poor, "flag": flagged}
+
+
+register_builder("assistance", build)
+
+_no = lambda w: w["household"].household_no  # noqa: E731
+_helper = lambda w: w["helper"].name  # noqa: E731
+
+register("helper list", "list", lambda w: reverse("assistance:helper_list"), _helper)
+register("helper detail", "detail", lambda w: reverse("assistance:helper_detail", args=[w["helper"].pk]))
+register("unit list", "list", lambda w: reverse("assistance:unit_list"), lambda w: w["unit"].name)
+register("unit detail", "detail", lambda w: reverse("assistance:unit_detail", args=[w["unit"].pk]))
+register("plan list", "list", lambda w: reverse("assistance:plan_list"), _no)
+register("plan detail", "detail", lambda w: reverse("assistance:plan_detail", args=[w["plan"].pk]))
+register("plan add form", "detail", lambda w: reverse("assistance:plan_add", args=[w["overdue_household"].pk]))
+register("visit list", "list", lambda w: reverse("assistance:visit_list"), _no)
+register("visit detail", "detail", lambda w: reverse("assistance:visit_detail", args=[w["visit"].pk]))
+register("visit add form", "detail", lambda w: reverse("assistance:visit_add", args=[w["household"].pk]))
+register("assign form", "detail", lambda w: reverse("assistance:assign", args=[w["household"].pk]))
+register("overdue visits", "list", lambda w: reverse("assistance:overdue_visits"),
+         lambda w: w["overdue_household"].household_no)
+register("flag list", "list", lambda w: reverse("assistance:flag_list"), _no)
+register("township overview", "detail", lambda w: reverse("assistance:township", args=[w["household"].area_id[:9]]))
+register("api helpers", "api_list", lambda w: "/api/assistance/helpers/", _helper)
+register("api helper detail", "api_detail", lambda w: f"/api/assistance/helpers/{w['helper'].pk}/")
+register("api units", "api_list", lambda w: "/api/assistance/units/", lambda w: w["unit"].name)
+register("api assignments", "api_list", lambda w: "/api/assistance/assignments/", _no)
+register("api plans", "api_list", lambda w: "/api/assistance/plans/", _no)
+register("api plan detail", "api_detail", lambda w: f"/api/assistance/plans/{w['plan'].pk}/")
+register("api measures", "api_list", lambda w: "/api/assistance/measures/", lambda w: w["measure"].title)
+register("api measure detail", "api_detail", lambda w: f"/api/assistance/measures/{w['measure'].pk}/")
+register("api visits", "api_list", lambda w: "/api/assistance/visits/", _no)
+register("api visit detail", "api_detail", lambda w: f"/api/assistance/visits/{w['visit'].pk}/")
+register("api overdue", "api_list", lambda w: "/api/assistance/overdue/",
+         lambda w: w["overdue_household"].household_no)

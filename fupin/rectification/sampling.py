@@ -1,0 +1,92 @@
+"""Random checks (抽查): a reproducible sample (same seed + area + month + kind over the
+same population → the same items), phone-check results, problems from what is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from fupin.accounts.scope import area_in_scope
+from fupin.areas.models import Area
+from fupin.assistance.models import Helper
+from fupin.registry.models import Household
+
+from .models import CheckResult, SpotCheck, SpotCheckItem, SpotCheckKind
+from .services import create_problem
+
+MAX_SAMPLE = 500
+
+
+def population(kind: str, area_code: str) -> list[int]:
+    """Candidate ids in a stable order (by id)."""
+    qs: Any
+    if kind == SpotCheckKind.HELPER:
+        qs = Helper.objects.filter(area__code__startswith=area_code, active=True)
+    else:
+        qs = Household.objects.in_area(area_code).filter(
+            Q(household_type__in=["lifted", "poor"]) | ~Q(monitoring_type=""))
+    return sorted(set(qs.values_list("pk", flat=True)))
+
+
+def sample_ids(ids: list[int], *, seed: int, area_code: str, month: dt.date, size: int) -> list[int]:
+    rng = random.Random(f"{seed}:{area_code}:{month:%Y-%m}")
+    return rng.sample(ids, min(size, len(ids)))
+
+
+@transaction.atomic
+def draw(*, actor: Any, area_code: str, month: dt.date, kind: str, size: int,
+         seed: int | None = None, note: str = "") -> SpotCheck:
+    area = Area.objects.filter(code=area_code).first()
+    if area is None:
+        raise ValidationError({"area": f"区划代码“{area_code}”不存在"})
+    if actor is not None and not area_in_scope(actor, area.code):
+        raise ValidationError({"area": f"区划 {area.code} 不在您的管辖范围内"})
+    if actor is not None and getattr(actor, "role", "") not in ("inspector", "county_admin", "township_staff") \
+            and not actor.is_superuser:
+        raise PermissionDenied("只有督查人员、县乡工作人员可以组织抽查")
+    if kind not in SpotCheckKind.values:
+        raise ValidationError({"kind": f"抽查对象“{kind}”无效"})
+    if not 1 <= size <= MAX_SAMPLE:
+        raise ValidationError({"size": f"样本量应在 1–{MAX_SAMPLE} 之间"})
+    month = month.replace(day=1)
+    seed = int(seed) if seed is not None else secrets.randbelow(10**9)
+    ids = population(kind, area.code)
+    if not ids:
+        raise ValidationError({"area": f"{area.name} 没有可抽查的{SpotCheckKind(kind).label}"})
+    chosen = sample_ids(ids, seed=seed, area_code=area.code, month=month, size=size)
+    check = SpotCheck.objects.create(area=area, month=month, kind=kind, seed=seed, size=len(chosen),
+                                     inspector=actor if getattr(actor, "pk", None) else None, note=note)
+    field = "helper_id" if kind == SpotCheckKind.HELPER else "household_id"
+    SpotCheckItem.objects.bulk_create([SpotCheckItem(spotcheck=check, position=i, **{field: pk})
+                                       for i, pk in enumerate(chosen, start=1)])
+    return check
+
+
+@transaction.atomic
+def record_result(*, actor: Any, item: SpotCheckItem, result: str, note: str = "",
+                  category: str = "other", deadline: dt.date | None = None) -> SpotCheckItem:
+    item = SpotCheckItem.objects.select_for_update(of=("self",)).select_related("spotcheck", "household", "helper").get(pk=item.pk)
+    if actor is not None and not area_in_scope(actor, item.spotcheck.area_id):
+        raise PermissionDenied("该抽查不在您的管辖范围内")
+    if result not in CheckResult.values or result == CheckResult.PENDING:
+        raise ValidationError({"result": "请选择核查结果"})
+    if result == CheckResult.PROBLEM and not note.strip():
+        raise ValidationError({"note": "发现问题须写明情况"})
+    item.result, item.note = result, note
+    item.checked_at, item.checked_by = timezone.now(), actor if getattr(actor, "pk", None) else None
+    if result == CheckResult.PROBLEM and item.problem_id is None:
+        target = item.household
+        area = target.area_id if target else (item.helper.area_id if item.helper else item.spotcheck.area_id)
+        who = f"帮扶责任人 {item.helper.name}：" if item.helper else ""
+        item.problem = create_problem(actor=actor, source="inspection", category=category,
+                                      description=f"{item.spotcheck.month:%Y-%m} 电话抽查发现：{who}{note}",
+                                      household=target, area=area, deadline=deadline)
+    item.save()
+    return item

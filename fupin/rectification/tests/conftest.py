@@ -1,0 +1,1 @@
+from fupin.assistance.tests.conftest import divisions  # noqa: F401

@@ -1,0 +1,80 @@
+"""Tables of the registry (Chinese headers; the same table is the .xlsx export)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from fupin.core.privacy import shown_account, shown_phone, shown_resident_id
+
+from .models import Household
+
+
+def _user(table: Any) -> Any:
+    request = getattr(table, "request", None)
+    return getattr(request, "user", None)
+
+
+class MaskedColumn(tables.Column):
+    """Personal data shown in full only to roles that see it (masked when in doubt)."""
+
+    def __init__(self, *args: Any, kind: str = "phone", **kwargs: Any) -> None:
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def render(self, value: Any, table: Any) -> str:  # type: ignore[override]
+        show = {"phone": shown_phone, "resident_id": shown_resident_id,
+                "account": shown_account}[self.kind]
+        return show(_user(table), str(value or ""))
+
+
+class HouseholdTable(tables.Table):
+    household_no = tables.Column("户编号", linkify=("registry:household_detail", {"pk": tables.A("pk")}))
+    head_name = tables.Column("户主")
+    area = tables.Column("村(社区)", accessor="area__name", order_by=("area_id",))
+    group = tables.Column("组", orderable=False)
+    household_type = tables.Column("户类型", orderable=False)
+    monitoring_type = tables.Column("监测对象类型", orderable=False, default="—")
+    welfare_status = tables.Column("户属性", orderable=False)
+    main_cause = tables.Column("主要致贫原因", orderable=False, default="—")
+    housing_grade = tables.Column("住房等级", orderable=False, default="—")
+    water_safe = tables.Column("饮水安全", orderable=False, default="未评估")
+    member_count = tables.Column("在册人数", orderable=False, default=0)
+    phone = MaskedColumn("联系电话", kind="phone", default="")
+
+    class Meta:
+        model = Household
+        fields: tuple[str, ...] = ()
+        sequence = ("household_no", "head_name", "area", "group", "household_type",
+                    "monitoring_type", "welfare_status", "main_cause", "housing_grade",
+                    "water_safe", "member_count", "phone")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = "没有符合条件的农户"
+
+    def render_water_safe(self, value: bool | None) -> str:
+        if value is None:
+            return "未评估"
+        return "安全" if value else "不安全"
+
+    def value_water_safe(self, value: bool | None) -> str:
+        return self.render_water_safe(value)
+
+    def render_household_type(self, record: Household) -> Any:
+        label = record.get_household_type_display()
+        css = {"poor": "danger", "lifted": "success"}.get(record.household_type, "secondary")
+        return format_html('<span class="badge text-bg-{}">{}</span>', css, label)
+
+    def value_household_type(self, record: Household) -> str:
+        return str(record.get_household_type_display())
+
+    def render_monitoring_type(self, record: Household) -> Any:
+        if not record.monitoring_type:
+            return "—"
+        return format_html('<span class="badge text-bg-warning">{}</span>',
+                           record.get_monitoring_type_display())
+
+    def value_monitoring_type(self, record: Household) -> str:
+        return str(record.get_monitoring_type_display()) if record.monitoring_type else ""
