@@ -41,6 +41,14 @@ def test_dashboard_drill_down(browser_page, small_registry, artifacts_dir, trans
     page.wait_for_timeout(600)  # let chart animations settle before the screenshot
     page.screenshot(path=str(artifacts_dir / "dashboard.png"), full_page=True)
     # and the county view, for the record
+    # village -> its household list (registry:household_list?area=CODE)
+    page.click("#household-link")
+    page.wait_for_load_state("networkidle")
+    assert f"area={VILLAGE_A}" in page.url
+    body = page.content()
+    for key in ("h1", "h2", "h3"):
+        assert small_registry["households"][key].household_no in body
+    assert small_registry["households"]["h4"].household_no not in body  # other village
     page.goto(page.live_server_url + "/reports/dashboard/?area=500236")
     page.wait_for_selector("body[data-charts-ready='1']")
     page.wait_for_timeout(900)
