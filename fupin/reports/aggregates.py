@@ -55,7 +55,7 @@ def _store(figures: indicators.VillageFigures, day: dt.date, villages: Iterable[
     qs.delete()
     AreaFigure.objects.bulk_create(
         [AreaFigure(village_code=code, day=day, values=figs) for code, figs in figures.items()
-         if len(code) == 12], batch_size=2000)
+         if len(code) >= 9], batch_size=2000)
 
 
 @transaction.atomic

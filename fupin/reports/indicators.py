@@ -248,7 +248,8 @@ def area_indicators(code: str, day: dt.date, figures: VillageFigures | None = No
         figures = village_figures(code, day)
     area = Area.objects.filter(code=code).first()
     kids_len = child_length(code)
-    kid_figs = rollup(figures, kids_len) if children and len(code) < 12 else {}
+    kid_figs = ({k: v for k, v in rollup(figures, kids_len).items() if len(k) == kids_len}
+                if children and len(code) < 12 else {})
     kid_areas = {a.code: a.name for a in Area.objects.filter(parent_id=code)} if kid_figs or children else {}
     codes = [code, *kid_areas]
     pops = populations(codes, day.year)

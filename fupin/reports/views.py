@@ -103,6 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         names = dict(Area.objects.filter(code__startswith=code, level="village")
                      .values_list("code", "name"))
         for v, figs in villages.items():
+            if len(v) != 12:  # figures recorded on a township itself
+                continue
             grand.setdefault(v[:9], []).append({"area": v, "name": names.get(v, v),
                                                 "figures": figs})
             urls[v] = f"{reverse('reports:dashboard')}?area={v}&as_of={day}"

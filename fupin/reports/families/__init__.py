@@ -8,7 +8,8 @@ import importlib
 from django.apps import apps
 
 # app label -> module of this package
-FAMILY_MODULES = {"cases": "cases", "monitoring": "monitoring", "assistance": "assistance"}
+FAMILY_MODULES = {"cases": "cases", "monitoring": "monitoring", "assistance": "assistance",
+                  "rectification": "rectification"}
 
 
 def register_all() -> list[str]:
