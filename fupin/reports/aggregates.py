@@ -67,9 +67,16 @@ def refresh_county(county: str, days: list[dt.date]) -> float:
         _store(per_day[day], day, None, county)
     seconds = time.perf_counter() - started
     for day in days:
-        AreaFigureRun.objects.update_or_create(county_code=county, day=day,
-                                               defaults={"seconds": seconds / len(days)})
+        AreaFigureRun.objects.update_or_create(
+            county_code=county, day=day,
+            defaults={"seconds": seconds / len(days), "families": families_signature()})
     return seconds
+
+
+def families_signature() -> str:
+    """Which indicator families a snapshot holds: when an app lands, older snapshots lack
+    its figures and are recomputed on first use."""
+    return ",".join(sorted(indicators.FAMILIES))
 
 
 @transaction.atomic
@@ -92,7 +99,8 @@ def ensure(prefix: str, days: dt.date | list[dt.date]) -> None:
     """Compute the snapshots of `days` missing for the counties under `prefix`."""
     wanted = [days] if isinstance(days, dt.date) else list(days)
     for county in counties_under(prefix):
-        have = set(AreaFigureRun.objects.filter(county_code=county, day__in=wanted)
+        have = set(AreaFigureRun.objects.filter(county_code=county, day__in=wanted,
+                                                families=families_signature())
                    .values_list("day", flat=True))
         missing = sorted(set(wanted) - have)
         if missing:

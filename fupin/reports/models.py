@@ -42,6 +42,8 @@ class AreaFigureRun(models.Model):
     day = models.DateField(_("日期"))
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
     seconds = models.FloatField(_("耗时(秒)"), default=0)
+    families = models.CharField(_("指标族"), max_length=200, blank=True,
+                                help_text=_("计算时已登记的指标族；不同则重算"))
 
     class Meta:
         verbose_name = _("指标快照批次")

@@ -101,3 +101,13 @@ def test_series_sums_villages(small_registry):
 def test_month_ends():
     assert aggregates.month_ends(dt.date(2026, 3, 5), 3) == [
         dt.date(2025, 12, 31), dt.date(2026, 1, 31), dt.date(2026, 2, 28)]
+
+
+def test_snapshot_recomputed_when_families_change(small_registry):
+    from fupin.reports.models import AreaFigureRun
+    aggregates.stored("500236", AFTER)
+    AreaFigureRun.objects.filter(day=AFTER).update(families="registry-only-old")
+    AreaFigure.objects.filter(day=AFTER).delete()  # an old snapshot missing newer figures
+    again = aggregates.stored("500236", AFTER)
+    assert again == indicators.village_figures("500236", AFTER)
+    assert AreaFigureRun.objects.get(day=AFTER).families == aggregates.families_signature()
