@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from fupin.core.jobs import Progress, job_function
 from fupin.core.models import Job
+from fupin.core.privacy import log_access
 from fupin.core.views import RESULT_URLS
 
 from . import aggregates, bulletin, indicators
@@ -24,6 +25,7 @@ def job_dir(job: Job) -> Path:
 def bulletin_job(job: Job, progress: Progress, area: str, month: str) -> dict[str, Any]:
     files = bulletin.write(area, month, job_dir(job), progress)
     Job.objects.filter(pk=job.pk).update(output_file=files["pdf"])
+    log_access(job.created_by, "export", "reports.bulletin", job.pk, area, detail=month)
     return {"area": area, "month": month, **files}
 
 
