@@ -199,9 +199,9 @@ def main() -> None:
     today = timezone.localdate()
     days = [*aggregates.month_ends(today, args.months), today]
     secs, _ = timed(indicators.village_figures, county, today)
-    print(f"live indicators (one day, all villages, 2 grouped queries): {secs * 1000:.0f} ms")
+    print(f"live indicators (one day, all villages, every family): {secs * 1000:.0f} ms")
     secs, _ = timed(indicators.village_figures_days, county, days)
-    print(f"live indicators ({len(days)} days at once, 2 grouped queries): {secs:.1f} s")
+    print(f"live indicators ({len(days)} days at once, every family): {secs:.1f} s")
 
     AreaFigure.objects.filter(village_code__startswith=county).delete()
     AreaFigureRun.objects.filter(county_code=county).delete()
