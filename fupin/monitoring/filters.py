@@ -1,0 +1,69 @@
+"""FilterSets shared by the pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as df
+from django.db.models import Q, QuerySet
+
+from fupin.accounts.models import User
+from fupin.accounts.scope import scope_prefixes
+
+from .models import EventKind, RiskEvent, Rule, Severity, Sweep, Warning, WarningStatus
+
+
+def users_in_scope(user: Any) -> QuerySet[User]:
+    """People a user may assign to: those holding an area inside the user's scope."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.filter(is_active=True)
+    q = Q(pk__in=[])
+    for prefix in scope_prefixes(user):
+        q |= Q(scopes__area__code__startswith=prefix)
+    return User.objects.filter(q, is_active=True).distinct()
+
+
+class WarningFilter(df.FilterSet):
+    rule = df.ModelChoiceFilter(label="规则", queryset=Rule.objects.all(), field_name="rule")
+    rule_code = df.CharFilter(label="规则代码", field_name="rule__code")
+    severity = df.ChoiceFilter(label="级别", choices=Severity.choices)
+    status = df.ChoiceFilter(label="状态", choices=WarningStatus.choices)
+    area = df.CharFilter(label="区划代码", field_name="area_code", lookup_expr="startswith")
+    household_no = df.CharFilter(label="户编号", field_name="household__household_no",
+                                 lookup_expr="startswith")
+    assigned = df.ChoiceFilter(label="指派", method="filter_assigned",
+                               choices=[("me", "指派给我"), ("yes", "已指派"), ("no", "未指派")])
+    assigned_to = df.ModelChoiceFilter(label="负责人", queryset=lambda request: users_in_scope(
+        getattr(request, "user", None)))
+
+    class Meta:
+        model = Warning
+        fields = ["rule", "rule_code", "severity", "status", "area", "household_no", "assigned",
+                  "assigned_to"]
+
+    def filter_assigned(self, qs: QuerySet[Warning], name: str, value: str) -> QuerySet[Warning]:
+        if value == "me":
+            return qs.filter(assigned_to=self.request.user if self.request else None)
+        if value == "yes":
+            return qs.filter(assigned_to__isnull=False)
+        if value == "no":
+            return qs.filter(assigned_to__isnull=True)
+        return qs
+
+
+class EventFilter(df.FilterSet):
+    kind = df.ChoiceFilter(label="类别", choices=EventKind.choices)
+    household = df.NumberFilter(label="户 ID", field_name="household_id")
+    area = df.CharFilter(label="区划代码", field_name="area_code", lookup_expr="startswith")
+
+    class Meta:
+        model = RiskEvent
+        fields = ["kind", "household", "area"]
+
+
+class SweepFilter(df.FilterSet):
+    class Meta:
+        model = Sweep
+        fields = ["kind", "area_code"]

@@ -1,0 +1,208 @@
+"""Rules as data: creating and editing a rule makes a new version; settings per region."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from fupin.accounts.models import Role
+from fupin.accounts.scope import area_in_scope
+
+from ..models import Rule, RuleKind, RuleVersion, Setting, SettingKey, Severity, Warning
+from .conditions import compile_condition
+from .explain import placeholders
+from .features import FEATURES, columns
+
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,39}$")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def is_rule_admin(user: Any) -> bool:
+    return user is None or bool(getattr(user, "is_superuser", False)) or (
+        getattr(user, "role", "") == Role.COUNTY_ADMIN and getattr(user, "is_active", False))
+
+
+def require_rule_admin(user: Any) -> None:
+    if not is_rule_admin(user):
+        raise PermissionDenied("只有县级管理员可以修改监测规则和参数")
+
+
+def validate_condition(text: str) -> list[str]:
+    """Compile to check; returns the names used. Raises ValidationError({'condition': …})."""
+    try:
+        return compile_condition(text, columns()).names
+    except ValidationError as exc:
+        raise ValidationError({"condition": exc.messages}) from None
+
+
+def validate_explanation(template: str) -> None:
+    known = set(columns()) | set(FEATURES)
+    unknown = [n for n in placeholders(template) if n not in known]
+    if unknown:
+        raise ValidationError({"explanation": f"说明模板中的“{{{unknown[0]}}}”不是已知的特征或参数名"})
+
+
+@transaction.atomic
+def create_rule(*, actor: Any, code: str, name: str, condition: str,
+                severity: str = Severity.MEDIUM, description: str = "", explanation: str = "",
+                kind: str = RuleKind.FEATURE, active: bool = True) -> Rule:
+    require_rule_admin(actor)
+    errors: dict[str, list[str]] = {}
+    code = (code or "").strip().upper()
+    if not CODE_RE.match(code):
+        errors.setdefault("code", []).append("规则代码应为 2–40 位大写字母、数字或下划线，且以字母开头")
+    elif Rule.objects.filter(code=code).exists():
+        errors.setdefault("code", []).append(f"规则代码 {code} 已存在")
+    if not (name or "").strip():
+        errors.setdefault("name", []).append("规则名称不能为空")
+    if severity not in Severity.values:
+        errors.setdefault("severity", []).append("预警级别应为 高、中 或 低")
+    for field_, fn in (("condition", lambda: validate_condition(condition)),
+                       ("explanation", lambda: validate_explanation(explanation))):
+        try:
+            fn()
+        except ValidationError as exc:
+            errors.setdefault(field_, []).extend(exc.message_dict.get(field_, exc.messages))
+    if errors:
+        raise ValidationError(errors)
+    rule = Rule(code=code, name=name.strip(), condition=condition.strip(), severity=severity,
+                description=description, explanation=explanation, kind=kind, active=active)
+    rule._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    rule.save()
+    _new_version(rule, actor, "新建")
+    return rule
+
+
+def _new_version(rule: Rule, actor: Any, note: str) -> RuleVersion:
+    now = timezone.now()
+    last = rule.versions.order_by("-number").first()
+    if last is not None and last.effective_to is None:
+        last.effective_to = now
+        last.save(update_fields=["effective_to"])
+    version = RuleVersion.objects.create(
+        rule=rule, number=(last.number + 1) if last else 1, condition=rule.condition,
+        severity=rule.severity, explanation=rule.explanation, effective_from=now,
+        created_by=actor if getattr(actor, "pk", None) else None, note=note[:200])
+    Rule.objects.filter(pk=rule.pk).update(current_version=version)
+    rule.current_version = version
+    return version
+
+
+@transaction.atomic
+def update_rule(*, actor: Any, rule: Rule, changes: dict[str, Any], note: str = "") -> Rule:
+    """Edit a rule; a change of condition, severity or explanation makes a new version.
+    Warnings keep the version that fired them."""
+    require_rule_admin(actor)
+    rule = Rule.objects.select_for_update().get(pk=rule.pk)
+    errors: dict[str, list[str]] = {}
+    if "condition" in changes:
+        try:
+            validate_condition(changes["condition"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if "explanation" in changes:
+        try:
+            validate_explanation(changes["explanation"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if "severity" in changes and changes["severity"] not in Severity.values:
+        errors["severity"] = ["预警级别应为 高、中 或 低"]
+    if "name" in changes and not str(changes["name"]).strip():
+        errors["name"] = ["规则名称不能为空"]
+    if errors:
+        raise ValidationError(errors)
+    versioned = False
+    for k in ("name", "description", "condition", "severity", "explanation", "active"):
+        if k in changes and getattr(rule, k) != changes[k]:
+            versioned |= k in ("condition", "severity", "explanation")
+            setattr(rule, k, changes[k].strip() if isinstance(changes[k], str) else changes[k])
+    rule._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    rule.save()
+    if versioned:
+        _new_version(rule, actor, note or "修改")
+    if not rule.active:
+        Warning.objects.filter(rule=rule, status__in=["open", "dismissed"]).update(
+            status="closed", closed_on=timezone.localdate(), close_note="规则已停用",
+            updated_at=timezone.now())
+    return rule
+
+
+# ---------------------------------------------------------------- settings
+
+def _decimal(value: Any, errors: dict[str, list[str]]) -> Decimal:
+    try:
+        d = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        errors.setdefault("value", []).append(f"取值“{value}”不是数字")
+        return Decimal(0)
+    if not d.is_finite() or abs(d) >= Decimal("1e10"):
+        errors.setdefault("value", []).append(f"取值“{value}”超出范围")
+        return Decimal(0)
+    return d
+
+
+@transaction.atomic
+def set_setting(*, actor: Any, key: str, value: Any, area_code: str = "", year_from: Any = 0,
+                source_doc: str = "") -> Setting:
+    """Create or change the value of a setting for an area and year (history is kept)."""
+    require_rule_admin(actor)
+    errors: dict[str, list[str]] = {}
+    area_code = (area_code or "").strip()
+    if area_code and (not area_code.isdigit() or len(area_code) not in (2, 4, 6, 9, 12)):
+        errors.setdefault("area_code", []).append("区划代码应为 2/4/6/9/12 位数字，留空表示全国")
+    elif actor is not None and not getattr(actor, "is_superuser", False) and (
+            not area_code or not area_in_scope(actor, area_code)):
+        errors.setdefault("area_code", []).append(
+            f"区划 {area_code or '全国'} 不在您的管辖范围内，只能为本辖区设置参数")
+    try:
+        year = int(year_from or 0)
+        if year and not 2000 <= year <= 2100:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors.setdefault("year_from", []).append(f"起始年度“{year_from}”应为 2000–2100 的年份或 0")
+        year = 0
+    skey = SettingKey.objects.filter(key=key).first()
+    if skey is None:
+        errors.setdefault("key", []).append(f"参数“{key}”不存在")
+    amount = _decimal(value, errors)
+    if amount < 0:
+        errors.setdefault("value", []).append("取值不能为负数")
+    if key in ("school_age_min", "school_age_max", "event_window_months") and (
+            amount != amount.to_integral_value() or amount > 100):
+        errors.setdefault("value", []).append("年龄与月数应为不超过 100 的整数")
+    if errors:
+        raise ValidationError(errors)
+    setting = Setting.objects.filter(key_id=key, area_code=area_code, year_from=year).first() \
+        or Setting(key_id=key, area_code=area_code, year_from=year)
+    setting.value = amount
+    setting.source_doc = source_doc or setting.source_doc
+    setting.updated_by = actor if getattr(actor, "pk", None) else None
+    setting._history_user = setting.updated_by  # type: ignore[attr-defined]
+    setting.save()
+    return setting
+
+
+@transaction.atomic
+def add_setting_key(*, actor: Any, key: str, name: str, unit: str = "",
+                    by_income_year: bool = False, description: str = "") -> SettingKey:
+    """A new named setting (e.g. the line of a county's own rule)."""
+    require_rule_admin(actor)
+    key = (key or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not KEY_RE.match(key):
+        errors["key"] = ["参数代码应为 2–40 位小写字母、数字或下划线，且以字母开头"]
+    elif key in FEATURES or key in ("and", "or", "not"):
+        errors["key"] = [f"“{key}”与特征名或关键字重名"]
+    elif SettingKey.objects.filter(key=key).exists():
+        errors["key"] = [f"参数 {key} 已存在"]
+    if not (name or "").strip():
+        errors["name"] = ["参数名称不能为空"]
+    if errors:
+        raise ValidationError(errors)
+    return SettingKey.objects.create(key=key, name=name.strip(), unit=unit,
+                                     by_income_year=by_income_year, description=description)

@@ -1,0 +1,124 @@
+"""Sweeps: one live warning per household and rule, refresh, automatic closing, versions,
+statistics, settings resolution by area and year, the commands."""
+
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from fupin.core.testing import VILLAGE_A, make_household, member_data, village_codes
+from fupin.monitoring.models import Rule, Sweep, Warning
+from fupin.monitoring.services import (
+    add_setting_key,
+    create_rule,
+    dismiss,
+    run_sweep,
+    set_setting,
+    update_rule,
+)
+from fupin.registry import services as registry
+
+from .helpers import income, live_codes, warning
+
+pytestmark = pytest.mark.django_db
+
+
+def test_repeat_sweep_refreshes_and_closes(household):
+    income(household, 2020, 3000)
+    first = warning(household, "INCOME_BELOW_LINE")
+    s1 = run_sweep(as_of=dt.date(2021, 3, 1))
+    assert s1.per_rule["INCOME_BELOW_LINE"]["refreshed"] == 1
+    assert Warning.objects.filter(household=household, rule__code="INCOME_BELOW_LINE").count() == 1
+    w = warning(household, "INCOME_BELOW_LINE")
+    assert w.pk == first.pk and w.last_seen == dt.date(2021, 3, 1)
+    # income rises: the warning is closed automatically with the date
+    registry.set_income(actor=None, household=household, year=2020,
+                        components={"wage_income": "9000"}, members_counted=1)
+    w.refresh_from_db()
+    assert w.status == "closed" and w.closed_on == dt.date.today()
+    assert "自动解除" in w.close_note
+    s2 = run_sweep(as_of=dt.date.today())
+    assert s2.per_rule["INCOME_BELOW_LINE"]["opened"] == 0
+    assert Sweep.objects.count() == 2
+
+
+def test_warning_keeps_the_version_that_fired_it(county_admin, household):
+    income(household, 2020, 3000)
+    rule = Rule.objects.get(code="INCOME_BELOW_LINE")
+    update_rule(actor=county_admin, rule=rule, changes={"severity": "medium"}, note="调整级别")
+    rule.refresh_from_db()
+    assert rule.current_version is not None and rule.current_version.number == 2
+    run_sweep()
+    w = warning(household, "INCOME_BELOW_LINE")
+    assert w.rule_version.number == 1
+    assert w.last_version is not None and w.last_version.number == 2
+    assert w.severity == "medium"
+    # a new household fires under version 2
+    other = make_household()
+    income(other, 2020, 1000)
+    assert warning(other, "INCOME_BELOW_LINE").rule_version.number == 2
+
+
+def test_dismissed_warning_is_kept_and_not_reopened(county_admin, household):
+    income(household, 2020, 3000)
+    w = warning(household, "INCOME_BELOW_LINE")
+    dismiss(actor=county_admin, warning=w, reason="已核实为在外务工收入漏报")
+    run_sweep()
+    w.refresh_from_db()
+    assert w.status == "dismissed" and w.dismissed_reason.startswith("已核实")
+    assert Warning.objects.filter(household=household, rule__code="INCOME_BELOW_LINE").count() == 1
+
+
+def test_more_specific_area_setting_wins(county_admin):
+    villages = village_codes(2, township=VILLAGE_A[:9])
+    a = make_household(villages[0])
+    b = make_household(villages[1])
+    income(a, 2020, 4500)
+    income(b, 2020, 4500)
+    assert "INCOME_BELOW_LINE" not in live_codes(a)
+    set_setting(actor=county_admin, key="poverty_line", value="4600", area_code="500236")
+    set_setting(actor=county_admin, key="poverty_line", value="4400", area_code=villages[1])
+    run_sweep(area="500236")
+    assert "INCOME_BELOW_LINE" in live_codes(a)  # county line 4,600
+    assert "INCOME_BELOW_LINE" not in live_codes(b)  # village line 4,400 overrides
+    assert warning(a, "INCOME_BELOW_LINE").explanation.endswith("贫困线 4,600 元")
+
+
+def test_line_taken_by_income_year(county_admin, household):
+    set_setting(actor=county_admin, key="monitoring_line", value="6600", area_code="500236",
+                year_from=2022)
+    income(household, 2021, 6300)
+    assert "INCOME_NEAR_LINE" not in live_codes(household)  # 2021 line 6,000
+    income(household, 2022, 6300)
+    assert "INCOME_NEAR_LINE" in live_codes(household)  # 2022 line 6,600
+
+
+def test_county_admin_adds_a_rule_with_its_own_line(county_admin, household):
+    add_setting_key(actor=county_admin, key="elderly_alone_age", name="独居老人年龄")
+    set_setting(actor=county_admin, key="elderly_alone_age", value="1", area_code="500236")
+    create_rule(actor=county_admin, code="ELDERLY_ALONE", name="独居老人",
+                condition="members = elderly_alone_age and elderly_count >= 1",
+                explanation="全家 {members} 人，60 岁以上 {elderly_count} 人")
+    old = make_household(members=[member_data("王五", birth=dt.date(1950, 3, 1))])
+    run_sweep()
+    assert "ELDERLY_ALONE" not in live_codes(household)  # head born 1970: 56
+    assert warning(old, "ELDERLY_ALONE").explanation == "全家 1 人，60 岁以上 1 人"
+
+
+def test_sweep_statistics_and_commands(household):
+    income(household, 2020, 3000)
+    out = StringIO()
+    call_command("monitor", "sweep", "--area", "500236", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["households"] == 1 and data["per_rule"]["INCOME_BELOW_LINE"]["refreshed"] == 1
+    out = StringIO()
+    call_command("monitor", "warnings", "--area", "500236", "--status", "open", "--json",
+                 stdout=out)
+    rows = json.loads(out.getvalue())
+    row = next(r for r in rows if r["rule"] == "INCOME_BELOW_LINE")
+    assert row["household_no"] == household.household_no
+    assert {"household_no", "area_code", "rule", "rule_version", "severity", "status",
+            "opened_at", "values"} <= set(row)
+    assert row["rule_version"] == 1 and row["values"]["poverty_line"] in (4000, "4000", 4000.0)
