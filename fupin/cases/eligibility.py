@@ -15,8 +15,6 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-
 from fupin.registry.choices import NO_LABOUR_VALUES, HousingGrade, Schooling
 from fupin.registry.models import Household, Income
 
@@ -25,15 +23,16 @@ STABLE_MONTHS = 6
 
 
 def monitoring_line_for(household: Household, year: int) -> Decimal:
-    """The monitoring line (yuan per person per year) for a household's region and year.
+    """The monitoring line (yuan per person per year) for a household's region and year,
+    from the monitoring app's versioned settings (most specific area wins)."""
+    from fupin.monitoring.services.rules import setting_value
 
-    The monitoring app owns the versioned line table; until it is wired here this reads
-    `FUPIN_MONITORING_LINE` ({year: amount} or one amount) from settings, else 6,000.
-    """
-    configured: Any = getattr(settings, "FUPIN_MONITORING_LINE", None)
-    if isinstance(configured, dict):
-        configured = configured.get(year) or configured.get(str(year))
-    return Decimal(str(configured)) if configured else DEFAULT_MONITORING_LINE
+    value = setting_value("monitoring_line", household.area_id, year)
+    if value is None:
+        return DEFAULT_MONITORING_LINE
+    line = Decimal(value)
+    # Settings keep 4 decimals; show 6000, not 6000.0000.
+    return line.quantize(Decimal(1)) if line == line.to_integral() else line.quantize(Decimal("0.01"))
 
 
 @dataclass

@@ -45,7 +45,8 @@ class Case(models.Model):
     channel = models.CharField(_("线索来源"), max_length=20, choices=Channel.choices,
                                default=Channel.CADRE)
     lead = models.TextField(_("线索说明"), blank=True)
-    source_warning_id = models.BigIntegerField(_("来源预警"), null=True, blank=True, db_index=True)
+    source_warning = models.ForeignKey("monitoring.Warning", verbose_name=_("来源预警"), null=True,
+                                       blank=True, on_delete=models.SET_NULL, related_name="cases")
     reflag_of = models.ForeignKey("self", verbose_name=_("再标注前的风险消除"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="reflags")
     help_first = models.BooleanField(_("先行帮扶"), default=False,

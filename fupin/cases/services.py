@@ -184,6 +184,10 @@ def open_identification(*, actor: Any, household: Household, channel: str, lead:
     if current is not None:
         errors["household"] = [f"该户已有办理中的{current.get_kind_display()}案件 #{current.pk}"
                                f"（{current.step_label}），请勿重复立案"]
+    if warning_id and "warning" not in errors:
+        from fupin.monitoring.models import Warning
+        if not Warning.objects.visible_to(actor).filter(pk=warning_id, household=household).exists():
+            errors["warning"] = [f"预警 #{warning_id} 不存在、不属于该户或不在您的管辖范围内"]
     if errors:
         raise ValidationError(errors)
     check_monitoring_type(household, monitoring_type)

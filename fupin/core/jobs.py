@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -106,7 +106,10 @@ def run_job(job_id: int, stream: Any = None) -> Job:
 
 @task()
 def run_job_task(job_id: int) -> None:
-    close_old_connections()
+    # A worker reuses its connection across tasks; drop stale ones first. Never inside a
+    # transaction (an immediate backend runs the task within the caller's transaction).
+    if not connection.in_atomic_block:
+        close_old_connections()
     run_job(job_id)
 
 

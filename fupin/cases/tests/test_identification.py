@@ -8,6 +8,7 @@ from fupin.cases.choices import Action, CaseStatus, Channel
 from fupin.cases.models import Attachment
 from fupin.cases.workflow import IDENTIFICATION_STEPS
 from fupin.core.testing import VILLAGE_A, make_household, make_user
+from fupin.monitoring.testing import make_warning
 from fupin.registry.models import Household
 
 from .helpers import Team, advance, at, open_id
@@ -70,8 +71,13 @@ def test_lead_from_warning_and_no_duplicate_case(team):
     with pytest.raises(ValidationError) as err:
         open_id(team, household, channel=Channel.WARNING)
     assert "预警" in str(err.value)
-    case = open_id(team, household, channel=Channel.WARNING, warning_id=42)
-    assert case.source_warning_id == 42
+    with pytest.raises(ValidationError) as err:
+        open_id(team, household, channel=Channel.WARNING, warning_id=999999)
+    assert "不存在" in str(err.value)
+    wid = make_warning(household).pk
+    case = open_id(team, household, channel=Channel.WARNING, warning_id=wid)
+    assert case.source_warning_id == wid
+    assert case.source_warning is not None and case.source_warning.household == household
     with pytest.raises(ValidationError) as err:
         open_id(team, household)
     assert "办理中" in str(err.value)

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from fupin.cases.choices import Action, CaseStatus
 from fupin.cases.models import Case
 from fupin.core.testing import VILLAGE_A, make_household, make_user
+from fupin.monitoring.testing import make_warning
 
 from .helpers import Team, advance, open_id
 
@@ -19,16 +20,17 @@ def team(db):
 
 def test_add_page_prefills_from_warning_link(client, team):
     household = make_household(VILLAGE_A)
+    wid = make_warning(household).pk
     client.force_login(team.village)
-    page = client.get(f"/cases/add/?household={household.pk}&warning=77&channel=warning")
+    page = client.get(f"/cases/add/?household={household.pk}&warning={wid}&channel=warning")
     body = page.content.decode()
     assert page.status_code == 200
-    assert household.household_no in body and 'value="77"' in body
+    assert household.household_no in body and f'value="{wid}"' in body
     resp = client.post("/cases/add/", {"household": household.household_no, "channel": "warning",
-                                       "warning": "77", "lead": "收入骤降预警", "help_first": "on"})
+                                       "warning": str(wid), "lead": "收入骤降预警", "help_first": "on"})
     assert resp.status_code == 302, resp.content.decode()[:2000]
     case = Case.objects.get(household=household)
-    assert case.source_warning_id == 77 and case.help_first
+    assert case.source_warning_id == wid and case.help_first
     listing = client.get("/cases/").content.decode()
     assert household.household_no in listing and "先行帮扶" in listing
 

@@ -206,3 +206,14 @@ def add_setting_key(*, actor: Any, key: str, name: str, unit: str = "",
         raise ValidationError(errors)
     return SettingKey.objects.create(key=key, name=name.strip(), unit=unit,
                                      by_income_year=by_income_year, description=description)
+
+
+def setting_value(key: str, area_code: str, year: int) -> Decimal | None:
+    """A setting's value for one area and year, resolved as the sweep does in SQL: the
+    longest matching area prefix wins, then the latest `year_from` not after `year`."""
+    prefixes = [""] + [area_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(area_code)]
+    rows = list(Setting.objects.filter(key_id=key, area_code__in=prefixes, year_from__lte=year)
+                .values_list("area_code", "year_from", "value"))
+    if not rows:
+        return None
+    return max(rows, key=lambda r: (len(r[0]), r[1]))[2]

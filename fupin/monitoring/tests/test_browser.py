@@ -10,7 +10,7 @@ from fupin.core.testing import VILLAGE_A, make_household, make_user
 from fupin.monitoring.models import Warning
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 
 def test_event_to_warning_in_browser(browser_page, artifacts_dir):

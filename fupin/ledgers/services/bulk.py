@@ -1,0 +1,154 @@
+"""Set-based database helpers: fetch by a key set, insert/update whole frames (COPY on
+PostgreSQL, bulk_create/bulk_update elsewhere), and write history rows with INSERT … SELECT.
+Never one query per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import connection, models
+
+SQLITE_CHUNK = 500  # bound parameters per statement on SQLite
+COPY_ROWS = 100_000
+
+
+def is_pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def chunks(seq: Sequence[Any], n: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+def fetch_in(sql: str, keys: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """Run `sql` (with `{IN}` after the key column) for a whole key set: one query with an
+    array parameter on PostgreSQL, chunks of IN lists on SQLite."""
+    rows: list[tuple[Any, ...]] = []
+    keys = list(keys)
+    if keys:
+        with connection.cursor() as cur:
+            if is_pg():
+                cur.execute(sql.replace("{IN}", "= ANY(%s)"), [keys])
+                rows = cur.fetchall()
+            else:
+                for part in chunks(keys, SQLITE_CHUNK):
+                    cur.execute(sql.replace("{IN}", "IN (" + ",".join(["%s"] * len(part)) + ")"),
+                                list(part))
+                    rows.extend(cur.fetchall())
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _fields(model: type[models.Model]) -> dict[str, models.Field]:
+    return {f.attname: f for f in model._meta.concrete_fields}  # type: ignore[misc]
+
+
+def _column(field: models.Field) -> str:
+    return str(field.column)
+
+
+def _copy(table: str, df: pl.DataFrame, columns: list[str]) -> None:
+    """COPY a frame in slices, so that only one slice's CSV is in memory at a time."""
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cur, cur.cursor.copy(  # type: ignore[attr-defined]
+            f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN (FORMAT csv)") as copy:
+        for start in range(0, df.height, COPY_ROWS):
+            buf = io.BytesIO()
+            df.slice(start, COPY_ROWS).select(columns).write_csv(
+                buf, include_header=False, quote_style="non_numeric", null_value="")
+            copy.write(buf.getbuffer())
+
+
+def _python_value(field: models.Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, models.DecimalField):
+        return Decimal(str(value))
+    if isinstance(field, models.JSONField) and isinstance(value, str):
+        return json.loads(value)
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value
+
+
+def _instances(model: type[models.Model], df: pl.DataFrame) -> list[models.Model]:
+    fields = _fields(model)
+    return [model(**{k: _python_value(fields[k], v) for k, v in row.items()})
+            for row in df.iter_rows(named=True)]
+
+
+def insert_frame(model: type[models.Model], df: pl.DataFrame, key: Sequence[str] = (),
+                 where: str = "") -> list[int]:
+    """Insert every row of `df` (columns are the model's attnames); returns the new ids in
+    row order. PostgreSQL: rows sent with COPY, then the ids read back by `key` (a natural
+    key that is unique among the rows `where` selects); elsewhere bulk_create."""
+    if df.height == 0:
+        return []
+    fields = _fields(model)
+    if not (is_pg() and key):
+        objs = model.objects.bulk_create(_instances(model, df), batch_size=SQLITE_CHUNK)  # type: ignore[attr-defined]
+        return [o.pk for o in objs]
+    _copy(model._meta.db_table, df.rename({a: _column(fields[a]) for a in df.columns}),
+          [_column(fields[a]) for a in df.columns])
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(_column(fields[k])) for k in key)
+    first = df.get_column(key[0]).unique().to_list()
+    found = fetch_in(f"SELECT id, {cols} FROM {qn(model._meta.db_table)} WHERE "
+                     f"{qn(_column(fields[key[0]]))} {{IN}}" + (f" AND {where}" if where else ""),
+                     first, {"__id": pl.Int64, **{k: df.schema[k] for k in key}})
+    ids = df.select(key).join(found, on=list(key), how="left", maintain_order="left").get_column("__id")
+    if ids.null_count():
+        raise RuntimeError(f"{model.__name__}: {ids.null_count()} inserted rows not found by {key}")
+    return ids.to_list()
+
+
+def update_frame(model: type[models.Model], df: pl.DataFrame) -> None:
+    """Set the columns of `df` on the rows whose `id` it names. PostgreSQL: COPY into a
+    temporary table and one UPDATE … FROM; elsewhere bulk_update."""
+    if df.height == 0:
+        return
+    fields = _fields(model)
+    names = [c for c in df.columns if c != "id"]
+    if is_pg():
+        table = model._meta.db_table
+        qn = connection.ops.quote_name
+        cols = ["id"] + [_column(fields[a]) for a in names]
+        with connection.cursor() as cur:
+            cur.execute(f"CREATE TEMP TABLE _ledger_upd ON COMMIT DROP AS SELECT "
+                        f"{', '.join(qn(c) for c in cols)} FROM {qn(table)} LIMIT 0")
+        _copy("_ledger_upd", df.rename({a: _column(fields[a]) for a in names}), cols)
+        sets = ", ".join(f"{qn(c)} = u.{qn(c)}" for c in cols[1:])
+        with connection.cursor() as cur:
+            cur.execute(f"UPDATE {qn(table)} AS t SET {sets} FROM _ledger_upd u WHERE t.id = u.id")
+            cur.execute("DROP TABLE _ledger_upd")
+        return
+    model.objects.bulk_update(_instances(model, df), names, batch_size=SQLITE_CHUNK)  # type: ignore[attr-defined]
+
+
+def write_history(model: type[models.Model], ids: Sequence[int], history_type: str,
+                  user_id: int | None, reason: str, when: dt.datetime) -> None:
+    """One history row per id, copied from the current row (django-simple-history's tables):
+    INSERT … SELECT, so the history is exactly what was written."""
+    if not ids:
+        return
+    hist = model.history.model  # type: ignore[attr-defined]
+    qn = connection.ops.quote_name
+    base_cols = [str(f.column) for f in hist._meta.concrete_fields if not f.name.startswith("history_")]
+    target = base_cols + ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    sql = (f"INSERT INTO {qn(hist._meta.db_table)} ({', '.join(qn(c) for c in target)}) "
+           f"SELECT {', '.join(qn(c) for c in base_cols)}, %s, %s, %s, %s "
+           f"FROM {qn(model._meta.db_table)} WHERE id {{IN}}")
+    params = [connection.ops.adapt_datetimefield_value(when), reason, history_type, user_id]
+    with connection.cursor() as cur:
+        if is_pg():
+            cur.execute(sql.replace("{IN}", "= ANY(%s)"), [*params, list(ids)])
+        else:
+            for part in chunks(list(ids), SQLITE_CHUNK):
+                cur.execute(sql.replace("{IN}", "IN (" + ",".join(["%s"] * len(part)) + ")"),
+                            [*params, *part])

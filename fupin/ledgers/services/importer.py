@@ -1,0 +1,241 @@
+"""The import path: read -> stage -> validate (vectorised) -> lock -> registry checks ->
+commit in one transaction -> report. `import_ledger` is what the CLI, the upload job and
+the benchmark call."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from fupin.areas.models import Area, AreaLevel
+from fupin.core.jobs import Progress
+from fupin.registry.models import Household
+from fupin.registry.signals import household_changed
+
+from ..models import BatchStatus, ImportBatch, LedgerLock, StagedRow
+from . import commit, report
+from .bulk import insert_frame, is_pg, update_frame
+from .errors import LedgerBusy, LedgerRefused
+from .reading import ROW, RawTable, read_ledger
+from .validate import (
+    ERRS,
+    HH,
+    add_errors,
+    describe,
+    household_rules,
+    households,
+    normalise,
+    row_rules,
+    scope_expr,
+    typed_households,
+    typed_members,
+    verdict,
+)
+
+LOCK_WAIT_SECONDS = 300
+
+
+def _prefixes(user: Any) -> tuple[str, ...] | None:
+    """The area prefixes the user may write in; None for the system operator (CLI without
+    --user) and superusers."""
+    if user is None or getattr(user, "is_superuser", False):
+        return None
+    return tuple(user.scope_codes)
+
+
+def stage(batch: ImportBatch, table: RawTable) -> list[int]:
+    """Keep every raw row as read (all columns, known or not) with its source row number."""
+    df = table.df.select(
+        pl.lit(batch.pk).alias("batch_id"), pl.col(ROW).cast(pl.Int64).alias("row_no"),
+        # A JSON array in the order of batch.headers (the names are stored once, on the batch).
+        pl.struct(pl.concat_list(table.headers).alias("v")).struct.json_encode()
+        .str.slice(5).str.strip_suffix("}").alias("values"),
+        pl.lit(False).alias("rejected"), pl.lit("").alias("reasons"))
+    with transaction.atomic():
+        return insert_frame(StagedRow, df, key=["batch_id", "row_no"])
+
+
+def village_rules(df: pl.DataFrame, user: Any) -> pl.DataFrame:
+    """Village codes must be villages the system knows, inside the user's scope."""
+    codes = df.filter(pl.col("village_code").str.contains(r"^\d{12}$")).get_column("village_code").unique()
+    known = pl.DataFrame(list(Area.objects.filter(code__in=codes.to_list()).values_list("code", "level", "name")),
+                         schema={"village_code": pl.Utf8, "level": pl.Utf8, "area_name": pl.Utf8}, orient="row")
+    prefixes = _prefixes(user)
+    scope_text = "、".join(prefixes or ()) or "无"
+    checked = (df.filter(pl.col("village_code").str.contains(r"^\d{12}$")).select(ROW, "village_code")
+               .join(known, on="village_code", how="left")
+               .filter(pl.col("level").is_null() | (pl.col("level") != AreaLevel.VILLAGE.value)
+                       | ~scope_expr("village_code", prefixes)))  # format messages for these only
+    v = pl.col("village_code")
+    msgs = checked.select(ROW, pl.when(pl.col("level").is_null())
+                          .then(pl.format("村(社区)代码“{}”不存在：系统中没有这个村或社区", v))
+                          .when(pl.col("level") != AreaLevel.VILLAGE.value)
+                          .then(pl.format("村(社区)代码“{}”（{}）不是村(社区)一级", v, pl.col("area_name")))
+                          .when(~scope_expr("village_code", prefixes))
+                          .then(pl.format("村(社区)代码“{}”（{}）不在您的管辖范围内（您的范围：" + scope_text + "）",
+                                          v, pl.col("area_name")))
+                          .alias("message")).drop_nulls("message")
+    return add_errors(df, msgs)
+
+
+def registry_rules(df: pl.DataFrame, hh: pl.DataFrame, user: Any
+                   ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Checks against the registry (run under the county locks): households registered
+    outside the user's scope, and resident IDs active in a household the file does not
+    include. Returns the rows with messages and the links of members moving between two
+    households of the file."""
+    prefixes = _prefixes(user)
+    numbers = hh.filter(pl.col("household_no") != "").get_column("household_no").to_list()
+    cur = commit.current_households(numbers)
+    outside = (cur.filter(~scope_expr("cur_area_id", prefixes))
+               .join(hh.select("household_no", pl.col("report_row").alias(ROW)), on="household_no")
+               .select(ROW, pl.format("户编号“{}”已登记在 {}，不在您的管辖范围内，不能通过导入修改",
+                                      pl.col("household_no"), pl.col("cur_area_id")).alias("message")))
+    df = add_errors(df, outside)
+    ids = df.filter(pl.col("resident_id").str.contains(r"^\d{17}[\dX]$")).get_column("resident_id").unique()
+    active = commit.members_by_resident_id(ids.to_list()).select("resident_id", "cur_household_no")
+    in_file = set(numbers)
+    elsewhere = (df.select(ROW, HH, "household_no", "resident_id").join(active, on="resident_id")
+                 .filter(pl.col("cur_household_no") != pl.col("household_no")))
+    links = elsewhere.filter(pl.col("cur_household_no").is_in(list(in_file))).select(
+        pl.col(HH).alias("a"), pl.col("cur_household_no").alias("b"))
+    conflicts = elsewhere.filter(~pl.col("cur_household_no").is_in(list(in_file))).select(
+        ROW, pl.format("身份证号“{}”已登记在户 {}（本文件中没有该户）：一个人同一时间只能在一户。"
+                       "如确已迁入本户，请先在原户办理迁出，或把原户一并导入", pl.col("resident_id"),
+                       pl.col("cur_household_no")).alias("message"))
+    return add_errors(df, conflicts), links
+
+
+def _lock(county_codes: set[str]) -> None:
+    """Lock the counties' rows in a fixed order; a second import over the same counties
+    waits here until the first commits, then sees its result."""
+    codes = sorted(c for c in county_codes if c)
+    if not codes:
+        return
+    if is_pg():
+        from django.db import connection
+        with connection.cursor() as cur:
+            cur.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+    try:
+        list(LedgerLock.objects.select_for_update().filter(county_code__in=codes).order_by("county_code"))
+    except OperationalError:
+        raise LedgerBusy("另一个台账导入正在处理同一区县的数据，已等待 "
+                         f"{LOCK_WAIT_SECONDS // 60} 分钟仍未完成：请稍后再导入") from None
+
+
+def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None = None,
+                  dry_run: bool = False, progress: Progress | None = None) -> ImportBatch:
+    """Import one ledger file. Refused files raise LedgerRefused and write nothing; otherwise
+    an ImportBatch is returned with the counts (accepted + rejected = read)."""
+    started = time.monotonic()
+    progress = progress or Progress()
+    if user is not None and not getattr(user, "is_writer", False):
+        raise LedgerRefused("您的角色只能查看，不能导入台账")
+    progress.start(100, "读取文件")
+    timings: dict[str, float] = {}
+    mark = [time.monotonic()]
+
+    def lap(name: str) -> None:
+        now = time.monotonic()
+        timings[name] = round(now - mark[0], 3)
+        mark[0] = now
+
+    table = read_ledger(path, file_name)
+    lap("read")
+    progress.set(15, f"已读取 {table.df.height} 行，暂存")
+    batch = ImportBatch.objects.create(
+        file_name=file_name or Path(path).name, file_size=table.size, file_format=table.file_format,
+        encoding=table.encoding, sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
+        headers=table.headers, unknown_columns=table.unknown, dry_run=dry_run,
+        user=user if getattr(user, "pk", None) else None)
+    try:
+        staged = pl.DataFrame({ROW: table.df.get_column(ROW),
+                               "id": pl.Series(stage(batch, table), dtype=pl.Int64)})
+        lap("stage")
+        progress.set(30, "校验")
+        today = timezone.localdate()
+        df = row_rules(normalise(table), today)
+        hh = households(df)
+        df = household_rules(df, hh)
+        df = village_rules(df, user)
+        lap("validate")
+        batch.area_code = common_area(hh.get_column("village_code"))
+        batch.save(update_fields=["area_code"])
+        progress.set(45, "与建档立卡库比对")
+        with transaction.atomic():
+            if not dry_run:
+                counties = set(hh.get_column("village_code").str.slice(0, 6).to_list())
+                LedgerLock.objects.bulk_create([LedgerLock(county_code=c) for c in sorted(counties) if c],
+                                               ignore_conflicts=True)
+                _lock(counties)
+                existing = commit.current_households(hh.get_column("household_no").to_list())
+                extra = set(existing.get_column("cur_area_id").str.slice(0, 6).to_list()) - counties
+                if extra:
+                    LedgerLock.objects.bulk_create([LedgerLock(county_code=c) for c in sorted(extra)],
+                                                   ignore_conflicts=True)
+                    _lock(extra)
+                lap("lock")
+            df, links = registry_rules(df, hh, user)
+            df = verdict(df, links)
+            lap("registry_checks")
+            counts = describe(df)
+            progress.set(60, "写入" if not dry_run else "试导入：计算变化")
+            rejected = df.filter(~pl.col("accepted")).select(ROW, pl.col(ERRS).list.join("；").alias("reasons"))
+            ok = df.filter("accepted")
+            del df  # big frames go as soon as they are used: peak memory matters at a million rows
+            # Only the rejected rows' raw values are needed further on (for the report).
+            table.df = table.df.join(rejected.select(ROW), on=ROW, how="semi")
+            members = typed_members(ok)
+            members = pl.concat([members, commit.pinyin_frame(members.get_column("name"))], how="horizontal")
+            hh_ok = typed_households(hh.join(ok.select(HH).unique(), on=HH, how="semi"))
+            del ok, hh
+            result = commit.apply(members, hh_ok, user_id=getattr(user, "pk", None),
+                                  reason=batch.change_reason, today=today, now=timezone.now(),
+                                  dry_run=dry_run)
+            lap("commit")
+            update_frame(StagedRow, rejected.join(staged, on=ROW).select(
+                "id", pl.lit(True).alias("rejected"), "reasons"))
+            for k, v in counts.items():
+                setattr(batch, k, v)
+            batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
+            batch.status = BatchStatus.DRY_RUN if dry_run else BatchStatus.COMMITTED
+            batch.finished_at = timezone.now()
+            lap("mark_rejected")
+            batch.seconds = round(time.monotonic() - started, 3)
+            batch.timings = timings
+            batch.save()
+        lap("transaction_commit")
+        assert batch.accepted + batch.rejected == batch.read, "rows lost"
+        if result.touched:
+            household_changed.send(sender=Household, household_ids=result.touched,
+                                   reason=batch.change_reason)
+        if batch.rejected:
+            progress.set(90, "生成拒收报告")
+            batch.report_file = str(report.write_rejected(batch, table, rejected))
+            lap("report")
+            batch.save(update_fields=["report_file"])
+        batch.seconds = round(time.monotonic() - started, 3)
+        ImportBatch.objects.filter(pk=batch.pk).update(timings=timings, seconds=batch.seconds)
+        progress.set(100, "完成")
+        return batch
+    except Exception as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:5000],
+            finished_at=timezone.now())
+        raise
+
+
+def common_area(codes: pl.Series) -> str:
+    """The area a file is about: the longest level prefix its village codes share."""
+    values = [c for c in codes.unique().to_list() if c and len(c) == 12 and c.isdigit()]
+    if not values:
+        return ""
+    for n in (12, 9, 6, 4, 2):
+        if len({v[:n] for v in values}) == 1:
+            return values[0][:n]
+    return ""

@@ -1,0 +1,351 @@
+"""Vectorised validation of a staged ledger (LEDGER.md): every rule is a polars expression
+over whole columns, cross-row rules are group-bys, and the registry is consulted with
+set-based queries. Each row ends with the list of its problems in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+from django.utils import timezone
+
+from fupin.registry.resident_id import CHECK_CHARS, EARLIEST_BIRTH, PROVINCES, WEIGHTS
+
+from .columns import BY_FIELD, COLUMNS, HEALTH_LABELS, HOUSEHOLD_FIELDS, MONEY_FIELDS, Column
+from .normalise import clean
+from .reading import ROW, RawTable
+
+HH = "__hh"  # household key: 户编号, or the row itself when 户编号 is blank
+ERRS = "__errs"  # list[str] of the row's own problems
+WITH_HOUSEHOLD = "本行无误，因同户其他行有错误随户退回（rejected with its household）"
+MONEY_MAX_CENTS = 10**12 - 1  # DECIMAL(12, 2)
+
+
+Rule = tuple[pl.Expr, pl.Expr]  # (condition that flags a row, its message)
+
+
+def _err(cond: pl.Expr, message: pl.Expr | str) -> Rule:
+    return cond, (pl.lit(message) if isinstance(message, str) else message)
+
+
+def messages(df: pl.DataFrame, rules: list[Rule], key: str = ROW) -> pl.DataFrame:
+    """(key, message) for every row a rule flags. Messages are only formatted for the flagged
+    rows: formatting a million strings per rule and throwing them away costs gigabytes."""
+    lf = df.lazy()
+    parts = [lf.filter(cond.fill_null(False)).select(pl.col(key).alias(ROW), msg.alias("message"),
+                                                     pl.lit(i, dtype=pl.Int32).alias("__rule"))
+             for i, (cond, msg) in enumerate(rules)]
+    return pl.concat(parts).collect()
+
+
+def _fmt(template: str, *exprs: pl.Expr) -> pl.Expr:
+    return pl.format(template, *exprs)
+
+
+def normalise(table: RawTable) -> pl.DataFrame:
+    """One normalised text column per ledger field (blank when the column is absent)."""
+    exprs = [pl.col(ROW)]
+    for col in COLUMNS:
+        src = table.fields.get(col.field)
+        base = pl.col(src) if src else pl.lit("", dtype=pl.Utf8)
+        exprs.append(clean(col, base).alias(col.field))
+    df = table.df.select(exprs)
+    return df.with_columns(
+        pl.when(pl.col("household_no") == "")
+        .then(pl.format("\u0000row{}", pl.col(ROW)))
+        .otherwise(pl.col("household_no")).alias(HH))
+
+
+# ---------------------------------------------------------------- resident IDs
+
+def _id_rules(today: dt.date) -> tuple[pl.Expr, list[Rule]]:
+    rid = pl.col("resident_id")
+    digits17 = [rid.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(17)]
+    total = pl.sum_horizontal([d * w for d, w in zip(digits17, WEIGHTS, strict=True)])
+    expected = total.mod(11).replace_strict(list(range(11)), list(CHECK_CHARS), default=None)
+    birth = rid.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
+    fix = "请把身份证号列设为“文本”格式（或使用系统导入模板）后重新录入完整的 18 位号码"
+    sci = rid.str.contains(r"^\d(\.\d+)?E\+\d+$")
+    dot0 = rid.str.contains(r"^\d{15,18}\.0+$")
+    lost = rid.str.contains(r"^\d{15,16}0{2,3}$") & (rid.str.len_chars() == 18) & (
+        rid.str.slice(17, 1) != expected)
+    valid = (rid.str.contains(r"^\d{17}[\dX]$") & rid.str.slice(0, 2).is_in(sorted(PROVINCES))
+             & birth.is_not_null() & (birth <= pl.lit(today)) & (birth >= pl.lit(EARLIEST_BIRTH))
+             & (rid.str.slice(17, 1) == expected))
+    msg = (
+        pl.when(rid == "").then(pl.lit("身份证号不能为空"))
+        .when(sci).then(_fmt("身份证号“{}”被 Excel 转成了科学计数法，后几位已丢失；" + fix, rid))
+        .when(dot0).then(_fmt("身份证号“{}”被 Excel 存成了数字（末尾带 .0）；" + fix, rid))
+        .when(lost).then(_fmt("身份证号“{}”末几位变成了 0，像是 Excel 把它当数字存储时丢失了后几位"
+                              "（Excel 只保留 15 位有效数字）；" + fix, rid))
+        .when(rid.str.len_chars() != 18).then(
+            _fmt("身份证号应为 18 位，“{}”为 {} 位", rid, rid.str.len_chars()))
+        .when(~rid.str.contains(r"^\d{17}[\dX]$")).then(
+            _fmt("身份证号“{}”格式不对：前 17 位应为数字，末位为数字或 X", rid))
+        .when(~rid.str.slice(0, 2).is_in(sorted(PROVINCES))).then(
+            _fmt("身份证号“{}”的省份代码 {} 不存在", rid, rid.str.slice(0, 2)))
+        .when(birth.is_null()).then(
+            _fmt("身份证号“{}”中的出生日期 {} 不是有效日期", rid, rid.str.slice(6, 8)))
+        .when(birth > pl.lit(today)).then(
+            _fmt("身份证号“{}”中的出生日期 {} 晚于今天", rid, birth.dt.strftime("%Y-%m-%d")))
+        .when(birth < pl.lit(EARLIEST_BIRTH)).then(
+            _fmt("身份证号“{}”中的出生日期 {} 过早", rid, birth.dt.strftime("%Y-%m-%d")))
+        .when(rid.str.slice(17, 1) != expected).then(
+            _fmt("身份证号“{}”校验位错误：末位应为 {}，实为 {}", rid, expected, rid.str.slice(17, 1)))
+        .otherwise(pl.lit(None, dtype=pl.Utf8))
+    )
+    return birth, [(~valid, msg)]
+
+
+# ---------------------------------------------------------------- row rules
+
+def _code_rule(col: Column) -> Rule:
+    v = pl.col(col.field)
+    allowed = "、".join(col.labels if col.kind != "code" or col.field != "housing_grade"
+                       else ["A", "B", "C", "D"])
+    return _err((v != "") & ~v.is_in(list(col.choices)),
+                _fmt(f"{col.header}“{{}}”不在可选值中（可选：{allowed}）", v))
+
+
+def _len_rule(col: Column) -> Rule:
+    v = pl.col(col.field)
+    return _err(v.str.len_chars() > col.max_len,
+                _fmt(f"{col.header}“{{}}”过长（最多 {col.max_len} 个字）", v))
+
+
+def _money_cents(field: str) -> pl.Expr:
+    v = pl.col(field)
+    whole = v.str.extract(r"^(\d+)(\.\d{1,2})?$", 1).cast(pl.Int64, strict=False)
+    frac = v.str.extract(r"^\d+\.(\d{1,2})$", 1).str.pad_end(2, "0").cast(pl.Int64, strict=False)
+    return whole * 100 + frac.fill_null(0)
+
+
+def row_rules(df: pl.DataFrame, today: dt.date | None = None) -> pl.DataFrame:
+    """The rules each row can be checked against on its own."""
+    today = today or timezone.localdate()
+    birth, id_errs = _id_rules(today)
+    errs: list[Rule] = [
+        _err(pl.col("household_no") == "", "户编号不能为空"),
+        _err(pl.col("name") == "", "姓名不能为空"),
+        *id_errs,
+        _err(pl.col("relation_to_head") == "", "与户主关系不能为空"),
+    ]
+    for col in COLUMNS:
+        if col.max_len:
+            errs.append(_len_rule(col))
+        if col.kind in ("code", "bool"):
+            errs.append(_code_rule(col))
+    # Health: one or more of the four, and 健康 only on its own.
+    health = pl.col("health")
+    tokens = health.str.split("、")
+    errs.append(_err((health != "") & ~tokens.list.eval(pl.element().is_in(list(HEALTH_LABELS))).list.all(),
+                     _fmt("健康状况“{}”不在可选值中（可选：健康、长期慢性病、患有大病、残疾，多项用“、”分隔）", health)))
+    errs.append(_err(tokens.list.contains("健康") & (tokens.list.len() > 1),
+                     _fmt("健康状况“{}”矛盾：“健康”不能与疾病或残疾同时填写", health)))
+    disabled = tokens.list.contains("残疾")
+    grade = pl.col("disability_grade")
+    errs.append(_err(disabled & (grade == ""), "健康状况含“残疾”，须填写残疾等级（一级至四级）"))
+    errs.append(_err(~disabled & (grade != ""),
+                     _fmt("填写了残疾等级“{}”，但健康状况中没有“残疾”", grade)))
+    months = pl.col("months_worked")
+    m_int = months.cast(pl.Int64, strict=False)
+    errs.append(_err((months != "") & (m_int.is_null() | (m_int < 0) | (m_int > 12)),
+                     _fmt("务工时间(月)“{}”应为 0–12 之间的整数", months)))
+    # Household columns, checked on each row that fills them.
+    village = pl.col("village_code")
+    errs.append(_err((village != "") & ~village.str.contains(r"^\d{12}$"),
+                     _fmt("村(社区)代码“{}”应为 12 位数字（统计用区划代码）", village)))
+    exit_year = pl.col("exit_year")
+    errs.append(_err((exit_year != "") & ~exit_year.str.contains(r"^\d{4}$"),
+                     _fmt("脱贫年度“{}”应为四位年份", exit_year)))
+    income_year = pl.col("income_year")
+    iy = income_year.cast(pl.Int64, strict=False)
+    errs.append(_err((income_year != "") & (~income_year.str.contains(r"^\d{4}$") | (iy < 2000) | (iy > today.year)),
+                     _fmt(f"收入年度“{{}}”应为 2000–{today.year} 之间的四位年份", income_year)))
+    phone = pl.col("phone")
+    errs.append(_err((phone != "") & ~phone.str.contains(r"^1\d{10}$"),
+                     _fmt("联系电话“{}”应为 11 位手机号", phone)))
+    for f in MONEY_FIELDS:
+        v = pl.col(f)
+        label = BY_FIELD[f].header
+        errs.append(_err((v != "") & v.str.starts_with("-"), _fmt(f"{label}“{{}}”不能为负数", v)))
+        errs.append(_err((v != "") & ~v.str.starts_with("-") & _money_cents(f).is_null(),
+                         _fmt(f"{label}“{{}}”不是金额（元，最多两位小数）", v)))
+        errs.append(_err(_money_cents(f) > MONEY_MAX_CENTS, _fmt(f"{label}“{{}}”超出范围", v)))
+    df = df.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias(ERRS))
+    df = add_errors(df, messages(df, errs))
+    return df.with_columns(
+        birth.alias("birth_date"),
+        (pl.col("resident_id").str.slice(16, 1).cast(pl.Int64, strict=False).mod(2) == 1)
+        .replace_strict({True: "M", False: "F"}, default="F").alias("sex"),
+    )
+
+
+# ---------------------------------------------------------------- household rules
+
+def households(df: pl.DataFrame) -> pl.DataFrame:
+    """One row per household: the consolidated household values, distinct-value counts and
+    the head's row number, from one group-by."""
+    aggs: list[pl.Expr] = [pl.len().alias("n_rows"), pl.col(ROW).min().alias("first_row"),
+                           pl.col("household_no").first(),
+                           (pl.col("relation_to_head") == "户主").sum().alias("n_heads"),
+                           pl.col(ROW).filter(pl.col("relation_to_head") == "户主").first().alias("head_row"),
+                           pl.col("name").filter(pl.col("relation_to_head") == "户主").first().alias("head_name")]
+    for f in HOUSEHOLD_FIELDS:
+        nonblank = pl.col(f).filter(pl.col(f) != "")
+        aggs.append(nonblank.first().fill_null("").alias(f))
+        aggs.append(nonblank.n_unique().alias(f"n_{f}"))
+        aggs.append(nonblank.unique(maintain_order=True).str.join(" / ").alias(f"all_{f}"))
+    hh = df.group_by(HH, maintain_order=True).agg(aggs)
+    return hh.with_columns(pl.coalesce("head_row", "first_row").alias("report_row"))
+
+
+def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
+    """Rules over a household's rows; messages land on the head's row (or the first row),
+    inconsistencies on every row that carries a differing value."""
+    htype = pl.col("household_type")
+    lifted = htype == "脱贫户"
+    ordinary = (htype == "") | (htype == "一般农户")
+    any_income = pl.any_horizontal([pl.col(f) != "" for f in MONEY_FIELDS])
+    exit_year = pl.col("exit_year").cast(pl.Int64, strict=False)
+    errs = [
+        _err(pl.col("n_heads") == 0, "本户没有户主：每户应有且只有一位“户主”"),
+        _err(pl.col("n_heads") > 1, _fmt("本户有 {} 位户主：每户应有且只有一位", pl.col("n_heads"))),
+        _err(pl.col("village_code") == "", "本户没有填写村(社区)代码"),
+        _err(lifted & (pl.col("exit_year") == ""), "脱贫户须填写脱贫年度（2014–2020）"),
+        _err(lifted & ((exit_year < 2014) | (exit_year > 2020)),
+             _fmt("脱贫年度 {} 应在 2014–2020 之间", pl.col("exit_year"))),
+        _err(~lifted & (pl.col("exit_year") != ""),
+             _fmt("只有脱贫户才填写脱贫年度（本户为“{}”，脱贫年度 {}）",
+                  pl.when(htype == "").then(pl.lit("一般农户")).otherwise(htype), pl.col("exit_year"))),
+        _err(~ordinary & (pl.col("main_cause") == ""),
+             _fmt("{}须填写主要致贫原因", htype)),
+        _err(any_income & (pl.col("income_year") == ""), "填写了收入，须同时填写收入年度"),
+    ]
+    # A row without 户编号 belongs to no household: its own error says so, nothing more.
+    per_row = add_errors(df, messages(hh.filter(pl.col("household_no") != ""), errs, key="report_row"))
+    # Inconsistent household fields: only the (rare) households concerned are joined back,
+    # so a million-row file does not carry 32 helper columns per row.
+    consistency = []
+    for f in HOUSEHOLD_FIELDS:
+        bad = hh.filter(pl.col(f"n_{f}") > 1).select(HH, pl.col(f"all_{f}").alias("values"))
+        if bad.height:
+            consistency.append(
+                per_row.select(ROW, HH, f).join(bad, on=HH).filter(pl.col(f) != "")
+                .select(ROW, _fmt(f"同户各行的{BY_FIELD[f].header}不一致（{{}}）", pl.col("values"))
+                        .alias("message")))
+    if consistency:
+        per_row = add_errors(per_row, pl.concat(consistency))
+    # Duplicate resident IDs within the file.
+    dup = (df.filter(pl.col("resident_id") != "").group_by("resident_id")
+           .agg(pl.len().alias("n_same_id"), pl.col(ROW).sort().cast(pl.Utf8).str.join("、").alias("same_id_rows"))
+           .filter(pl.col("n_same_id") > 1))
+    dup_msgs = (per_row.select(ROW, "resident_id").join(dup, on="resident_id")
+                .select(ROW, _fmt("身份证号“{}”在本文件中出现 {} 次（第 {} 行）", pl.col("resident_id"),
+                                  pl.col("n_same_id"), pl.col("same_id_rows")).alias("message")))
+    return add_errors(per_row, dup_msgs)
+
+
+def add_errors(df: pl.DataFrame, extra: pl.DataFrame, key: str = ROW) -> pl.DataFrame:
+    """Append messages from a (key, message) frame to the rows they concern."""
+    if extra.height == 0:
+        return df
+    if "__rule" in extra.columns:  # keep the rules' order within a row
+        extra = extra.sort(key, "__rule")
+    grouped = extra.group_by(key, maintain_order=True).agg(pl.col("message").alias("__extra"))
+    return (df.join(grouped, on=key, how="left")
+            .with_columns(pl.concat_list([pl.col(ERRS), pl.col("__extra").fill_null([])]).alias(ERRS))
+            .drop("__extra"))
+
+
+def verdict(df: pl.DataFrame, links: pl.DataFrame | None = None) -> pl.DataFrame:
+    """A household is accepted whole or rejected whole. Households linked by a member moving
+    between them (links: household keys a, b) share their fate."""
+    bad = df.group_by(HH).agg((pl.col(ERRS).list.len().sum() > 0).alias("bad"))
+    linked_reason = pl.DataFrame(schema={HH: pl.Utf8, "link_reason": pl.Utf8})
+    if links is not None and links.height:
+        pairs = pl.concat([links.select(pl.col("a").alias(HH), pl.col("b").alias("other")),
+                           links.select(pl.col("b").alias(HH), pl.col("a").alias("other"))]).unique()
+        reasons = []
+        for _ in range(50):  # spreads one link per round; chains of moves are short
+            bad_set = bad.filter("bad").select(pl.col(HH).alias("other"))
+            newly = (pairs.join(bad_set, on="other").join(bad.filter(~pl.col("bad")), on=HH)
+                     .select(HH, "other"))
+            if newly.height == 0:
+                break
+            reasons.append(newly)
+            bad = bad.with_columns(pl.when(pl.col(HH).is_in(newly[HH].implode())).then(True)
+                                   .otherwise(pl.col("bad")).alias("bad"))
+        if reasons:
+            linked_reason = (pl.concat(reasons).group_by(HH).agg(pl.col("other").first())
+                             .select(HH, _fmt("本户与户 {} 之间有成员迁移，该户被拒收，本户一并退回",
+                                              pl.col("other")).alias("link_reason")))
+    out = df.join(bad, on=HH, how="left").join(linked_reason, on=HH, how="left")
+    return out.with_columns(
+        pl.when(pl.col(ERRS).list.len() > 0).then(pl.col(ERRS))
+        .when(pl.col("link_reason").is_not_null()).then(pl.concat_list([pl.col("link_reason")]))
+        .when(pl.col("bad")).then(pl.lit([WITH_HOUSEHOLD]))
+        .otherwise(pl.lit([], dtype=pl.List(pl.Utf8))).alias(ERRS),
+        (~pl.col("bad")).alias("accepted"),
+    ).drop("bad", "link_reason")
+
+
+def scope_expr(col: str, prefixes: tuple[str, ...] | None) -> pl.Expr:
+    """True where an area code lies inside the prefixes (None: unrestricted)."""
+    if prefixes is None:
+        return pl.lit(True)
+    if not prefixes:
+        return pl.lit(False)
+    return pl.any_horizontal([pl.col(col).str.starts_with(p) for p in prefixes])
+
+
+def typed_members(df: pl.DataFrame) -> pl.DataFrame:
+    """Accepted rows as member field values (stored codes, booleans, integers)."""
+    tokens = pl.col("health").str.split("、")
+
+    def code(field: str) -> pl.Expr:
+        return pl.col(field).replace_strict(BY_FIELD[field].choices, default="")
+
+    return df.select(
+        pl.col(ROW), pl.col(HH), pl.col("household_no"), pl.col("name"), pl.col("resident_id"),
+        pl.col("sex"), pl.col("birth_date"),
+        code("relation_to_head"), pl.col("ethnicity"), code("education"), code("schooling"),
+        tokens.list.contains("长期慢性病").alias("chronic_illness"),
+        tokens.list.contains("患有大病").alias("serious_illness"),
+        tokens.list.contains("残疾").alias("disabled"),
+        code("disability_grade"), code("labour"), code("employment"),
+        pl.col("months_worked").cast(pl.Int64, strict=False).fill_null(0).alias("months_worked"),
+        pl.when(pl.col("medical_insurance") == "").then(None)
+        .otherwise(pl.col("medical_insurance") == "是").alias("medical_insurance"),
+    )
+
+
+def typed_households(hh: pl.DataFrame) -> pl.DataFrame:
+    """Accepted households as household field values."""
+
+    def code(field: str, default: str = "") -> pl.Expr:
+        return pl.col(field).replace_strict(BY_FIELD[field].choices, default=default)
+
+    return hh.select(
+        pl.col(HH), pl.col("household_no"), pl.col("village_code").alias("area_id"), pl.col("group"),
+        code("household_type", "ordinary"), pl.col("exit_year").cast(pl.Int64, strict=False),
+        code("welfare_status", "general"), code("monitoring_type"), code("main_cause"),
+        code("housing_grade"),
+        pl.when(pl.col("water_safe") == "").then(None).otherwise(pl.col("water_safe") == "是")
+        .alias("water_safe"),
+        pl.col("phone"), pl.col("head_name").fill_null(""), pl.col("n_rows").alias("members_counted"),
+        pl.col("income_year").cast(pl.Int64, strict=False),
+        *[_money_cents(f).fill_null(0).alias(f) for f in MONEY_FIELDS],
+        pl.any_horizontal([pl.col(f) != "" for f in MONEY_FIELDS]).alias("has_income"),
+    )
+
+
+def describe(df: pl.DataFrame) -> dict[str, Any]:
+    """Counts of rows and households by verdict."""
+    rows = df.height
+    accepted = int(df.get_column("accepted").sum())
+    per_hh = df.group_by(HH).agg(pl.col("accepted").first())
+    hh_acc = int(per_hh.get_column("accepted").sum())
+    return {"read": rows, "accepted": accepted, "rejected": rows - accepted,
+            "households_accepted": hh_acc, "households_rejected": per_hh.height - hh_acc}

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+from fupin.ledgers.models import ImportBatch
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
+
+
+@pytest.fixture
+def run_import(tmp_path):
+    """Import a file and check the identity that must hold for every file."""
+    from fupin.ledgers.services.importer import import_ledger
+
+    def run(path, user=None, **kw) -> ImportBatch:
+        batch = import_ledger(path, user=user, **kw)
+        assert batch.accepted + batch.rejected == batch.read
+        assert batch.households_accepted == batch.created + batch.updated + batch.unchanged
+        assert batch.rows.count() == batch.read
+        assert batch.rows.filter(rejected=True).count() == batch.rejected
+        return batch
+    return run
+
+
+def reasons(batch: ImportBatch) -> dict[int, str]:
+    return dict(batch.rows.filter(rejected=True).values_list("row_no", "reasons"))
