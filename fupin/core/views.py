@@ -27,7 +27,11 @@ def result_url(job: Job) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    for name in ("reports:dashboard", "registry:household_list"):
+    # Village cadres and helpers work on households; offices above them start on the dashboard.
+    names = ("reports:dashboard", "registry:household_list")
+    if getattr(request.user, "role", "") in ("village_cadre", "helper"):
+        names = names[::-1]
+    for name in names:
         try:
             return redirect(reverse(name))
         except NoReverseMatch:

@@ -1,0 +1,84 @@
+"""Warnings (fupin.monitoring): counts per village as of a day, and open warnings by rule.
+
+| key | as of day D |
+|---|---|
+| warn_opened 预警累计数 | warnings raised on or before D |
+| warn_open 预警中 | raised by D, not closed (解除) and not dismissed (排除) by D |
+| warn_closed 已解除预警 | closed on or before D |
+| warn_dismissed 已排除预警 | dismissed on or before D |
+| warn_by_rule | histogram {rule code: open warnings on D}, summed like a count |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+
+from fupin.reports import indicators
+
+LABELS = {"warn_opened": "预警累计数", "warn_open": "预警中", "warn_closed": "已解除预警",
+          "warn_dismissed": "已排除预警"}
+BY_RULE = "warn_by_rule"
+
+
+def available() -> bool:
+    try:
+        from fupin.monitoring import models
+    except ImportError:
+        return False
+    return hasattr(models, "Warning") and hasattr(models, "Rule")
+
+
+def family(prefix: str, days: list[dt.date],
+           villages: list[str] | None = None) -> dict[dt.date, indicators.VillageFigures]:
+    from fupin.monitoring.models import Warning  # type: ignore[attr-defined]
+
+    area = Q(area_code__in=villages) if villages is not None else Q(area_code__startswith=prefix)
+    base = Warning.objects.filter(area).annotate(
+        code=F("area_code"), opened_day=TruncDate("opened_at"),
+        dismissed_day=TruncDate("dismissed_at"))
+    out: dict[dt.date, indicators.VillageFigures] = {}
+    for day in days:
+        per: dict[str, dict[str, Any]] = {}
+        opened = Q(opened_day__lte=day)
+        closed = Q(closed_on__isnull=False, closed_on__lte=day)
+        dismissed = Q(dismissed_day__isnull=False, dismissed_day__lte=day)
+        for key, cond in (("warn_opened", opened), ("warn_closed", closed),
+                          ("warn_dismissed", dismissed & ~closed)):
+            for row in base.filter(cond).values("code").annotate(n=Count("id")).order_by():
+                per.setdefault(row["code"], {})[key] = int(row["n"])
+        open_rows = (base.filter(opened).exclude(closed | dismissed)
+                     .values("code", rule_code=F("rule__code")).annotate(n=Count("id")).order_by())
+        for row in open_rows:
+            figs = per.setdefault(row["code"], {})
+            figs["warn_open"] = figs.get("warn_open", 0) + int(row["n"])
+            hist: dict[str, int] = figs.setdefault(BY_RULE, {})
+            hist[row["rule_code"]] = hist.get(row["rule_code"], 0) + int(row["n"])
+        out[day] = per  # type: ignore[assignment]
+    return out
+
+
+def rule_names() -> dict[str, str]:
+    from fupin.monitoring.models import Rule  # type: ignore[attr-defined]
+    return dict(Rule.objects.values_list("code", "name"))
+
+
+def _warning_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from fupin.reports.aggregates import schedule_refresh
+    code = getattr(instance, "area_code", "")
+    if code:
+        schedule_refresh([code])
+
+
+def register() -> None:
+    if not available():
+        return
+    from django.db.models.signals import post_save
+
+    from fupin.monitoring.models import Warning  # type: ignore[attr-defined]
+    indicators.register_family("monitoring", family, LABELS, "监测预警")
+    indicators.register_breakdown(BY_RULE, "预警中（按规则）", rule_names)
+    post_save.connect(_warning_saved, sender=Warning, dispatch_uid="reports_warning_saved")
