@@ -66,4 +66,9 @@ def seed_activity(codes: list[str], progress: Progress | None = None) -> dict[st
     out["warnings_open"] = Warning.objects.filter(status="open").count()
     if progress:
         progress.advance(1, "帮扶与案件")
+    # Dashboard snapshots for the last 12 month ends, as the nightly refresh would leave them.
+    from fupin.reports import aggregates
+    days = [*aggregates.month_ends(today, 12), today]
+    for code in codes:
+        aggregates.refresh_county(code, days)
     return out
