@@ -68,7 +68,7 @@ def test_visit_rejects_non_images_and_unassigned_helper(county_admin, helper, he
         services.record_visit(actor=helper_user, household=poor_household, visited_on=timezone.localdate(),
                               channel="phone", findings="x")
     services.assign_helper(actor=county_admin, household=poor_household, helper=helper)
-    with pytest.raises(ValidationError, match="类型不支持"):
+    with pytest.raises(ValidationError, match="类型不允许"):
         services.record_visit(actor=helper_user, household=poor_household, visited_on=timezone.localdate(),
                               channel="phone", findings="x",
                               photos=[SimpleUploadedFile("a.exe", b"MZ" + b"\0" * 50)])

@@ -143,5 +143,5 @@ def test_evidence_upload_checked(client, village_cadre, problems):
     ev = p.evidence.get()
     assert ev.content_type == "application/pdf" and len(ev.sha256) == 64
     r = client.post(url, {"ev-file": SimpleUploadedFile("x.html", b"<script>")}, follow=True)
-    assert "类型不支持" in r.content.decode()
+    assert "类型不允许" in r.content.decode()
     assert client.get(reverse("rectification:evidence_file", args=[ev.pk])).status_code == 200
