@@ -8,3 +8,6 @@ os.environ.setdefault("FUPIN_VAR_DIR", os.path.join(os.path.dirname(os.path.dirn
 from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# whitenoise warns on every request when STATIC_ROOT is missing; tests serve via finders.
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .deadlines import local_day
 from .models import Case
@@ -33,7 +34,7 @@ class CaseTable(tables.Table):
         row_attrs = {"class": lambda record: "table-danger" if record.is_overdue_on(local_day()) else ""}
 
     def render_kind(self, record: Case) -> Any:
-        badge = format_html(' <span class="badge bg-warning text-dark">先行帮扶</span>') \
+        badge = mark_safe(' <span class="badge bg-warning text-dark">先行帮扶</span>') \
             if record.help_first else ""
         return format_html("{}{}", record.get_kind_display(), badge)
 
