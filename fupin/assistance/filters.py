@@ -6,6 +6,8 @@ import django_filters as df
 from django.db.models import Q, QuerySet
 from django.forms import HiddenInput
 
+from fupin.core.filters import IdFilter, YearFilter
+
 from .choices import MeasureCategory, VisitChannel
 from .models import Assignment, Helper, Plan, Visit
 
@@ -18,7 +20,7 @@ class HelperFilter(df.FilterSet):
     q = df.CharFilter(label="姓名", method="search")
     area = df.CharFilter(label="区划代码", method="in_area")
     active = df.BooleanFilter(label="在岗")
-    unit = df.NumberFilter(label="帮扶单位ID", field_name="unit_id", widget=HiddenInput)
+    unit = IdFilter(label="帮扶单位ID", field_name="unit_id", widget=HiddenInput)
 
     class Meta:
         model = Helper
@@ -34,8 +36,8 @@ class HelperFilter(df.FilterSet):
 class AssignmentFilter(df.FilterSet):
     area = df.CharFilter(label="区划代码", method="in_area")
     current = df.BooleanFilter(label="当前有效", field_name="ended_on", lookup_expr="isnull")
-    helper = df.NumberFilter(field_name="helper_id", widget=HiddenInput)
-    household = df.NumberFilter(field_name="household_id", widget=HiddenInput)
+    helper = IdFilter(field_name="helper_id", widget=HiddenInput)
+    household = IdFilter(field_name="household_id", widget=HiddenInput)
 
     class Meta:
         model = Assignment
@@ -48,10 +50,10 @@ class AssignmentFilter(df.FilterSet):
 class PlanFilter(df.FilterSet):
     q = df.CharFilter(label="户编号/户主", method="search")
     area = df.CharFilter(label="区划代码", method="in_area")
-    year = df.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     category = df.ChoiceFilter(label="含措施类别", choices=MeasureCategory.choices,
                                field_name="measures__category", distinct=True)
-    household = df.NumberFilter(field_name="household_id", widget=HiddenInput)
+    household = IdFilter(field_name="household_id", widget=HiddenInput)
 
     class Meta:
         model = Plan
@@ -71,8 +73,8 @@ class VisitFilter(df.FilterSet):
     channel = df.ChoiceFilter(label="方式", choices=VisitChannel.choices)
     since = df.DateFilter(label="起始日期", field_name="visited_on", lookup_expr="gte")
     until = df.DateFilter(label="截止日期", field_name="visited_on", lookup_expr="lte")
-    helper = df.NumberFilter(field_name="helper_id", widget=HiddenInput)
-    household = df.NumberFilter(field_name="household_id", widget=HiddenInput)
+    helper = IdFilter(field_name="helper_id", widget=HiddenInput)
+    household = IdFilter(field_name="household_id", widget=HiddenInput)
 
     class Meta:
         model = Visit

@@ -31,6 +31,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or "没有权限")
+    if isinstance(exc, OverflowError):
+        # A number beyond what the database stores, in a parameter no form bounded.
+        return Response({"non_field_errors": ["参数中的数值超出范围"]},
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到，或不在您的管辖范围内")
     return drf_exception_handler(exc, context)

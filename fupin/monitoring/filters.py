@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from fupin.accounts.models import User
 from fupin.accounts.scope import scope_prefixes
+from fupin.core.filters import IdFilter
 
 from .models import EventKind, RiskEvent, Rule, Severity, Sweep, Warning, WarningStatus
 
@@ -55,7 +56,7 @@ class WarningFilter(df.FilterSet):
 
 class EventFilter(df.FilterSet):
     kind = df.ChoiceFilter(label="类别", choices=EventKind.choices)
-    household = df.NumberFilter(label="户 ID", field_name="household_id")
+    household = IdFilter(label="户 ID", field_name="household_id")
     area = df.CharFilter(label="区划代码", field_name="area_code", lookup_expr="startswith")
 
     class Meta:

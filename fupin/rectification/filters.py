@@ -5,6 +5,8 @@ from django.db.models import QuerySet
 from django.forms import HiddenInput
 from django.utils import timezone
 
+from fupin.core.filters import IdFilter
+
 from .models import Escalation, Problem, ProblemCategory, ProblemSource, ProblemState, SpotCheck
 
 
@@ -15,7 +17,7 @@ class ProblemFilter(df.FilterSet):
     category = df.ChoiceFilter(label="类别", choices=ProblemCategory.choices)
     escalation = df.ChoiceFilter(label="升级", choices=Escalation.choices)
     overdue = df.BooleanFilter(label="逾期未整改", method="filter_overdue")
-    household = df.NumberFilter(field_name="household_id", widget=HiddenInput)
+    household = IdFilter(field_name="household_id", widget=HiddenInput)
     q = df.CharFilter(label="描述包含", field_name="description", lookup_expr="contains")
 
     class Meta:
