@@ -6,41 +6,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class MenuItem:
-    label: str
+    label: str | Promise  # lazy: translated when rendered
     url_name: str
     roles: tuple[str, ...] = ()  # empty: every signed-in role
 
 
-MENU: list[tuple[str, list[MenuItem]]] = [
-    ("建档立卡", [MenuItem("农户名册", "registry:household_list"), MenuItem("行政区划", "areas:tree"),
-                 MenuItem("新建农户", "registry:household_add",
+MENU: list[tuple[str | Promise, list[MenuItem]]] = [
+    (_("建档立卡"), [MenuItem(_("农户名册"), "registry:household_list"), MenuItem(_("行政区划"), "areas:tree"),
+                 MenuItem(_("新建农户"), "registry:household_add",
                           ("county_admin", "township_staff", "village_cadre"))]),
-    ("台账", [MenuItem("导入台账", "ledgers:import", ("county_admin", "township_staff", "village_cadre")),
-             MenuItem("导入记录", "ledgers:batch_list"), MenuItem("导出台账", "ledgers:export"),
-             MenuItem("导入模板", "ledgers:template")]),
-    ("动态监测", [MenuItem("预警", "monitoring:warning_list"), MenuItem("排查", "monitoring:sweep_list"),
-              MenuItem("监测规则", "monitoring:rule_list"), MenuItem("监测参数", "monitoring:setting_list"),
-              MenuItem("部门筛查", "monitoring:roster_list")]),
-    ("识别与消除", [MenuItem("案件", "cases:case_list"), MenuItem("逾期督办", "cases:overdue"),
-               MenuItem("时限设置", "cases:settings", ("county_admin",))]),
-    ("帮扶", [MenuItem("帮扶责任人", "assistance:helper_list"), MenuItem("一户一策", "assistance:plan_list"),
-             MenuItem("走访记录", "assistance:visit_list"), MenuItem("逾期未走访", "assistance:overdue_visits"),
-             MenuItem("乡镇帮扶总览", "assistance:township_pick"),
-             MenuItem("帮扶单位", "assistance:unit_list"), MenuItem("挂牌督战", "assistance:flag_list"),
-             MenuItem("走访与结对规则", "assistance:rule_list", ("county_admin",))]),
-    ("问题整改", [MenuItem("问题清单", "rectification:problem_list"),
-              MenuItem("随机抽查", "rectification:spotcheck_list")]),
-    ("报表", [MenuItem("驾驶舱", "reports:dashboard"), MenuItem("月度通报", "reports:bulletin"),
-             MenuItem("季度排名", "reports:ranking"), MenuItem("年度考核", "reports:assessment"),
-             MenuItem("多维贫困", "reports:mpi")]),
+    (_("台账"), [MenuItem(_("导入台账"), "ledgers:import", ("county_admin", "township_staff", "village_cadre")),
+             MenuItem(_("导入记录"), "ledgers:batch_list"), MenuItem(_("导出台账"), "ledgers:export"),
+             MenuItem(_("导入模板"), "ledgers:template")]),
+    (_("动态监测"), [MenuItem(_("预警"), "monitoring:warning_list"), MenuItem(_("排查"), "monitoring:sweep_list"),
+              MenuItem(_("监测规则"), "monitoring:rule_list"), MenuItem(_("监测参数"), "monitoring:setting_list"),
+              MenuItem(_("部门筛查"), "monitoring:roster_list")]),
+    (_("识别与消除"), [MenuItem(_("案件"), "cases:case_list"), MenuItem(_("逾期督办"), "cases:overdue"),
+               MenuItem(_("时限设置"), "cases:settings", ("county_admin",))]),
+    (_("帮扶"), [MenuItem(_("帮扶责任人"), "assistance:helper_list"), MenuItem(_("一户一策"), "assistance:plan_list"),
+             MenuItem(_("走访记录"), "assistance:visit_list"), MenuItem(_("逾期未走访"), "assistance:overdue_visits"),
+             MenuItem(_("乡镇帮扶总览"), "assistance:township_pick"),
+             MenuItem(_("帮扶单位"), "assistance:unit_list"), MenuItem(_("挂牌督战"), "assistance:flag_list"),
+             MenuItem(_("走访与结对规则"), "assistance:rule_list", ("county_admin",))]),
+    (_("问题整改"), [MenuItem(_("问题清单"), "rectification:problem_list"),
+              MenuItem(_("随机抽查"), "rectification:spotcheck_list")]),
+    (_("报表"), [MenuItem(_("驾驶舱"), "reports:dashboard"), MenuItem(_("月度通报"), "reports:bulletin"),
+             MenuItem(_("季度排名"), "reports:ranking"), MenuItem(_("年度考核"), "reports:assessment"),
+             MenuItem(_("多维贫困"), "reports:mpi")]),
 ]
 
 
-def menu_for(user: object) -> list[tuple[str, list[tuple[str, str]]]]:
+def menu_for(user: object) -> list[tuple[str | Promise, list[tuple[str | Promise, str]]]]:
     role = getattr(user, "role", "")
     superuser = getattr(user, "is_superuser", False)
     out = []
