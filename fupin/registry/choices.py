@@ -2,6 +2,7 @@
 the Chinese label is what pages and exports show."""
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -173,5 +174,7 @@ class AssessmentKind(models.TextChoices):
 
 
 def label_to_value(choices: type[models.TextChoices]) -> dict[str, str]:
-    """Chinese label -> stored value, for imports."""
-    return {str(label): value for value, label in choices.choices}
+    """Chinese label -> stored value, for imports and exports. Always the Chinese labels:
+    ledgers are a contract in Chinese, whatever language the user's pages are in."""
+    with translation.override("zh-hans"):
+        return {str(label): value for value, label in choices.choices}

@@ -87,9 +87,21 @@ def read_ledger(path: str | Path, name: str | None = None) -> RawTable:
 
 # ---------------------------------------------------------------- CSV
 
+def _csv_width(data: bytes) -> int:
+    """An upper bound of the fields in any line (commas + 1), so that cells beyond the
+    first line's width are read, never cut off."""
+    lines = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
+                        schema={"line": pl.String}, truncate_ragged_lines=True, encoding="utf8")
+    commas = lines.select(pl.col("line").str.count_matches(",", literal=True).max()).item()
+    return int(commas or 0) + 1
+
+
 def _csv_frame(data: bytes) -> pl.DataFrame:
-    return pl.read_csv(io.BytesIO(data), has_header=False,
-                       infer_schema=False, truncate_ragged_lines=True, quote_char='"', encoding="utf8")
+    width = _csv_width(data)
+    return pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False,
+                       schema={f"column_{i + 1}": pl.String for i in range(width)},
+                       missing_columns="insert", truncate_ragged_lines=True, quote_char='"',
+                       encoding="utf8")
 
 
 def _read_csv(data: bytes) -> RawTable:

@@ -220,3 +220,28 @@ def test_xlsx_starting_below_and_right_keeps_excel_row_numbers(tmp_path, run_imp
     batch = run_import(path)
     assert batch.header_row == 3
     assert set(reasons(batch)) == {4, 5} and "老二" in reasons(batch)[5]
+
+
+def test_csv_cells_right_of_the_header_are_kept_not_cut(tmp_path, run_import, rows):
+    """A line longer than the header (a note typed two columns past the end) loses nothing:
+    the extra cells become unnamed columns, reported and kept in staging."""
+    path = write_csv(tmp_path / "a.csv", rows)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",,迁往县城"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    batch = run_import(path)
+    assert batch.read == len(rows) and batch.accepted == len(rows), reasons(batch)
+    extra = f"（第{len(HEADERS) + 2}列）"
+    assert extra in batch.unknown_columns
+    staged = StagedRow.objects.get(batch=batch, row_no=3)
+    assert "迁往县城" in json.loads(staged.values)
+
+
+def test_code_lists_stay_chinese_when_the_user_reads_english():
+    from django.utils import translation
+
+    from fupin.registry.choices import HouseholdType, label_to_value
+
+    with translation.override("en"):
+        assert str(HouseholdType.LIFTED.label) == "Lifted household"
+        assert label_to_value(HouseholdType)["脱贫户"] == HouseholdType.LIFTED

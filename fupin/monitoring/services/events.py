@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from fupin.accounts.scope import area_in_scope, can_write_area
+from fupin.registry.choices import label_to_value
 from fupin.registry.models import Household
 
 from ..models import EventKind, EventSource, RiskEvent
@@ -103,7 +104,7 @@ def upload_events(*, actor: Any, filename: str, content: bytes,
     from fupin.registry.models import Member
 
     from .roster import _read_rows
-    labels = {str(label): value for value, label in EventKind.choices}
+    labels = label_to_value(EventKind)
     rows = _read_rows(filename, content)
     try:
         header = [str(h).strip() for h in next(rows)]
