@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from fupin.areas.models import Area
 
@@ -83,9 +84,11 @@ def build_notice(village: Area, on: dt.date) -> dict[str, Any]:
 
 
 def render_notice_html(village: Area, on: dt.date, *, for_pdf: bool = False) -> str:
-    ctx = build_notice(village, on)
-    ctx["for_pdf"] = for_pdf
-    return render_to_string("cases/notice_document.html", ctx)
+    # A public notice posted in the village is always in Chinese, whatever the page language.
+    with translation.override("zh-hans"):
+        ctx = build_notice(village, on)
+        ctx["for_pdf"] = for_pdf
+        return render_to_string("cases/notice_document.html", ctx)
 
 
 def render_notice_pdf(village: Area, on: dt.date) -> bytes:

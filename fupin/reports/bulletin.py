@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fupin.areas.models import Area
 
@@ -83,7 +83,8 @@ def build(area_code: str, month: str, progress: Any = None) -> dict[str, Any]:
 def render_pdf(data: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("reports/bulletin_pdf.html", data)
+    with translation.override("zh-hans"):  # the bulletin is an official Chinese document
+        html = render_to_string("reports/bulletin_pdf.html", data)
     return HTML(string=html).write_pdf()
 
 
