@@ -10,10 +10,12 @@ from fupin.core.scope_matrix import World, register, register_builder
 
 
 def build(world: World) -> World:
+    from django.core.files.base import ContentFile
+
     from fupin.core.testing import make_household
 
     from . import services
-    from .models import Visit
+    from .models import Visit, VisitPhoto
 
     h = world["household"]
     no = h.household_no
@@ -24,10 +26,13 @@ def build(world: World) -> World:
                                 measures=[{"category": "industry", "title": f"措施{no}"}])
     visit = Visit.objects.create(household=h, helper=helper, visited_on=dt.date(2026, 1, 5), channel="home",
                                  findings=f"走访{no}")
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 32
+    photo = VisitPhoto(visit=visit, content_type="image/png", size=len(png), sha256="0" * 64)
+    photo.file.save(f"{no}.png", ContentFile(png))
     poor = make_household(h.area_id, household_no=f"{no}P", household_type="poor")
     flagged = services.flag(actor=None, area=h.area_id, household=h, leader_name=f"领导{no}")
     return {"unit": unit, "helper": helper, "plan": plan, "measure": plan.measures.get(), "visit": visit,
-            "overdue_household": poor, "flag": flagged}
+            "overdue_household": poor, "flag": flagged, "visit_photo": photo}
 
 
 register_builder("assistance", build)
@@ -44,6 +49,8 @@ register("plan detail", "detail", lambda w: reverse("assistance:plan_detail", ar
 register("plan add form", "detail", lambda w: reverse("assistance:plan_add", args=[w["overdue_household"].pk]))
 register("visit list", "list", lambda w: reverse("assistance:visit_list"), _no)
 register("visit detail", "detail", lambda w: reverse("assistance:visit_detail", args=[w["visit"].pk]))
+register("visit photo file", "detail",
+         lambda w: reverse("assistance:visit_photo", args=[w["visit_photo"].pk]))
 register("visit add form", "detail", lambda w: reverse("assistance:visit_add", args=[w["household"].pk]))
 register("assign form", "detail", lambda w: reverse("assistance:assign", args=[w["household"].pk]))
 register("overdue visits", "list", lambda w: reverse("assistance:overdue_visits"),

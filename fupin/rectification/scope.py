@@ -13,6 +13,8 @@ from .tables import FIVE_LISTS
 
 
 def build(world: World) -> World:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from . import services
     from .models import SpotCheck, SpotCheckItem
 
@@ -23,7 +25,9 @@ def build(world: World) -> World:
     check = SpotCheck.objects.create(area=h.area, month=dt.date(2026, 1, 1), kind="household", seed=7, size=1,
                                      note=f"抽查{h.household_no}")
     item = SpotCheckItem.objects.create(spotcheck=check, position=1, household=h)
-    return {"problem": problem, "spotcheck": check, "spotcheck_item": item}
+    pdf = SimpleUploadedFile(f"佐证{h.household_no}.pdf", b"%PDF-1.4 scope matrix")
+    evidence = services.add_evidence(actor=None, problem=problem, upload=pdf)
+    return {"problem": problem, "spotcheck": check, "spotcheck_item": item, "evidence": evidence}
 
 
 register_builder("rectification", build)
@@ -37,6 +41,8 @@ _no = lambda w: w["household"].household_no  # noqa: E731
 register("problem list", "list", lambda w: reverse("rectification:problem_list"), _no)
 for _kind in FIVE_LISTS:
     register(f"five list {_kind}", "list", partial(_five_list_url, _kind), lambda w: w["problem"].number)
+register("problem evidence file", "detail",
+         lambda w: reverse("rectification:evidence_file", args=[w["evidence"].pk]))
 register("problem detail", "detail", lambda w: reverse("rectification:problem_detail", args=[w["problem"].pk]))
 register("spotcheck list", "list", lambda w: reverse("rectification:spotcheck_list"),
          lambda w: w["spotcheck"].note)
