@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from fupin.core.plugins import discover_apps
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 env = environ.Env()
@@ -43,17 +45,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "fupin.core",
-    "fupin.areas",
-    "fupin.accounts",
-    "fupin.registry",
-    "fupin.ledgers",
-    "fupin.monitoring",
-    "fupin.cases",
-    "fupin.assistance",
-    "fupin.rectification",
-    "fupin.reports",
-    "fupin.interop",
+    # Fupin's apps: every package of fupin/ with a plugin.py, lowest layer first.
+    *discover_apps(),
 ]
 
 MIDDLEWARE = [

@@ -1,25 +1,21 @@
+"""URLs: the frame's own, then every installed app's under its plugin's prefix, then the API."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from fupin.interop.router import router
+from fupin.core.api_router import build_router
+from fupin.core.plugins import installed_plugins
 
 urlpatterns = [
-    path("", include("fupin.core.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("areas/", include("fupin.areas.urls")),
-    path("registry/", include("fupin.registry.urls")),
-    path("ledgers/", include("fupin.ledgers.urls")),
-    path("monitoring/", include("fupin.monitoring.urls")),
-    path("cases/", include("fupin.cases.urls")),
-    path("assistance/", include("fupin.assistance.urls")),
-    path("rectification/", include("fupin.rectification.urls")),
-    path("reports/", include("fupin.reports.urls")),
+    *[path(p.url_prefix, include(f"{p.package}.urls"))
+      for p in installed_plugins() if p.url_prefix is not None],
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/", include(router.urls)),
+    path("api/", include(build_router().urls)),
 ]

@@ -7,9 +7,10 @@ class AssistanceConfig(AppConfig):
     verbose_name = "帮扶"
 
     def ready(self) -> None:
-        from fupin.registry.panels import register_household_panel
+        from fupin.rectification.models import SpotCheckKind
+        from fupin.rectification.sampling import register_population
 
-        from .visibility import install
+        from .visibility import active_helpers, install
 
-        install()
-        register_household_panel("assistance/_household_panel.html")
+        install()  # helpers see only the households assigned to them
+        register_population(SpotCheckKind.HELPER, active_helpers)

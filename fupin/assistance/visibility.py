@@ -52,3 +52,10 @@ def helper_restriction(user: Any, model: type[models.Model]) -> Q | None:
 
 def install() -> None:
     register_role_restriction(Role.HELPER, helper_restriction)
+
+
+def active_helpers(area_code: str) -> Any:
+    """Random checks of helpers draw from the active helpers of the area."""
+    from .models import Helper
+
+    return Helper.objects.filter(area__code__startswith=area_code, active=True)

@@ -16,3 +16,8 @@ def escalate_job(*, job: Any, progress: Progress, **params: Any) -> dict[str, An
     result = escalate()
     progress.advance(1, "完成")
     return result
+
+
+def escalate_result_url(job: Any) -> str:
+    from django.urls import reverse
+    return reverse("cases:overdue")

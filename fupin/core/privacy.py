@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fupin.registry.resident_id import mask as mask_resident_id
-
 from .models import AccessLog
+
+
+def mask_resident_id(number: str) -> str:
+    """Keep the first 6 and last 4 characters: 500236********123X."""
+    if len(number) < 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 def mask_phone(phone: str) -> str:

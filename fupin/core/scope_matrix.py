@@ -46,3 +46,13 @@ def register(name: str, kind: str, url: Callable[[World], str],
 
 def register_builder(name: str, build: Callable[[World], World]) -> None:
     BUILDERS[name] = build
+
+
+def load_all() -> None:
+    """Import every installed app's scope module (named in its plugin), registering entries."""
+    import importlib
+
+    from .plugins import scope_modules
+
+    for module in scope_modules():
+        importlib.import_module(module)

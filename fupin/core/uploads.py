@@ -99,3 +99,24 @@ def check_file(upload: Any, *, allowed: Iterable[str], max_bytes: int, field: st
     return CheckedFile(name=name[-200:], extension=ext, content_type=kind.content_type,
                        size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                        content=content)
+
+
+# Visit photos and problem evidence (assistance, rectification).
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class CheckedUpload:
+    file: Any  # the upload itself, stored by the caller's FileField
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check_upload(upload: Any, *, photos_only: bool, field: str = "photos") -> CheckedUpload:
+    checked = check_file(upload, allowed=PHOTOS if photos_only else DOCUMENTS + ("webp",),
+                         max_bytes=MAX_PHOTO_BYTES if photos_only else MAX_EVIDENCE_BYTES,
+                         field=field)
+    return CheckedUpload(upload, checked.name, checked.content_type, checked.size, checked.sha256)

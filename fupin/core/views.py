@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from . import plugins
 from .models import Job
-
-# kind -> function(job) returning the URL of the job's result page (apps register theirs).
-RESULT_URLS: dict[str, Callable[[Job], str]] = {}
 
 
 def result_url(job: Job) -> str:
-    fn = RESULT_URLS.get(job.kind)
+    """The job's result page, as its app's plugin declares (empty until it is done)."""
+    fn = plugins.job_result_url(job.kind)
     if fn is None or job.status != "done":
         return ""
     try:
@@ -27,11 +24,8 @@ def result_url(job: Job) -> str:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    # Village cadres and helpers work on households; offices above them start on the dashboard.
-    names = ("reports:dashboard", "registry:household_list")
-    if getattr(request.user, "role", "") in ("village_cadre", "helper"):
-        names = names[::-1]
-    for name in names:
+    # Each app's plugin declares landing pages by role; the best one that exists wins.
+    for name in plugins.home_pages(getattr(request.user, "role", "")):
         try:
             return redirect(reverse(name))
         except NoReverseMatch:

@@ -48,3 +48,8 @@ def run_export(job: Job, progress: Progress, area_code: str, user_id: int | None
     result = export_ledger(area_code, path, user=_user(user_id), progress=progress)
     Job.objects.filter(pk=job.pk).update(output_file=str(path))
     return result
+
+
+def result_url(job: Job) -> str:
+    from django.urls import reverse
+    return reverse("ledgers:job_result", args=[job.pk])

@@ -12,14 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from fupin.accounts.scope import area_in_scope
 from fupin.core.jobs import start_job
 from fupin.core.models import Job
 from fupin.core.privacy import log_access, sees_personal
-from fupin.core.views import RESULT_URLS
 
 from .forms import ExportForm, ImportForm
 from .models import ImportBatch, StagedRow
@@ -27,11 +25,6 @@ from .services.template import template_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT, EXPORT = "ledger_import", "ledger_export"
-
-
-def register_result_urls() -> None:
-    RESULT_URLS[IMPORT] = lambda job: reverse("ledgers:job_result", args=[job.pk])
-    RESULT_URLS[EXPORT] = lambda job: reverse("ledgers:job_result", args=[job.pk])
 
 
 def _require_writer(request: HttpRequest) -> None:

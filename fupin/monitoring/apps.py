@@ -25,10 +25,6 @@ class MonitoringConfig(AppConfig):
     verbose_name = "动态监测"
 
     def ready(self) -> None:
-        from fupin.registry.panels import register_household_panel
+        from . import signals  # noqa: F401  (instant re-check receiver)
 
-        from . import jobs, signals  # noqa: F401  (sweep job; instant re-check receiver)
-
-        # The household page shows warnings and risk events.
-        register_household_panel("monitoring/_household_panel.html")
         post_migrate.connect(ensure_defaults, sender=self)

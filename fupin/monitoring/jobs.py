@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from fupin.core.jobs import Progress, job_function
 from fupin.core.models import Job
-from fupin.core.views import RESULT_URLS
 
 SWEEP_JOB = "monitoring.sweep"
 
@@ -27,5 +26,5 @@ def sweep_job(job: Job, progress: Progress, area: str = "", as_of: str = "",
             "refreshed": sweep.refreshed, "closed": sweep.closed, "seconds": sweep.seconds}
 
 
-RESULT_URLS[SWEEP_JOB] = lambda job: reverse("monitoring:sweep_detail",
-                                             args=[job.result.get("sweep_id")])
+def sweep_result_url(job: Job) -> str:
+    return reverse("monitoring:sweep_detail", args=[job.result.get("sweep_id")])

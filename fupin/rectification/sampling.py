@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,6 @@ from django.utils import timezone
 
 from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area
-from fupin.assistance.models import Helper
 from fupin.registry.models import Household
 
 from .models import CheckResult, SpotCheck, SpotCheckItem, SpotCheckKind
@@ -24,11 +24,20 @@ from .services import create_problem
 MAX_SAMPLE = 500
 
 
+# kind -> fn(area code) -> queryset of candidates, for kinds other apps own (helpers:
+# assistance registers theirs when it loads; rectification must not import assistance).
+POPULATIONS: dict[str, Callable[[str], Any]] = {}
+
+
+def register_population(kind: str, candidates: Callable[[str], Any]) -> None:
+    POPULATIONS[kind] = candidates
+
+
 def population(kind: str, area_code: str) -> list[int]:
     """Candidate ids in a stable order (by id)."""
     qs: Any
-    if kind == SpotCheckKind.HELPER:
-        qs = Helper.objects.filter(area__code__startswith=area_code, active=True)
+    if kind in POPULATIONS:
+        qs = POPULATIONS[kind](area_code)
     else:
         qs = Household.objects.in_area(area_code).filter(
             Q(household_type__in=["lifted", "poor"]) | ~Q(monitoring_type=""))

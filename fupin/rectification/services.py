@@ -14,7 +14,7 @@ from django.utils import timezone
 from fupin.accounts.models import Role
 from fupin.accounts.scope import area_in_scope, can_write_area
 from fupin.areas.models import Area
-from fupin.assistance.uploads import check_upload
+from fupin.core.uploads import check_upload
 from fupin.registry.models import Household
 
 from .models import (
@@ -75,8 +75,8 @@ def _can_report(actor: Any, area_code: str, household: Household | None) -> bool
     if role == Role.INSPECTOR:
         return area_in_scope(actor, area_code)
     if role == Role.HELPER and household is not None:
-        from fupin.assistance.services.permissions import is_assigned
-        return is_assigned(actor, household)
+        # The helper restriction of the household scope: only households assigned to them.
+        return Household.objects.visible_to(actor).filter(pk=household.pk).exists()
     return False
 
 

@@ -1,12 +1,12 @@
 """Panels other apps add to the household page (helper and plan, warnings, cases …).
 
-An app registers an include template in its AppConfig.ready(); the template gets the page's
-context (`household`, `request`, `user`). Keeps the registry free of imports of later apps.
+Apps declare include templates in their plugin (`household_panels`); the template gets the
+page's context (`household`, `request`, `user`). Keeps the registry free of imports of
+later apps.
 """
 
-HOUSEHOLD_PANELS: list[str] = []
+from fupin.core.plugins import household_panels
 
 
-def register_household_panel(template_name: str) -> None:
-    if template_name not in HOUSEHOLD_PANELS:
-        HOUSEHOLD_PANELS.append(template_name)
+def panels() -> list[str]:
+    return household_panels()

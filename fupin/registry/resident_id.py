@@ -101,7 +101,7 @@ def make(area6: str, birth: dt.date, seq3: int) -> str:
 
 
 def mask(number: str) -> str:
-    """Keep the first 6 and last 4 characters: 500236********123X."""
-    if len(number) < 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    """Keep the first 6 and last 4 characters (masking lives below the registry, in core)."""
+    from fupin.core.privacy import mask_resident_id
+
+    return mask_resident_id(number)

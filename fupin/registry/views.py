@@ -33,7 +33,7 @@ from .forms import (
 )
 from .history import household_history
 from .models import Household, Member, MemberEvent
-from .panels import HOUSEHOLD_PANELS
+from .panels import panels as household_panels
 from .tables import HouseholdTable
 
 
@@ -103,7 +103,7 @@ class HouseholdDetailView(ObjectDetailView):
             "can_write": can_write_area(user, hh.area_id),
             "area_path": " / ".join(a.name for a in hh.area.ancestors()
                                     if a.level in ("county", "township")),
-            "panels": HOUSEHOLD_PANELS,
+            "panels": household_panels(),
         })
         if sees_personal(user):
             log_access(user, "view", "registry.Household", hh.pk, hh.area_id,

@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -143,6 +144,40 @@ def on_household_changed(sender: object, household_ids: list[int], reason: str =
     villages = sorted(set(Household.objects.filter(pk__in=household_ids)
                           .values_list("area_id", flat=True)))
     schedule_refresh(villages)
+
+
+def _village_of(instance: Any) -> str:
+    """The village of a saved row: its area code, or its household's (directly, through a
+    case or a plan)."""
+    code = getattr(instance, "area_code", "")
+    if code:
+        return str(code)
+    for path in ("household", "case.household", "plan.household"):
+        obj = instance
+        for attr in path.split("."):
+            obj = getattr(obj, attr, None)
+        if obj is not None:
+            return str(getattr(obj, "area_id", "") or "")
+    return ""
+
+
+def _row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    village = _village_of(instance)
+    if village:
+        schedule_refresh([village])
+
+
+def connect_refresh_signals() -> None:
+    """Rows that change family figures without touching a household refresh their village."""
+    from django.apps import apps
+    from django.db.models.signals import post_save
+
+    from fupin.core.plugins import indicator_families
+
+    for fam in indicator_families():
+        for label in fam.refresh_on:
+            model = apps.get_model(label)
+            post_save.connect(_row_saved, sender=model, dispatch_uid=f"reports_saved_{label}")
 
 
 def schedule_refresh(villages: list[str]) -> None:

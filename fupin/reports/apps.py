@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "报表"
 
     def ready(self) -> None:
-        from . import aggregates, jobs  # noqa: F401  (signal receiver, job functions)
-        from .families import register_all
+        from . import aggregates, indicators
 
-        register_all()
+        indicators.load_families()  # every installed app's indicator families
+        aggregates.connect_refresh_signals()

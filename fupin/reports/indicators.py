@@ -4,8 +4,8 @@ Each indicator *family* is one grouped query per day returning counts per villag
 townships, counties and provinces are sums of their villages by code prefix, so the levels
 add up exactly. Rates (incidence, shares) are derived from the summed counts, never summed.
 
-Later apps (monitoring, cases, assistance, rectification) add families with
-`register_family` when their models exist.
+Other apps declare families (`fupin.core.plugins.IndicatorFamily`) in their plugin;
+`load_families` adds them when reports start.
 """
 
 from __future__ import annotations
@@ -169,6 +169,28 @@ def register_family(name: str, fn: Family, labels: dict[str, str], title: str = 
         if k not in COUNT_KEYS:
             COUNT_KEYS.append(k)
             FAMILY_KEYS.append(k)
+
+
+def load_families() -> list[str]:
+    """Add the indicator families every installed app declares (idempotent)."""
+    from fupin.core.plugins import indicator_families
+
+    done = []
+    for fam in indicator_families():
+        register_family(fam.key, fam.compute, dict(fam.labels), fam.title)
+        for key, rate in fam.rates.items():
+            RATES[key] = rate
+            RATE_LABELS[key] = rate[0]
+        for key, (label, unit, fn) in fam.derived.items():
+            register_derived(key, label, unit, fn)
+        for key, (title, names) in fam.breakdowns.items():
+            register_breakdown(key, title, names)
+        if fam.overdue:
+            from .bulletin import OVERDUE_SOURCES
+
+            OVERDUE_SOURCES[fam.overdue[0]] = fam.overdue[1]
+        done.append(fam.key)
+    return done
 
 
 def add_into(target: dict[str, Any], figs: dict[str, Any]) -> None:

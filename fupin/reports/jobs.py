@@ -12,7 +12,6 @@ from django.urls import reverse
 from fupin.core.jobs import Progress, job_function
 from fupin.core.models import Job
 from fupin.core.privacy import log_access
-from fupin.core.views import RESULT_URLS
 
 from . import aggregates, bulletin, indicators
 
@@ -68,6 +67,13 @@ def mpi_job(job: Job, progress: Progress, area: str, as_of: str, k: float, weigh
     return result
 
 
-RESULT_URLS["reports.mpi"] = lambda job: reverse("reports:mpi_result", args=[job.pk])
-RESULT_URLS["reports.bulletin"] = lambda job: reverse("reports:bulletin_result", args=[job.pk])
-RESULT_URLS["reports.indicators"] = lambda job: reverse("reports:indicators_result", args=[job.pk])
+def mpi_result_url(job: Job) -> str:
+    return reverse("reports:mpi_result", args=[job.pk])
+
+
+def bulletin_result_url(job: Job) -> str:
+    return reverse("reports:bulletin_result", args=[job.pk])
+
+
+def indicators_result_url(job: Job) -> str:
+    return reverse("reports:indicators_result", args=[job.pk])

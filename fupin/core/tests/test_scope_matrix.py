@@ -1,23 +1,14 @@
 """Walks every registered list, detail and API URL as a village cadre: rows of another
 village are never shown (absent from lists, 404 on details)."""
 
-import importlib
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
 from fupin.core import scope_matrix
 from fupin.core.testing import VILLAGE_A, make_household, make_user, village_codes
 
-# Each app's scope.py registers its entries.
-for cfg in apps.get_app_configs():
-    if cfg.name.startswith("fupin."):
-        try:
-            importlib.import_module(f"{cfg.name}.scope")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{cfg.name}.scope":
-                raise
+scope_matrix.load_all()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fupin.assistance.cli_common import cli_user
+from fupin.accounts.actors import cli_actor as cli_user
 from fupin.rectification import sampling, services
 from fupin.rectification.models import Problem
 from fupin.rectification.tables import FIVE_LISTS, ProblemTable, list_kwargs

@@ -31,7 +31,13 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         for name in ("indicators", "bulletin", "refresh", "mpi"):
             p = sub.add_parser(name)
-            p.add_argument("--area", required=True)
+            if name == "refresh":  # nightly: every county that has snapshots
+                area = p.add_mutually_exclusive_group(required=True)
+                area.add_argument("--area")
+                area.add_argument("--all", action="store_true",
+                                  help="刷新所有已有快照的区县")
+            else:
+                p.add_argument("--area", required=True)
             p.add_argument("--user", default="")
             if name == "indicators":
                 p.add_argument("--as-of", dest="as_of", default="")
@@ -47,6 +53,9 @@ class Command(BaseCommand):
                 p.add_argument("--k", type=float, default=1 / 3)
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts.get("all"):
+            self.refresh_all(opts)
+            return
         code = opts["area"]
         if not Area.objects.filter(code=code).exists():
             raise CommandError(f"区划 {code} 不存在")
@@ -100,6 +109,14 @@ class Command(BaseCommand):
                 dest.write_bytes(src.read_bytes())
             self.stdout.write(str(dest))
         self.stdout.write(f"用时 {time.perf_counter() - started:.2f} 秒")
+
+    def refresh_all(self, opts: dict[str, Any]) -> None:
+        from ...models import AreaFigureRun
+        counties = sorted(set(AreaFigureRun.objects.values_list("county_code", flat=True)))
+        for county in counties:
+            self.do_refresh(county, None, opts)
+        if not counties:
+            self.stdout.write("没有已建快照的区县")
 
     def do_refresh(self, code: str, user: Any, opts: dict[str, Any]) -> None:
         from ... import aggregates

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fupin.core.testing import TOWNSHIP_A
+from fupin.rectification import indicators as fam
 from fupin.reports import aggregates, indicators
-from fupin.reports.families import rectification as fam
+from fupin.reports.tests.conftest import small_registry  # noqa: F401  (shared fixture)
 
-pytestmark = pytest.mark.skipif(not fam.available(), reason="fupin.rectification not merged yet")
 SH = ZoneInfo("Asia/Shanghai")
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
-from fupin.reports import bulletin, indicators
+from fupin.core.plugins import IndicatorFamily, VillageFigures
 
 LABELS = {
     "id_opened": "识别纳入立案数", "id_approved": "识别纳入通过数", "id_rejected": "识别纳入不予通过数",
@@ -45,11 +45,11 @@ def _add(out: dict[str, dict[str, Any]], rows: Any, key: str) -> None:
 
 
 def family(prefix: str, days: list[dt.date],
-           villages: list[str] | None = None) -> dict[dt.date, indicators.VillageFigures]:
+           villages: list[str] | None = None) -> dict[dt.date, VillageFigures]:
     from fupin.cases.choices import CaseKind, CaseStatus
     from fupin.cases.models import Case, Step
 
-    out: dict[dt.date, indicators.VillageFigures] = {}
+    out: dict[dt.date, VillageFigures] = {}
     base = Case.objects.filter(_area(prefix, villages)).annotate(
         code=F("household__area"), opened_day=TruncDate("opened_at"),
         closed_day=TruncDate("closed_at"))
@@ -129,22 +129,10 @@ def overdue_by_owner(area_code: str, day: dt.date) -> list[tuple[str, str, int]]
     return out
 
 
-def _case_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Cases change the case figures without touching the household: refresh its village."""
-    from fupin.reports.aggregates import schedule_refresh
-    case = getattr(instance, "case", instance)
-    village = getattr(getattr(case, "household", None), "area_id", None)
-    if village:
-        schedule_refresh([village])
-
-
-def register() -> None:
-    from django.db.models.signals import post_save
-
-    from fupin.cases.models import Case, Step
-    post_save.connect(_case_saved, sender=Case, dispatch_uid="reports_case_saved")
-    post_save.connect(_case_saved, sender=Step, dispatch_uid="reports_step_saved")
-    indicators.register_family("cases", family, LABELS, "识别纳入与风险消除")
-    indicators.register_derived("id_median_days", "识别纳入从立案到审定天数（中位数）", "天",
-                                lambda figs: median_days(figs.get(DAYS_KEY)))  # type: ignore[arg-type]
-    bulletin.OVERDUE_SOURCES["识别纳入与风险消除"] = overdue_by_owner
+FAMILY = IndicatorFamily(
+    key="cases", title="识别纳入与风险消除", compute=family, labels=LABELS,
+    derived={"id_median_days": ("识别纳入从立案到审定天数（中位数）", "天",
+                                lambda figs: median_days(figs.get(DAYS_KEY)))},
+    overdue=("识别纳入与风险消除", overdue_by_owner),
+    refresh_on=("cases.Case", "cases.Step"),
+)

@@ -17,30 +17,23 @@ from typing import Any
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
-from fupin.reports import indicators
+from fupin.core.plugins import IndicatorFamily, VillageFigures
 
 LABELS = {"warn_opened": "预警累计数", "warn_open": "预警中", "warn_closed": "已解除预警",
           "warn_dismissed": "已排除预警"}
 BY_RULE = "warn_by_rule"
 
 
-def available() -> bool:
-    try:
-        from fupin.monitoring import models
-    except ImportError:
-        return False
-    return hasattr(models, "Warning") and hasattr(models, "Rule")
-
 
 def family(prefix: str, days: list[dt.date],
-           villages: list[str] | None = None) -> dict[dt.date, indicators.VillageFigures]:
+           villages: list[str] | None = None) -> dict[dt.date, VillageFigures]:
     from fupin.monitoring.models import Warning  # type: ignore[attr-defined]
 
     area = Q(area_code__in=villages) if villages is not None else Q(area_code__startswith=prefix)
     base = Warning.objects.filter(area).annotate(
         code=F("area_code"), opened_day=TruncDate("opened_at"),
         dismissed_day=TruncDate("dismissed_at"))
-    out: dict[dt.date, indicators.VillageFigures] = {}
+    out: dict[dt.date, VillageFigures] = {}
     for day in days:
         per: dict[str, dict[str, Any]] = {}
         opened = Q(opened_day__lte=day)
@@ -66,19 +59,8 @@ def rule_names() -> dict[str, str]:
     return dict(Rule.objects.values_list("code", "name"))
 
 
-def _warning_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from fupin.reports.aggregates import schedule_refresh
-    code = getattr(instance, "area_code", "")
-    if code:
-        schedule_refresh([code])
-
-
-def register() -> None:
-    if not available():
-        return
-    from django.db.models.signals import post_save
-
-    from fupin.monitoring.models import Warning  # type: ignore[attr-defined]
-    indicators.register_family("monitoring", family, LABELS, "监测预警")
-    indicators.register_breakdown(BY_RULE, "预警中（按规则）", rule_names)
-    post_save.connect(_warning_saved, sender=Warning, dispatch_uid="reports_warning_saved")
+FAMILY = IndicatorFamily(
+    key="monitoring", title="监测预警", compute=family, labels=LABELS,
+    breakdowns={BY_RULE: ("预警中（按规则）", rule_names)},
+    refresh_on=("monitoring.Warning",),
+)

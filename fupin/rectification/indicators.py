@@ -18,28 +18,21 @@ from typing import Any
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
-from fupin.reports import bulletin, indicators
+from fupin.core.plugins import IndicatorFamily, VillageFigures
 
 LABELS = {"prob_found": "发现问题数", "prob_unresolved": "未整改问题数",
           "prob_overdue": "逾期未整改问题数", "prob_closed": "已销号问题数"}
 
 
-def available() -> bool:
-    try:
-        from fupin.rectification import models
-    except ImportError:
-        return False
-    return hasattr(models, "Problem")
-
 
 def family(prefix: str, days: list[dt.date],
-           villages: list[str] | None = None) -> dict[dt.date, indicators.VillageFigures]:
+           villages: list[str] | None = None) -> dict[dt.date, VillageFigures]:
     from fupin.rectification.models import Problem  # type: ignore[attr-defined]
 
     area = Q(area__code__in=villages) if villages is not None else Q(area__code__startswith=prefix)
     base = Problem.objects.filter(area).annotate(
         code=F("area"), rectified_day=TruncDate("rectified_at"), closed_day=TruncDate("closed_at"))
-    out: dict[dt.date, indicators.VillageFigures] = {}
+    out: dict[dt.date, VillageFigures] = {}
     for day in days:
         per: dict[str, dict[str, Any]] = {}
         found = Q(found_on__lte=day)
@@ -69,19 +62,8 @@ def overdue_by_owner(area_code: str, day: dt.date) -> list[tuple[str, str, int]]
     return out
 
 
-def _saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from fupin.reports.aggregates import schedule_refresh
-    code = getattr(instance, "area_id", "")
-    if code:
-        schedule_refresh([code])
-
-
-def register() -> None:
-    if not available():
-        return
-    from django.db.models.signals import post_save
-
-    from fupin.rectification.models import Problem  # type: ignore[attr-defined]
-    indicators.register_family("rectification", family, LABELS, "问题整改")
-    bulletin.OVERDUE_SOURCES["问题整改"] = overdue_by_owner
-    post_save.connect(_saved, sender=Problem, dispatch_uid="reports_problem_saved")
+FAMILY = IndicatorFamily(
+    key="rectification", title="问题整改", compute=family, labels=LABELS,
+    overdue=("问题整改", overdue_by_owner),
+    refresh_on=("rectification.Problem",),
+)

@@ -8,10 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from fupin.assistance import indicators as fam
 from fupin.reports import bulletin, indicators
-from fupin.reports.families import assistance as fam
-
-pytestmark = pytest.mark.skipif(not fam.available(), reason="fupin.assistance not merged yet")
+from fupin.reports.tests.conftest import small_registry  # noqa: F401  (shared fixture)
 
 
 @pytest.fixture

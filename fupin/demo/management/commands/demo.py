@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fupin.core.jobs import Progress
-from fupin.registry.demo.activity import seed_activity
-from fupin.registry.demo.build import build
-from fupin.registry.demo.figures import SEED_COUNTIES
-from fupin.registry.demo.users import create_demo_users
+from fupin.demo.activity import seed_activity
+from fupin.demo.build import build
+from fupin.demo.figures import SEED_COUNTIES
+from fupin.demo.users import create_demo_users
 from fupin.registry.figures import area_summary
 from fupin.registry.management.commands.summary import _pad
 

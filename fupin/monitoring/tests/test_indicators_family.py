@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fupin.monitoring import indicators as fam
 from fupin.reports import indicators
-from fupin.reports.families import monitoring as fam
+from fupin.reports.tests.conftest import small_registry  # noqa: F401  (shared fixture)
 
-pytestmark = pytest.mark.skipif(not fam.available(), reason="fupin.monitoring not merged yet")
 SH = ZoneInfo("Asia/Shanghai")
 
 

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 
 from fupin.accounts.models import User
+from fupin.demo.build import build
+from fupin.demo.figures import COUNTIES, plan
+from fupin.demo.users import PASSWORD, create_demo_users
 from fupin.registry import resident_id as rid
 from fupin.registry.choices import HouseholdType, MonitoringType
-from fupin.registry.demo.build import build
-from fupin.registry.demo.figures import COUNTIES, plan
-from fupin.registry.demo.users import PASSWORD, create_demo_users
 from fupin.registry.figures import area_summary
 from fupin.registry.models import Household, HouseholdStatus, Income, Member
 

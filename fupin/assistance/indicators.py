@@ -21,24 +21,16 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from fupin.reports import bulletin, indicators
+from fupin.core.plugins import IndicatorFamily, VillageFigures
 
 LABELS = {"visit_due": "应走访户数", "visit_ok": "按期走访户数",
           "plan_target": "应制定一户一策户数", "plan_covered": "已制定一户一策户数",
           "measure_covered": "已落实帮扶措施户数"}
 
 
-def available() -> bool:
-    try:
-        from fupin.assistance import models
-        from fupin.assistance.services import rules  # noqa: F401
-    except ImportError:
-        return False
-    return all(hasattr(models, n) for n in ("Visit", "Plan", "Measure", "Assignment"))
-
 
 def family(prefix: str, days: list[dt.date],
-           villages: list[str] | None = None) -> dict[dt.date, indicators.VillageFigures]:
+           villages: list[str] | None = None) -> dict[dt.date, VillageFigures]:
     from fupin.assistance.models import Measure, Plan, Visit  # type: ignore[attr-defined]
     from fupin.assistance.services.rules import (  # type: ignore[import-not-found]
         due_since_expr,
@@ -48,7 +40,7 @@ def family(prefix: str, days: list[dt.date],
 
     area = (Q(area__code__in=villages) if villages is not None
             else Q(area__code__startswith=prefix))
-    out: dict[dt.date, indicators.VillageFigures] = {}
+    out: dict[dt.date, VillageFigures] = {}
     for day in days:
         per: dict[str, dict[str, Any]] = {}
         visited = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=OuterRef("due_since"),
@@ -98,27 +90,11 @@ def overdue_visits_by_helper(area_code: str, day: dt.date) -> list[tuple[str, st
             for r in overdue_by_helper(qs)]
 
 
-def _saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    from fupin.reports.aggregates import schedule_refresh
-    household = getattr(instance, "household", None) or getattr(
-        getattr(instance, "plan", None), "household", None)
-    village = getattr(household, "area_id", None)
-    if village:
-        schedule_refresh([village])
-
-
-def register() -> None:
-    if not available():
-        return
-    from django.db.models.signals import post_save
-
-    from fupin.assistance.models import Measure, Plan, Visit  # type: ignore[attr-defined]
-    indicators.register_family("assistance", family, LABELS, "帮扶")
-    indicators.RATES["visit_compliance"] = ("走访按期率", "%", "visit_ok", "visit_due")
-    indicators.RATES["plan_coverage"] = ("一户一策覆盖率", "%", "plan_covered", "plan_target")
-    indicators.RATES["measure_coverage"] = ("帮扶措施覆盖率", "%", "measure_covered", "plan_target")
-    for key in ("visit_compliance", "plan_coverage", "measure_coverage"):
-        indicators.RATE_LABELS[key] = indicators.RATES[key][0]
-    bulletin.OVERDUE_SOURCES["帮扶走访"] = overdue_visits_by_helper
-    for model in (Visit, Plan, Measure):
-        post_save.connect(_saved, sender=model, dispatch_uid=f"reports_{model.__name__}_saved")
+FAMILY = IndicatorFamily(
+    key="assistance", title="帮扶", compute=family, labels=LABELS,
+    rates={"visit_compliance": ("走访按期率", "%", "visit_ok", "visit_due"),
+           "plan_coverage": ("一户一策覆盖率", "%", "plan_covered", "plan_target"),
+           "measure_coverage": ("帮扶措施覆盖率", "%", "measure_covered", "plan_target")},
+    overdue=("帮扶走访", overdue_visits_by_helper),
+    refresh_on=("assistance.Visit", "assistance.Plan", "assistance.Measure"),
+)

@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
+from fupin.cases.indicators import LABELS, median_days, overdue_by_owner
 from fupin.core.testing import TOWNSHIP_A
 from fupin.reports import aggregates, indicators
-from fupin.reports.families.cases import LABELS, median_days, overdue_by_owner
+from fupin.reports.tests.conftest import small_registry  # noqa: F401  (shared fixture)
 
 
 @pytest.fixture
