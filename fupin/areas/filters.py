@@ -8,7 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from fupin.accounts.scope import is_unrestricted, scope_prefixes, scope_q
+from fupin.core.scope import is_unrestricted, scope_prefixes, scope_q
 
 from .models import Area, AreaLevel
 

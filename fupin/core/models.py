@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.scope import ScopedQuerySet
+from fupin.core.scope import ScopedQuerySet
 
 
 class JobStatus(models.TextChoices):
