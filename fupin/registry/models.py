@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -355,3 +356,41 @@ __all__ = [
     "Assessment", "Household", "HouseholdStatus", "Income", "Member", "MemberEvent",
     "status_as_of",
 ]
+
+
+class IncomeFlowQuerySet(ScopedQuerySet["IncomeFlow"]):
+    scope_field = "household__area__code"
+
+
+class IncomeFlow(models.Model):
+    """Money another programme paid a household (a dividend, a wage, a post's pay, a claim),
+    added to that year's income through `fupin.registry.income_flows`. One row per payment,
+    unique by (source, ref), so a repeated import never counts a payment twice."""
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE,
+                                  related_name="income_flows")
+    year = models.PositiveSmallIntegerField(_("收入年度"))
+    component = models.CharField(_("收入类别"), max_length=20)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    occurred_on = models.DateField(_("发生日期"))
+    source = models.CharField(_("来源"), max_length=50)
+    ref = models.CharField(_("来源编号"), max_length=100)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = IncomeFlowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household_id", "-occurred_on"]
+        verbose_name = _("收入流水")
+        verbose_name_plural = _("收入流水")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "ref"], name="income_flow_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="income_flow_not_negative"),
+        ]
+        indexes = [models.Index(fields=["household", "year"], name="income_flow_hh_year")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.ref} {self.amount}"
