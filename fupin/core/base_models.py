@@ -53,4 +53,4 @@ class AreaScopedModel(HistoryModel):
 
     @property
     def area_code(self) -> str:
-        return str(self.area_id)
+        return str(self.area_id)  # type: ignore[attr-defined]
