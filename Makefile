@@ -26,6 +26,7 @@ test: install-test lint typecheck pytest
 
 lint:
 	$(VENV)/bin/ruff check fupin scripts
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck:
 	$(VENV)/bin/mypy fupin
