@@ -96,28 +96,40 @@ def refresh_villages(villages: list[str], days: Iterable[dt.date] | None = None)
         _store(per_day[day], day, villages, counties[0])
 
 
-def ensure(prefix: str, days: dt.date | list[dt.date]) -> None:
-    """Compute the snapshots of `days` missing for the counties under `prefix`."""
+def missing(prefix: str, days: dt.date | list[dt.date]) -> dict[str, list[dt.date]]:
+    """county -> the days whose snapshots are absent or older than the installed families."""
     wanted = [days] if isinstance(days, dt.date) else list(days)
-    for county in counties_under(prefix):
-        have = set(AreaFigureRun.objects.filter(county_code=county, day__in=wanted,
-                                                families=families_signature())
-                   .values_list("day", flat=True))
-        missing = sorted(set(wanted) - have)
-        if missing:
-            refresh_county(county, missing)
+    counties = counties_under(prefix)
+    have: dict[str, set[dt.date]] = {c: set() for c in counties}
+    for county, day in AreaFigureRun.objects.filter(
+            county_code__in=counties, day__in=wanted, families=families_signature()
+    ).values_list("county_code", "day"):
+        have[county].add(day)
+    out = {c: sorted(set(wanted) - have[c]) for c in counties}
+    return {c: d for c, d in out.items() if d}
 
 
-def stored(prefix: str, day: dt.date) -> indicators.VillageFigures:
-    """Village figures under `prefix` as of `day` from the snapshot table (computed if absent)."""
-    ensure(prefix, day)
+def ensure(prefix: str, days: dt.date | list[dt.date]) -> None:
+    """Compute the snapshots of `days` missing for the counties under `prefix` (jobs and
+    commands only: pages never build snapshots inside a request, see `reports.freshness`)."""
+    for county, days_missing in missing(prefix, days).items():
+        refresh_county(county, days_missing)
+
+
+def stored(prefix: str, day: dt.date, build: bool = True) -> indicators.VillageFigures:
+    """Village figures under `prefix` as of `day` from the snapshot table; missing snapshots
+    are computed first when `build` (jobs, commands), and read as they are otherwise (pages)."""
+    if build:
+        ensure(prefix, day)
     rows = AreaFigure.objects.filter(day=day, village_code__startswith=prefix).values_list(
         "village_code", "values")
     return {code: values for code, values in rows}
 
 
-def stored_many(prefix: str, days: list[dt.date]) -> dict[dt.date, indicators.VillageFigures]:
-    ensure(prefix, days)
+def stored_many(prefix: str, days: list[dt.date],
+                build: bool = True) -> dict[dt.date, indicators.VillageFigures]:
+    if build:
+        ensure(prefix, days)
     out: dict[dt.date, indicators.VillageFigures] = {d: {} for d in days}
     rows = AreaFigure.objects.filter(day__in=days, village_code__startswith=prefix).values_list(
         "day", "village_code", "values")
@@ -126,9 +138,11 @@ def stored_many(prefix: str, days: list[dt.date]) -> dict[dt.date, indicators.Vi
     return out
 
 
-def series(prefix: str, days: list[dt.date]) -> dict[dt.date, indicators.Figures]:
+def series(prefix: str, days: list[dt.date],
+           build: bool = True) -> dict[dt.date, indicators.Figures]:
     """Totals of `prefix` per day, summed from the village snapshots."""
-    ensure(prefix, days)
+    if build:
+        ensure(prefix, days)
     out: dict[dt.date, indicators.Figures] = {d: {} for d in days}
     rows = AreaFigure.objects.filter(day__in=days, village_code__startswith=prefix).values_list(
         "day", "values")

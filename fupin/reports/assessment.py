@@ -49,14 +49,15 @@ def attainment(actual: float | None, target: float, direction: str) -> tuple[boo
     return met, round(max(0.0, min(100.0, pct)), 2)
 
 
-def assess(parent: str, year: int, user_areas: Any = None) -> list[AssessmentRow]:
+def assess(parent: str, year: int, user_areas: Any = None,
+           build: bool = True) -> list[AssessmentRow]:
     """Rows for every target set on `parent` or an area under it for `year`."""
     day = assessment_day(year)
     targets = list(AssessmentTarget.objects.in_area(parent).filter(year=year)
                    .order_by("area_code", "indicator"))
     if not targets:
         return []
-    figures = aggregates.stored(parent, day)
+    figures = aggregates.stored(parent, day, build=build)
     codes = sorted({t.area_code for t in targets})
     names = dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
     pops = indicators.populations(codes, day.year)

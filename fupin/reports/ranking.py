@@ -131,12 +131,12 @@ def score_areas(units: list[tuple[str, str, dict[str, int], int | None]],
 
 
 def rank_children(parent: str, day: dt.date, level: str = "township",
-                  scorecard: Scorecard | None = None) -> list[RankRow]:
+                  scorecard: Scorecard | None = None, build: bool = True) -> list[RankRow]:
     """Rank the townships (or villages) under `parent` as of `day`."""
     length = 9 if level == "township" else 12
     if len(parent) >= length:
         return []
-    figures = aggregates.stored(parent, day)
+    figures = aggregates.stored(parent, day, build=build)
     by_unit = indicators.rollup(figures, length)
     areas = Area.objects.filter(code__startswith=parent, level=level).order_by("code")
     names = dict(areas.values_list("code", "name"))

@@ -23,7 +23,7 @@ from fupin.core.jobs import start_job
 from fupin.core.models import Job
 from fupin.core.privacy import log_access
 
-from . import aggregates, assessment, catalogue, charts, indicators, mpi, ranking
+from . import aggregates, assessment, catalogue, charts, freshness, indicators, mpi, ranking
 from .exports import download, workbook_bytes
 from .models import Direction, Normalisation, Scorecard, ScorecardItem
 
@@ -82,7 +82,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     area = resolve_area(request)
     day = parse_day(request.GET.get("as_of"))
     code = area.code
-    figures = aggregates.stored(code, day)
+    days = [*aggregates.month_ends(day, 12), day]
+    refreshing = freshness.refresh_in_background(request.user, code, days)
+    figures = aggregates.stored(code, day, build=False)
     result = indicators.area_indicators(code, day, figures)
     children = result["children"]
     if request.GET.get("export") == "xlsx":
@@ -94,8 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         body = workbook_bytes([("分区域指标", headers, rows)],
                               f"{area.name} 指标（截至 {day:%Y-%m-%d}）")
         return download(f"指标_{code}_{day:%Y%m%d}.xlsx", body)
-    days = [*aggregates.month_ends(day, 12), day]
-    trend = aggregates.series(code, days)
+    trend = aggregates.series(code, days, build=False)
     urls = {c["area"]: f"{reverse('reports:dashboard')}?area={c['area']}&as_of={day}" for c in children}
     grand: dict[str, list[dict[str, Any]]] = {}
     if len(code) < 9:
@@ -124,7 +125,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "charts": {"trend": charts.trend(trend), "bars": charts.bars(children),
                    "composition": charts.composition(result["figures"]),
                    "treemap": charts.treemap(children, grand, urls)},
-        "is_village": len(code) == 12,
+        "is_village": len(code) == 12, "refreshing": refreshing,
     }
     return render(request, "reports/dashboard.html", ctx)
 
@@ -138,7 +139,11 @@ def indicators_json(request: HttpRequest) -> HttpResponse:
         job = start_job("reports.indicators", f"{area.name} 指标（截至 {day}）", user=request.user,
                         area_code=area.code, params={"area": area.code, "as_of": day.isoformat()})
         return redirect("job_detail", job.pk)
-    return JsonResponse(indicators.area_indicators(area.code, day, aggregates.stored(area.code, day)),
+    refreshing = freshness.refresh_in_background(request.user, area.code, [day])
+    if refreshing is not None:
+        return redirect("job_detail", refreshing.pk)
+    return JsonResponse(indicators.area_indicators(area.code, day,
+                                                   aggregates.stored(area.code, day, build=False)),
                         json_dumps_params={"ensure_ascii": False})
 
 
@@ -224,7 +229,8 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
         card = next((c for c in cards if c.active), None)
     level = request.GET.get("level") or (card.level if card else
                                          ("township" if len(area.code) < 9 else "village"))
-    rows = ranking.rank_children(area.code, day, level, card)
+    refreshing = freshness.refresh_in_background(request.user, area.code, [day])
+    rows = ranking.rank_children(area.code, day, level, card, build=False)
     if request.GET.get("export") == "xlsx":
         log_access(request.user, "export", "reports.ranking", area.code, area.code)
         headers, data = ranking.rows_for_export(rows)
@@ -236,6 +242,7 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
         "card": card, "level": level, "items": ranking.items_of(card),
         "can_edit": can_write_area(request.user, area.code[:6]) and getattr(request.user, "role", "") == "county_admin" or request.user.is_superuser,
         "crumbs": breadcrumb(request.user, area), "query": request.GET.urlencode(),
+        "refreshing": refreshing,
     })
 
 
@@ -320,7 +327,9 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
         except ValueError as exc:
             messages.error(request, str(exc))
         return redirect(f"{reverse('reports:assessment')}?area={area.code}&year={year}")
-    rows = assessment.assess(area.code, year)
+    refreshing = freshness.refresh_in_background(request.user, area.code,
+                                                 [assessment.assessment_day(year)])
+    rows = assessment.assess(area.code, year, build=False)
     if request.GET.get("export") == "xlsx":
         log_access(request.user, "export", "reports.assessment", area.code, area.code)
         tot = [[t["area"], t["name"], t["points"], t["full"], t["met"], t["targets"]]
@@ -334,6 +343,7 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/assessment.html", {
         "area": area, "year": year, "rows": rows, "totals": assessment.totals(rows),
         "day": assessment.assessment_day(year), "choices": catalogue.choices(),
+        "refreshing": refreshing,
         "directions": Direction.choices, "targets_areas": [area, *kids],
         "can_edit": request.user.is_superuser or (getattr(request.user, "role", "") == "county_admin"
                                                   and can_write_area(request.user, area.code)),

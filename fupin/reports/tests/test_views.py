@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from fupin.core.testing import TOWNSHIP_A, VILLAGE_A, make_user
 from fupin.reports.models import AssessmentTarget, Scorecard
@@ -15,7 +17,14 @@ from fupin.reports.models import AssessmentTarget, Scorecard
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def built(code: str = "500236", *days: dt.date) -> None:
+    """Build the snapshots a page reads (pages never build them inside a request)."""
+    from fupin.reports import aggregates
+    aggregates.ensure(code, list(days) or [timezone.localdate()])
+
+
 def test_dashboard_county_admin(client, county_admin, small_registry):
+    built()
     client.force_login(county_admin)
     resp = client.get(reverse("reports:dashboard"))  # default: the user's scope
     assert resp.status_code == 200
@@ -27,6 +36,7 @@ def test_dashboard_county_admin(client, county_admin, small_registry):
 
 
 def test_dashboard_village_links_household_list(client, county_admin, small_registry):
+    built()
     client.force_login(county_admin)
     resp = client.get(reverse("reports:dashboard"), {"area": VILLAGE_A})
     assert resp.status_code == 200
@@ -58,6 +68,7 @@ def test_exports_xlsx(client, county_admin, small_registry, name):
 
 
 def test_dashboard_export_figures(client, county_admin, small_registry):
+    built()
     client.force_login(county_admin)
     resp = client.get(reverse("reports:dashboard"), {"area": TOWNSHIP_A, "export": "xlsx"})
     from python_calamine import CalamineWorkbook
@@ -68,6 +79,7 @@ def test_dashboard_export_figures(client, county_admin, small_registry):
 
 
 def test_indicators_json(client, county_admin, small_registry):
+    built("500236", dt.date(2026, 2, 28))
     client.force_login(county_admin)
     data = client.get(reverse("reports:indicators"), {"area": "500236",
                                                       "as_of": "2026-02-28"}).json()
@@ -105,6 +117,8 @@ def test_assessment_target_form(client, county_admin, small_registry):
         "target": "1", "direction": "lower", "weight": "10"})
     assert resp.status_code == 302
     assert AssessmentTarget.objects.filter(area_code="500236", indicator="hh_poor").exists()
+    from fupin.reports.assessment import assessment_day
+    built("500236", assessment_day(2026))
     page = client.get(reverse("reports:assessment"), {"area": "500236", "year": 2026})
     assert "未完成" in page.content.decode()
 
@@ -180,3 +194,27 @@ def test_province_indicators_run_as_job(small_registry):
     out = io.StringIO()
     call_command("report", "indicators", "--area", "50", "--json", stdout=out)
     assert json.loads(out.getvalue())["figures"]["hh_total"] == 6
+
+
+def test_dashboard_never_builds_snapshots_in_the_request(client, county_admin, small_registry,
+                                                         django_capture_on_commit_callbacks):
+    """A GET with missing snapshots writes no figures: it says so and starts the refresh job
+    (once); the job builds them and the page then shows the figures without the notice."""
+    from fupin.core.models import Job
+    from fupin.reports.models import AreaFigure, AreaFigureRun
+    client.force_login(county_admin)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = client.get(reverse("reports:dashboard"))
+        second = client.get(reverse("reports:dashboard"))
+    assert not AreaFigure.objects.exists() and not AreaFigureRun.objects.exists()
+    assert "snapshot-notice" in first.content.decode() and "正在后台重新生成" in first.content.decode()
+    assert 'data-key="hh_poor" data-value="0"' in first.content.decode()
+    assert Job.objects.filter(kind="reports.refresh").count() == 1  # the second GET reuses it
+    assert "snapshot-notice" in second.content.decode()
+    for run in callbacks:
+        run()  # the worker picks the job up
+    job = Job.objects.get(kind="reports.refresh")
+    assert job.status == "done", job.error
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert "snapshot-notice" not in page
+    assert 'data-key="hh_poor" data-value="2"' in page
