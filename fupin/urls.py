@@ -8,14 +8,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from fupin.core.api_router import build_router
 from fupin.core.plugins import installed_plugins
 
-urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
-    *[path(p.url_prefix, include(f"{p.package}.urls"))
-      for p in installed_plugins() if p.url_prefix is not None],
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/", include(build_router().urls)),
-]
+
+def build_urlpatterns() -> list:
+    """The URL patterns for the installed apps (a test app's own root URLconf reuses this)."""
+    return [
+        path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+        path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("i18n/", include("django.conf.urls.i18n")),
+        path("admin/", admin.site.urls),
+        *[path(p.url_prefix, include(f"{p.package}.urls"))
+          for p in installed_plugins() if p.url_prefix is not None],
+        path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+        path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+        path("api/", include(build_router().urls)),
+    ]
+
+
+urlpatterns = build_urlpatterns()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TinyConfig(AppConfig):
+    name = "fupin.core.tests.tinyapp"
+    label = "tinyapp"

@@ -1,0 +1,3 @@
+from fupin.urls import build_urlpatterns
+
+urlpatterns = build_urlpatterns()
