@@ -139,9 +139,14 @@ def indicators_json(request: HttpRequest) -> HttpResponse:
         job = start_job("reports.indicators", f"{area.name} 指标（截至 {day}）", user=request.user,
                         area_code=area.code, params={"area": area.code, "as_of": day.isoformat()})
         return redirect("job_detail", job.pk)
-    refreshing = freshness.refresh_in_background(request.user, area.code, [day])
-    if refreshing is not None:
-        return redirect("job_detail", refreshing.pk)
+    if aggregates.missing(area.code, [day]):
+        if len(area.code) >= 9:  # a township or village is cheap to read live (no write)
+            return JsonResponse(indicators.area_indicators(area.code, day),
+                                json_dumps_params={"ensure_ascii": False})
+        refreshing = freshness.refresh_in_background(request.user, area.code, [day])
+        assert refreshing is not None
+        return JsonResponse({"status": "refreshing", "message": "指标快照正在后台生成，请稍后再取",
+                             "job": reverse("job_detail", args=[refreshing.pk])}, status=202)
     return JsonResponse(indicators.area_indicators(area.code, day,
                                                    aggregates.stored(area.code, day, build=False)),
                         json_dumps_params={"ensure_ascii": False})

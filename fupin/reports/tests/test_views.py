@@ -218,3 +218,14 @@ def test_dashboard_never_builds_snapshots_in_the_request(client, county_admin, s
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert "snapshot-notice" not in page
     assert 'data-key="hh_poor" data-value="2"' in page
+
+
+def test_indicators_json_without_snapshots(client, county_admin, small_registry):
+    """Missing snapshots: a village is read live, a county answers 202 with the refresh job."""
+    from fupin.reports.models import AreaFigure
+    client.force_login(county_admin)
+    village = client.get(reverse("reports:indicators"), {"area": VILLAGE_A})
+    assert village.status_code == 200 and village.json()["figures"]["hh_total"] == 3
+    county = client.get(reverse("reports:indicators"), {"area": "500236"})
+    assert county.status_code == 202 and "/jobs/" in county.json()["job"]
+    assert not AreaFigure.objects.exists()
