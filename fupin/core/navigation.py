@@ -17,6 +17,8 @@ class MenuItem:
     roles: tuple[str, ...] = ()  # empty: every signed-in role
 
 
+NOT_HELPER = ("county_admin", "township_staff", "village_cadre", "data_provider", "inspector")
+
 MENU: list[tuple[str | Promise, list[MenuItem]]] = [
     (_("建档立卡"), [MenuItem(_("农户名册"), "registry:household_list"), MenuItem(_("行政区划"), "areas:tree"),
                  MenuItem(_("新建农户"), "registry:household_add",
@@ -36,9 +38,12 @@ MENU: list[tuple[str | Promise, list[MenuItem]]] = [
              MenuItem(_("走访与结对规则"), "assistance:rule_list", ("county_admin",))]),
     (_("问题整改"), [MenuItem(_("问题清单"), "rectification:problem_list"),
               MenuItem(_("随机抽查"), "rectification:spotcheck_list")]),
-    (_("报表"), [MenuItem(_("驾驶舱"), "reports:dashboard"), MenuItem(_("月度通报"), "reports:bulletin"),
-             MenuItem(_("季度排名"), "reports:ranking"), MenuItem(_("年度考核"), "reports:assessment"),
-             MenuItem(_("多维贫困"), "reports:mpi")]),
+    # Area aggregates: not for helpers, who see only their assigned households.
+    (_("报表"), [MenuItem(_("驾驶舱"), "reports:dashboard", NOT_HELPER),
+             MenuItem(_("月度通报"), "reports:bulletin", NOT_HELPER),
+             MenuItem(_("季度排名"), "reports:ranking", NOT_HELPER),
+             MenuItem(_("年度考核"), "reports:assessment", NOT_HELPER),
+             MenuItem(_("多维贫困"), "reports:mpi", NOT_HELPER)]),
 ]
 
 

@@ -33,6 +33,17 @@ def shown_account(user: Any, value: str) -> str:
     return value if sees_personal(user) else mask_account(value)
 
 
+def shown_birth(user: Any, value: Any) -> str:
+    """A birth date as the user may see it: the full date with unmasked resident IDs, else
+    the year only (the 8 digits a masked ID hides are the birth date: showing the date
+    would undo the mask)."""
+    if value is None or value == "":
+        return ""
+    if sees_personal(user):
+        return f"{value:%Y-%m-%d}"
+    return f"{value:%Y} 年"
+
+
 def log_access(user: Any, action: str, object_type: str, object_id: Any = "",
                area_code: str = "", detail: str = "") -> None:
     AccessLog.objects.create(user=user if getattr(user, "pk", None) else None, action=action,

@@ -187,6 +187,7 @@ class EventSource(models.TextChoices):
 
 class RiskEventQuerySet(ScopedQuerySet["RiskEvent"]):
     scope_field = "area_code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
 
 
 class RiskEvent(models.Model):
@@ -296,6 +297,7 @@ LIVE_STATUSES = (WarningStatus.OPEN, WarningStatus.DISMISSED)
 
 class WarningQuerySet(ScopedQuerySet["Warning"]):
     scope_field = "area_code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
 
     def live(self) -> WarningQuerySet:
         return self.filter(status__in=LIVE_STATUSES)

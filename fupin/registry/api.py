@@ -68,6 +68,12 @@ class MaskingMixin:
             for name in HEALTH:
                 if name in data:
                     data[name] = None
+            # The masked ID digits are the birth date: only the year (birth_year) is shown,
+            # and a birth's joining date (the birth date) is withheld too.
+            if data.get("birth_date"):
+                if data.get("joined_on") == data["birth_date"]:
+                    data["joined_on"] = None
+                data["birth_date"] = None
         return data
 
 
@@ -132,6 +138,10 @@ class MemberSerializer(MaskingMixin, serializers.ModelSerializer):
     resident_id = serializers.CharField(label="身份证号", max_length=30)
     health_labels = serializers.ListField(child=serializers.CharField(), read_only=True,
                                           label="健康状况")
+    birth_date = serializers.DateField(read_only=True, allow_null=True,
+                                       label="出生日期（身份证号脱敏的角色为空）")
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True,
+                                          label="出生年份")
     event = serializers.ChoiceField(
         label="加入方式（新增时）", write_only=True, required=False,
         choices=[(k.value, k.label) for k in JOINING_EVENTS])
@@ -141,7 +151,7 @@ class MemberSerializer(MaskingMixin, serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = ["id", "household", "household_no", "name", "name_initials", "resident_id",
-                  "sex", "birth_date", "relation_to_head", "ethnicity", "education", "schooling",
+                  "sex", "birth_date", "birth_year", "relation_to_head", "ethnicity", "education", "schooling",
                   "chronic_illness", "serious_illness", "disabled", "disability_grade", "labour",
                   "employment", "months_worked", "medical_insurance",
                   "critical_illness_insurance", "pension_insurance", "phone", "status",

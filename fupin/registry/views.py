@@ -17,6 +17,7 @@ from fupin.core.privacy import (
     log_access,
     sees_personal,
     shown_account,
+    shown_birth,
     shown_phone,
     shown_resident_id,
 )
@@ -88,6 +89,12 @@ class HouseholdDetailView(ObjectDetailView):
         for m in members:
             m.shown_resident_id = shown_resident_id(user, m.resident_id)  # type: ignore[attr-defined]
             m.shown_phone = shown_phone(user, m.phone)  # type: ignore[attr-defined]
+            m.shown_birth = shown_birth(user, m.birth_date)  # type: ignore[attr-defined]
+        events = list(MemberEvent.objects.filter(member__household=hh)
+                      .select_related("member", "related_household").order_by("-date", "-id"))
+        for e in events:  # a birth's date is a birth date: the year only for masked roles
+            e.shown_date = (shown_birth(user, e.date)  # type: ignore[attr-defined]
+                            if e.kind == "birth" else f"{e.date:%Y-%m-%d}")
         ctx.update({
             "members": members,
             "active_count": sum(1 for m in members if m.status == "active"),
@@ -97,8 +104,7 @@ class HouseholdDetailView(ObjectDetailView):
             "incomes": list(hh.incomes.order_by("-year")),
             "assessments": list(hh.assessments.all()),
             "statuses": list(hh.statuses.order_by("-valid_from", "-id")),
-            "events": list(MemberEvent.objects.filter(member__household=hh)
-                           .select_related("member", "related_household").order_by("-date", "-id")),
+            "events": events,
             "history": household_history(hh, user),
             "can_write": can_write_area(user, hh.area_id),
             "area_path": " / ".join(a.name for a in hh.area.ancestors()

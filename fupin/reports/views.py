@@ -42,6 +42,9 @@ def default_area_code(user: Any) -> str:
 
 
 def resolve_area(request: HttpRequest, code: str | None = None) -> Area:
+    if getattr(request.user, "role", "") == "helper" and not request.user.is_superuser:
+        # Aggregates of an area would show households the helper is not assigned to.
+        raise PermissionDenied("帮扶责任人只能查看所联系的农户，不能查看区域汇总报表")
     code = (code or request.GET.get("area") or request.POST.get("area") or
             default_area_code(request.user)).strip()
     area = Area.objects.filter(code=code).first()
