@@ -8,6 +8,10 @@ from fupin.registry.resident_id import mask as mask_resident_id
 
 from .models import AccessLog
 
+# The one answer about a person or household registered outside the user's scope: that it
+# exists elsewhere, never where (no household number, no village).
+OUTSIDE_SCOPE = "已在您的管辖范围外登记，请联系县级扶贫（乡村振兴）部门核实"
+
 
 def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else ("*" * len(phone))
