@@ -18,7 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fupin.core.api import ScopedViewSetMixin
-from fupin.core.privacy import sees_personal, shown_account, shown_phone, shown_resident_id
+from fupin.core.privacy import (
+    PersonalReadLogMixin,
+    sees_personal,
+    shown_account,
+    shown_phone,
+    shown_resident_id,
+)
 
 from . import services
 from .choices import (
@@ -318,7 +324,7 @@ class RegistryViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d{1,18}"
 
 
-class HouseholdViewSet(RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class HouseholdViewSet(PersonalReadLogMixin, RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """农户：筛选与页面相同（area 区划前缀、q 搜索等）；新建时一并提交成员（含一位户主）。"""
 
@@ -331,7 +337,7 @@ class HouseholdViewSet(RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveMo
             member_count=active_member_count())
 
 
-class MemberViewSet(RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class MemberViewSet(PersonalReadLogMixin, RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                     mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """家庭成员：新增（出生/迁入/婚入）、修改；离户（死亡/迁出/婚出）用 leave。"""
 

@@ -185,6 +185,9 @@ class HouseholdEditView(RegistryFormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = f"修改农户 {self.target.household_no}"
+        if self.request.method == "GET":  # the form shows phone and bank account in full
+            log_access(self.request.user, "view", "registry.Household", self.target.pk,
+                       self.target.area_id, detail="打开农户修改页（未脱敏）")
         return ctx
 
     def perform(self, form: HouseholdForm) -> str:
@@ -227,6 +230,9 @@ class MemberEditView(RegistryFormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = f"修改成员 {self.target.name} · 户 {self.household.household_no}"
+        if self.request.method == "GET":  # the form shows the resident ID, phone, health
+            log_access(self.request.user, "view", "registry.Member", self.target.pk,
+                       self.household.area_id, detail="打开成员修改页（未脱敏）")
         return ctx
 
     def perform(self, form: MemberForm) -> str:
