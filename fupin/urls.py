@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from fupin.interop.router import router
 
+handler400 = "fupin.core.views.bad_request"
+
 urlpatterns = [
     path("", include("fupin.core.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -59,3 +59,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     return render(request, "core/job_progress.html", {"job": job, "result_url": result_url(job)})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: the page says what was wrong (e.g. "年度应为 2000–2100 的整数")."""
+    message = str(exception) if exception is not None and exception.args else ""
+    return render(request, "400.html", {"exception": message}, status=400)
