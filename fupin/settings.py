@@ -218,6 +218,12 @@ TASKS = {
 
 # Upload limits (ledgers, attachments); bytes.
 FUPIN_MAX_UPLOAD_BYTES = env.int("FUPIN_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# Ledger reading limits, checked before allocation (fupin.core.limits).
+for _name, _default in (("FUPIN_LEDGER_MAX_ROWS", 1_100_000), ("FUPIN_LEDGER_MAX_COLUMNS", 256),
+                        ("FUPIN_LEDGER_MAX_CELLS", 50_000_000),
+                        ("FUPIN_LEDGER_MAX_LINE_BYTES", 64 * 1024),
+                        ("FUPIN_LEDGER_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)):
+    globals()[_name] = env.int(_name, default=_default)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

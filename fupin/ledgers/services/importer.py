@@ -173,6 +173,7 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         hh = households(df)
         df = household_rules(df, hh)
         df = village_rules(df, user)
+        df = add_errors(df, table.bad_chars)  # NUL in any cell: the row says which column
         lap("validate")
         batch.area_code = common_area(hh.get_column("village_code"))
         batch.save(update_fields=["area_code"])
