@@ -28,12 +28,28 @@ def missing_variable_message(exc: BaseException) -> str | None:
     return f"缺少环境变量 {name} / Missing environment variable {name}: {hint}"
 
 
+def recover_on_worker_start() -> None:
+    """A worker starting means any job still "running" on this host lost its worker: mark
+    those failed (fupin.core.jobs.recover_stale_jobs) before taking new ones."""
+    import django
+
+    django.setup()
+    from fupin.core.jobs import recover_stale_jobs
+
+    marked = recover_stale_jobs(on_worker_start=True)
+    if marked:
+        sys.stderr.write(f"已将 {marked} 个中断的后台任务标记为失败 / marked {marked} "
+                         "interrupted job(s) failed\n")
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     try:
+        if sys.argv[1:2] == ["db_worker"]:
+            recover_on_worker_start()
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as exc:
         message = missing_variable_message(exc)

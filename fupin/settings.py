@@ -216,6 +216,16 @@ TASKS = {
     }
 }
 
+# Background jobs: a running job beats every FUPIN_JOB_HEARTBEAT_SECONDS (on its own
+# connection, so progress shows during a write transaction); one silent for
+# FUPIN_JOB_STALE_MINUTES, or whose worker process is gone, is marked failed.
+FUPIN_JOB_HEARTBEAT = env.bool("FUPIN_JOB_HEARTBEAT", default=True)
+FUPIN_JOB_HEARTBEAT_SECONDS = env.int("FUPIN_JOB_HEARTBEAT_SECONDS", default=15)
+FUPIN_JOB_STALE_MINUTES = env.int("FUPIN_JOB_STALE_MINUTES", default=30)
+# Staged rows, uploaded files, rejected-row reports and exports (full IDs) are removed this
+# many days after their import or export finished (`fupin ledger cleanup`, nightly).
+FUPIN_LEDGER_RETENTION_DAYS = env.int("FUPIN_LEDGER_RETENTION_DAYS", default=7)
+
 # Upload limits (ledgers, attachments); bytes.
 FUPIN_MAX_UPLOAD_BYTES = env.int("FUPIN_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 # Ledger reading limits, checked before allocation (fupin.core.limits).

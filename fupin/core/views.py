@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from .jobs import recover_stale_jobs
 from .models import Job
 
 # kind -> function(job) returning the URL of the job's result page (apps register theirs).
@@ -41,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
+    recover_stale_jobs()  # the periodic check: a job whose worker died says so here
     jobs = Job.objects.visible_to(request.user)[:100]
     return render(request, "core/job_list.html", {"jobs": jobs})
 
@@ -48,6 +50,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    if job.status == "running" and recover_stale_jobs():
+        job.refresh_from_db()
     if request.headers.get("Accept") == "application/json":
         return JsonResponse({"id": job.pk, "status": job.status, "percent": job.percent,
                              "done": job.done, "total": job.total, "message": job.message,
