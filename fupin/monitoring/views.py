@@ -23,6 +23,7 @@ from fupin.accounts.models import Role, User
 from fupin.accounts.scope import can_write_area
 from fupin.core.generic import ObjectDetailView, ObjectListView, ServiceFormView, apply_errors
 from fupin.core.jobs import start_job
+from fupin.core.locking import OptimisticLockMixin
 from fupin.registry.models import Household
 
 from . import services
@@ -295,13 +296,16 @@ class RuleAddView(MonitoringMixin, ServiceFormView):
         return services.create_rule(actor=self.request.user, **form.cleaned_data)
 
 
-class RuleEditView(RuleAddView):
+class RuleEditView(OptimisticLockMixin, RuleAddView):
     form_class = RuleEditForm
     title = "修改监测规则（保存为新版本）"
     success_message = "已保存为新版本；已有预警保留触发时的版本"
 
     def get_rule(self) -> Rule:
         return get_object_or_404(Rule, pk=self.kwargs["pk"])
+
+    def get_lock_object(self) -> Rule:
+        return self.get_rule()
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated and not can_edit_rule(request.user, self.get_rule()):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from fupin.accounts.scope import can_write_area
 from fupin.areas.filters import area_tree
 from fupin.core.generic import ObjectDetailView, ObjectListView, ServiceFormView, get_scoped_object
+from fupin.core.locking import OptimisticLockMixin
 from fupin.core.privacy import (
     log_access,
     sees_personal,
@@ -174,8 +175,11 @@ class HouseholdCreateView(RegistryFormView):
         return household_url(hh)
 
 
-class HouseholdEditView(RegistryFormView):
+class HouseholdEditView(OptimisticLockMixin, RegistryFormView):
     form_class = HouseholdForm
+
+    def get_lock_object(self) -> Household:
+        return self.target
     template_name = "registry/form.html"
     success_message = "农户信息已保存"
 
@@ -218,8 +222,11 @@ class MemberAddView(RegistryFormView):
         return household_url(self.target)
 
 
-class MemberEditView(RegistryFormView):
+class MemberEditView(OptimisticLockMixin, RegistryFormView):
     target_model = Member
+
+    def get_lock_object(self) -> Member:
+        return self.target
     form_class = MemberForm
     template_name = "registry/form.html"
     success_message = "成员信息已保存"
