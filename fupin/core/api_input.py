@@ -12,6 +12,7 @@ nested shapes too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
@@ -33,7 +34,7 @@ def contains_nul(value: Any) -> bool:
 
 class NulFreeJSONParser(JSONParser):
     def parse(self, stream: Any, media_type: str | None = None,
-              parser_context: dict[str, Any] | None = None) -> Any:
+              parser_context: Mapping[str, Any] | None = None) -> Any:
         data = super().parse(stream, media_type, parser_context)
         if contains_nul(data):
             raise ParseError(NUL_MESSAGE)

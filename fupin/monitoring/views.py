@@ -257,11 +257,12 @@ class RuleDetailView(MonitoringMixin, ObjectDetailView):
         ctx["is_admin"] = can_edit_rule(self.request.user, self.object)
         # A county admin switches an everywhere-rule on or off for its own areas only.
         from .models import RuleAreaSwitch
+        codes: tuple[str, ...] = getattr(self.request.user, "scope_codes", ())
         ctx["can_switch"] = (not self.object.area_code and is_rule_admin(self.request.user)
-                             and bool(self.request.user.scope_codes))
+                             and bool(codes))
         ctx["switches"] = RuleAreaSwitch.objects.visible_to(self.request.user).filter(
             rule=self.object)
-        ctx["switch_areas"] = [c for c in self.request.user.scope_codes if len(c) in (6, 9, 12)]
+        ctx["switch_areas"] = [c for c in codes if len(c) in (6, 9, 12)]
         return ctx
 
 

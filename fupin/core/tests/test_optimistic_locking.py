@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def form_data(resp) -> dict:
     """The POST a browser would send for the form as rendered."""
     form = resp.context["form"]
-    data = {}
+    data: dict = {}
     for name, field in form.fields.items():
         value = form[name].value()
         if getattr(field, "disabled", False):
