@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: demo test install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports clean
+.PHONY: demo test smoke install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ typecheck:
 
 pytest:
 	$(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)
+
+## make smoke: the production smoke test (DEBUG unset, collectstatic, gunicorn + worker)
+smoke: install
+	$(PY) scripts/prod_smoke.py
 
 serve: install
 	DEBUG=1 $(VENV)/bin/fupin serve

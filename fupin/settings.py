@@ -19,6 +19,7 @@ TESTING = env.bool("FUPIN_TESTING", default=False)
 if DEBUG or TESTING:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 else:
+    # `fupin` commands (fupin.cli) turn a missing variable into one line naming it.
     SECRET_KEY = env.str("SECRET_KEY")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "fupin.core.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "fupin.urls"
@@ -112,19 +114,29 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock-out after repeated failed logins (django-axes), per user name.
+# Lock-out after repeated failed logins (django-axes), per user name AND address: a stranger
+# guessing someone's name from elsewhere locks out only that combination, never the real user
+# at the office. The name is normalised (spaces, case) so variants count as one.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-# Per user name, not per address: a village office shares one address.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "fupin.accounts.security.axes_username"
+# The address is REMOTE_ADDR (a client cannot forge it); behind a reverse proxy set
+# AXES_IPWARE_PROXY_COUNT=1 so the proxy's X-Forwarded-For is used instead.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"])
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -160,12 +172,17 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "fupin.accounts.security.LockoutAwareTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "fupin.core.api.StandardPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "fupin.core.api_input.NulFreeJSONParser",  # NUL is refused with a 400 (issue 12)
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "fupin.core.api.exception_handler",
@@ -175,6 +192,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "扶贫：建档立卡、防止返贫动态监测与帮扶的接口",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
@@ -191,16 +209,46 @@ TASKS = {
     }
 }
 
+# Background jobs: a running job beats every FUPIN_JOB_HEARTBEAT_SECONDS (on its own
+# connection, so progress shows during a write transaction); one silent for
+# FUPIN_JOB_STALE_MINUTES, or whose worker process is gone, is marked failed.
+FUPIN_JOB_HEARTBEAT = env.bool("FUPIN_JOB_HEARTBEAT", default=True)
+FUPIN_JOB_HEARTBEAT_SECONDS = env.int("FUPIN_JOB_HEARTBEAT_SECONDS", default=15)
+FUPIN_JOB_STALE_MINUTES = env.int("FUPIN_JOB_STALE_MINUTES", default=30)
+# Staged rows, uploaded files, rejected-row reports and exports (full IDs) are removed this
+# many days after their import or export finished (`fupin ledger cleanup`, nightly).
+FUPIN_LEDGER_RETENTION_DAYS = env.int("FUPIN_LEDGER_RETENTION_DAYS", default=7)
+
 # Upload limits (ledgers, attachments); bytes.
 FUPIN_MAX_UPLOAD_BYTES = env.int("FUPIN_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# Ledger reading limits, checked before allocation (fupin.core.limits).
+for _name, _default in (("FUPIN_LEDGER_MAX_ROWS", 1_100_000), ("FUPIN_LEDGER_MAX_COLUMNS", 256),
+                        ("FUPIN_LEDGER_MAX_CELLS", 50_000_000),
+                        ("FUPIN_LEDGER_MAX_LINE_BYTES", 64 * 1024),
+                        ("FUPIN_LEDGER_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)):
+    globals()[_name] = env.int(_name, default=_default)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Sessions last a working day, not two weeks.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if not DEBUG and not TESTING:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Production (DEBUG off) is served over HTTPS: secure cookies and HSTS on by default; a
+# plain-HTTP trial may switch them off with SECURE_COOKIES=0 / SECURE_HSTS_SECONDS=0.
+_production = not DEBUG and not TESTING
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=_production)
+CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=_production)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _production else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (fupin.core.security.ContentSecurityPolicyMiddleware): scripts only
+# from this site; on by default when DEBUG is off.
+FUPIN_CSP = env.bool("FUPIN_CSP", default=_production)
 
 LOGGING = {
     "version": 1,

@@ -2,11 +2,14 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from fupin.core.api_router import build_router
 from fupin.core.plugins import installed_plugins
+
+handler400 = "fupin.core.views.bad_request"
 
 
 def build_urlpatterns() -> list:
@@ -14,12 +17,17 @@ def build_urlpatterns() -> list:
     return [
         path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
         path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+        path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
+             name="password_change_done"),
         path("i18n/", include("django.conf.urls.i18n")),
         path("admin/", admin.site.urls),
         *[path(p.url_prefix, include(f"{p.package}.urls"))
           for p in installed_plugins() if p.url_prefix is not None],
+        # Schema and docs need a login (session or token; SPECTACULAR_SETTINGS SERVE_PERMISSIONS).
         path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-        path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+        path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+             name="api-docs"),
         path("api/", include(build_router().urls)),
     ]
 

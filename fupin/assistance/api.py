@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fupin.core.api import ScopedViewSetMixin
+from fupin.core.api_input import StrictSerializer, TextField
 from fupin.core.privacy import shown_phone
+from fupin.rectification.models import ProblemCategory
+from fupin.registry.choices import Employment, HousingGrade, Labour, Schooling
 from fupin.registry.models import Household
 
 from . import services
-from .choices import VisitChannel
+from .choices import MeasureCategory, MeasureStatus, VisitChannel
 from .filters import AssignmentFilter, HelperFilter, PlanFilter, VisitFilter
 from .models import Assignment, AssistingUnit, Helper, Measure, Plan, Visit
 
@@ -69,10 +74,91 @@ class PlanSerializer(serializers.ModelSerializer):
         fields = ["id", "household", "household_no", "year", "summary", "measures"]
 
 
+# ---- input shapes of the nested fields (named in the schema, so schemathesis explores them)
+
+class PlanMeasureInputSerializer(StrictSerializer):
+    """One measure given with a new plan."""
+
+    category = serializers.ChoiceField(label="措施类别", choices=MeasureCategory.choices)
+    title = TextField(label="措施内容", max_length=200)
+    responsible_unit = serializers.PrimaryKeyRelatedField(
+        label="责任单位 ID", queryset=AssistingUnit.objects.all(), required=False, allow_null=True)
+    responsible_text = TextField(label="责任单位（文字）", max_length=100, required=False,
+                                 allow_blank=True)
+    amount = serializers.DecimalField(label="金额(元)", max_digits=12, decimal_places=2,
+                                      min_value=Decimal(0), required=False)
+    start = serializers.DateField(label="开始日期", required=False, allow_null=True)
+    end = serializers.DateField(label="结束日期", required=False, allow_null=True)
+    status = serializers.ChoiceField(label="状态", choices=MeasureStatus.choices, required=False)
+    outcome = TextField(label="成效", max_length=1000, required=False, allow_blank=True)
+
+
+class PlanCreateSerializer(StrictSerializer):
+    household = serializers.PrimaryKeyRelatedField(label="户 ID", queryset=Household.objects.all())
+    year = serializers.IntegerField(label="年度", min_value=2000, max_value=2100)
+    summary = TextField(label="计划概述", max_length=2000, required=False, allow_blank=True)
+    measures = PlanMeasureInputSerializer(label="措施", many=True, required=False)
+
+
+class VisitIncomeUpdateSerializer(StrictSerializer):
+    year = serializers.IntegerField(label="收入年度", min_value=2000, max_value=2100)
+    wage_income = serializers.DecimalField(12, 2, label="工资性收入", required=False, allow_null=True)
+    business_income = serializers.DecimalField(12, 2, label="生产经营性收入", required=False,
+                                               allow_null=True)
+    property_income = serializers.DecimalField(12, 2, label="财产性收入", required=False,
+                                               allow_null=True)
+    transfer_income = serializers.DecimalField(12, 2, label="转移性收入", required=False,
+                                               allow_null=True)
+    business_cost = serializers.DecimalField(12, 2, label="生产经营性支出", required=False,
+                                             allow_null=True)
+
+
+class VisitMemberUpdateSerializer(StrictSerializer):
+    member = serializers.IntegerField(label="成员 ID", min_value=1, max_value=2**62)
+    schooling = serializers.ChoiceField(label="在校生状况", choices=Schooling.choices, required=False)
+    labour = serializers.ChoiceField(label="劳动技能", choices=Labour.choices, required=False)
+    employment = serializers.ChoiceField(label="务工状况", choices=Employment.choices,
+                                         required=False)
+    months_worked = serializers.IntegerField(label="务工时间(月)", min_value=0, max_value=12,
+                                             required=False)
+    medical_insurance = serializers.BooleanField(label="参加基本医疗保险", required=False)
+    critical_illness_insurance = serializers.BooleanField(label="参加大病保险", required=False)
+    pension_insurance = serializers.BooleanField(label="参加基本养老保险", required=False)
+    chronic_illness = serializers.BooleanField(label="长期慢性病", required=False)
+    serious_illness = serializers.BooleanField(label="患有大病", required=False)
+
+
+class VisitUpdatesSerializer(StrictSerializer):
+    """Situation found on the visit, recorded through the registry services."""
+
+    income = VisitIncomeUpdateSerializer(label="年度收入", required=False)
+    housing_grade = serializers.ChoiceField(label="住房安全等级", choices=HousingGrade.choices,
+                                            required=False)
+    water_safe = serializers.BooleanField(label="饮水安全", required=False, allow_null=True)
+    members = VisitMemberUpdateSerializer(label="成员情况", many=True, required=False)
+
+
+class VisitProblemSerializer(StrictSerializer):
+    """A problem found on the visit (its source is the visit, its date the visit's date)."""
+
+    category = serializers.ChoiceField(label="问题类别", choices=ProblemCategory.choices)
+    description = TextField(label="问题描述", max_length=2000)
+    responsible_unit = TextField(label="责任单位", max_length=100, required=False, allow_blank=True)
+    owner_name = TextField(label="责任人姓名", max_length=50, required=False, allow_blank=True)
+    deadline = serializers.DateField(label="整改时限", required=False, allow_null=True)
+    plan = TextField(label="整改措施", max_length=2000, required=False, allow_blank=True)
+
+
 class VisitSerializer(serializers.ModelSerializer):
     household_no = serializers.CharField(source="household.household_no", read_only=True)
-    updates = serializers.JSONField(required=False)
-    problems = serializers.ListField(child=serializers.DictField(), required=False, write_only=True)
+    updates = VisitUpdatesSerializer(required=False, write_only=True)
+    problems = VisitProblemSerializer(many=True, required=False, write_only=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        # `updates` as recorded (what was applied, with the resulting per-capita income).
+        data: dict[str, Any] = super().to_representation(instance)
+        data["updates"] = instance.updates or {}
+        return data
 
     class Meta:
         model = Visit
@@ -91,6 +177,15 @@ class OverdueSerializer(serializers.Serializer):
     last_visit = serializers.DateField(allow_null=True)
     helper_id = serializers.IntegerField(allow_null=True)
     helper_name = serializers.CharField(allow_null=True)
+
+
+def _plain(value: Any) -> Any:
+    """Validated nested data as plain dicts and lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _household(request: Request, pk: Any) -> Household:
@@ -125,6 +220,7 @@ class AssignmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         return Response(self.get_serializer(row).data, status=201)
 
 
+@extend_schema_view(create=extend_schema(request=PlanCreateSerializer, responses={201: PlanSerializer}))
 class PlanViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Plan.objects.select_related("household").prefetch_related("measures")
     serializer_class = PlanSerializer
@@ -136,8 +232,11 @@ class PlanViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         d = s.validated_data
         plan = services.create_plan(actor=request.user, household=_household(request, d["household"].pk),
                                     year=d["year"], summary=d.get("summary", ""),
-                                    measures=_data(request).get("measures") or [])
-        return Response(self.get_serializer(plan).data, status=201)
+                                    measures=[dict(m) for m in d.get("measures") or []])
+        return Response(PlanSerializer(plan, context=self.get_serializer_context()).data, status=201)
+
+    def get_serializer_class(self) -> Any:
+        return PlanCreateSerializer if self.action == "create" else PlanSerializer
 
 
 class MeasureViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -174,7 +273,7 @@ class VisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
             actor=request.user, household=_household(request, d["household"].pk), visited_on=d["visited_on"],
             channel=d.get("channel", VisitChannel.HOME), findings=d.get("findings", ""),
             policies_explained=d.get("policies_explained", ""), measures_agreed=d.get("measures_agreed", ""),
-            updates=d.get("updates") or {}, problems=d.get("problems") or [])
+            updates=_plain(d.get("updates") or {}), problems=[dict(p) for p in d.get("problems") or []])
         return Response(self.get_serializer(visit).data, status=201)
 
 

@@ -45,9 +45,19 @@ def helper_restriction(user: Any, model: type[models.Model]) -> Q | None:
     if path is None:
         return None
     q = Q(**{f"{path}__in": assigned_household_ids(user)})
-    if path != "pk" and "__" not in path and model._meta.get_field(path).null:
+    if path != "pk" and _nullable(model, path):
         q |= Q(**{f"{path}__isnull": True})  # rows about the whole village stay visible
     return q
+
+
+def _nullable(model: type[models.Model], path: str) -> bool:
+    """Whether the household at the end of `path` (e.g. `problem__household`) may be empty."""
+    field: Any = None
+    current: Any = model
+    for name in path.split("__"):
+        field = current._meta.get_field(name)
+        current = field.related_model
+    return bool(field is not None and field.null)
 
 
 def install() -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fupin.core.api import ScopedViewSetMixin
+from fupin.core.api_input import StrictSerializer, TextField
 from fupin.registry.choices import MonitoringType, RiskType
 from fupin.registry.models import Household
 
@@ -101,14 +103,45 @@ class OpenCaseSerializer(serializers.Serializer):
         return found
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "description": "姓名，用逗号分隔"},
+                               {"type": "array", "items": {"type": "string", "maxLength": 50}}]})
+class VerifiersField(serializers.Field):
+    """Verifier names: a list of names, or one text with the names separated by commas."""
+
+    default_error_messages = {"invalid": "应为文字或文字列表"}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            return TextField(max_length=500).run_validation(data)
+        if isinstance(data, list) and all(isinstance(v, str) for v in data):
+            return [TextField(max_length=50).run_validation(v) for v in data]
+        self.fail("invalid")
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class CaseActValuesSerializer(StrictSerializer):
+    """What the step records (which of these a step needs: see the workflow)."""
+
+    verifiers = VerifiersField(required=False)
+    monitoring_type = TextField(max_length=20, required=False, allow_null=True)
+    main_risk = TextField(max_length=20, required=False, allow_null=True)
+    other_risks = serializers.ListField(child=TextField(max_length=20), required=False,
+                                        allow_null=True, max_length=20)
+    start = TextField(max_length=10, required=False, allow_null=True,
+                      help_text="公示开始日期 YYYY-MM-DD")
+    days = serializers.IntegerField(min_value=0, max_value=365, required=False, allow_null=True)
+
+
 class ActSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=list(ALL_STEPS))
     action = serializers.ChoiceField(choices=[Action.SUBMIT, Action.APPROVE, Action.REJECT,
                                               Action.START_NOTICE])
     version = serializers.IntegerField(min_value=1)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    values = serializers.DictField(required=False, default=dict,
-                                   help_text="本环节记录的内容：verifiers、monitoring_type、main_risk、other_risks、start、days")
+    values = CaseActValuesSerializer(required=False, default=dict,
+                                     help_text="本环节记录的内容：verifiers、monitoring_type、main_risk、other_risks、start、days")
     attachments = serializers.ListField(child=serializers.FileField(), required=False,
                                         default=list)
 
@@ -152,7 +185,7 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         case = services.act(actor=request.user, case=case, step=d["step"], action=d["action"],
-                            version=d["version"], comment=d["comment"], data=d["values"],
+                            version=d["version"], comment=d["comment"], data=dict(d["values"]),
                             attachments=d["attachments"])
         return Response(CaseDetailSerializer(case).data)
 

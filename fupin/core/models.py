@@ -44,6 +44,10 @@ class Job(models.Model):
                                    on_delete=models.SET_NULL, related_name="jobs")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    # Which process runs the job ("host:pid") and when it last said it is alive: a job whose
+    # worker died is marked failed (fupin.core.jobs.recover_stale_jobs).
+    worker = models.CharField(_("执行进程"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()

@@ -13,6 +13,7 @@ PLUGIN = AppPlugin(
         MenuItem(_("导入模板"), "ledgers:template"),
     ))],
     scope="fupin.ledgers.scope",
+    nightly=[("ledger", "cleanup")],
     jobs="fupin.ledgers.jobs",
     job_results={"ledger_import": "fupin.ledgers.jobs.result_url",
                  "ledger_export": "fupin.ledgers.jobs.result_url"},

@@ -117,6 +117,8 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user).filter(kind=EXPORT, status="done"), pk=pk)
     if not job.output_file or not Path(job.output_file).exists():
         raise Http404("导出文件已不存在，请重新导出")
+    log_access(request.user, "download", "ledgers.export", job.pk, job.area_code,
+               detail="下载台账导出" + ("（未脱敏）" if not job.result.get("masked") else "（已脱敏）"))
     return FileResponse(open(job.output_file, "rb"), as_attachment=True, content_type=XLSX,
                         filename=f"台账_{job.result.get('area_code', '')}_{job.created_at:%Y%m%d}.xlsx")
 

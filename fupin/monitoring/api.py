@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -41,12 +42,21 @@ class RuleSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="current_version.number", read_only=True)
     versions = RuleVersionSerializer(many=True, read_only=True)
     note = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    area_code = serializers.CharField(
+        label="适用区划", max_length=12, required=False, allow_blank=True,
+        help_text="新建时：留空为本人所在县（省级管理员留空为全部地区）；之后不可改")
 
     class Meta:
         model = Rule
-        fields = ["id", "code", "name", "description", "kind", "condition", "severity",
-                  "explanation", "active", "version", "versions", "note"]
+        fields = ["id", "code", "name", "description", "kind", "area_code", "condition",
+                  "severity", "explanation", "active", "version", "versions", "note"]
         read_only_fields = ["kind"]
+
+
+class RuleAreaSwitchSerializer(serializers.Serializer):
+    area_code = serializers.CharField(label="区划代码（县 6 位、乡镇 9 位、村 12 位）", max_length=12)
+    active = serializers.BooleanField(label="在该区划启用")
+    note = serializers.CharField(label="说明", max_length=200, required=False, allow_blank=True)
 
 
 class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -62,14 +72,29 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def perform_create(self, serializer: Any) -> None:
         d = dict(serializer.validated_data)
         d.pop("note", None)
+        if not d.get("area_code"):
+            d.pop("area_code", None)  # default: the user's county (everywhere: province)
         serializer.instance = services.create_rule(actor=self.request.user, **d)
 
     def perform_update(self, serializer: Any) -> None:
         d = dict(serializer.validated_data)
         d.pop("code", None)
+        if "area_code" in d and d.pop("area_code") != serializer.instance.area_code:
+            raise serializers.ValidationError({"area_code": ["规则的适用区划不能修改"]})
         note = d.pop("note", "")
         serializer.instance = services.update_rule(actor=self.request.user,
                                                    rule=serializer.instance, changes=d, note=note)
+
+    @extend_schema(request=RuleAreaSwitchSerializer, responses={200: RuleAreaSwitchSerializer})
+    @action(detail=True, methods=["post"], serializer_class=RuleAreaSwitchSerializer)
+    def area(self, request: Request, code: Any = None) -> Response:
+        """在本辖区（县、乡镇或村）启用或停用一条适用于全部地区的规则；停用即解除该区划内的预警。"""
+        ser = RuleAreaSwitchSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        switch = services.set_rule_active_in_area(actor=request.user, rule=self.get_object(),
+                                                  **ser.validated_data)
+        return Response({"area_code": switch.area_code, "active": switch.active,
+                         "note": switch.note})
 
 
 class SettingSerializer(serializers.ModelSerializer):

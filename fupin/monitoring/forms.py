@@ -27,6 +27,11 @@ class RuleForm(forms.Form):
     description = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}),
                                   required=False)
     active = forms.BooleanField(label="启用", required=False, initial=True)
+    area_code = forms.CharField(label="适用区划", max_length=12, required=False,
+                                help_text="留空：本人所在县（省级管理员留空为全部地区）")
+
+    def clean_area_code(self) -> str | None:
+        return (self.cleaned_data.get("area_code") or "").strip() or None
 
 
 class RuleEditForm(RuleForm):
@@ -35,6 +40,7 @@ class RuleEditForm(RuleForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["code"].disabled = True
+        del self.fields["area_code"]  # where a rule applies does not change
 
 
 class SettingForm(forms.Form):

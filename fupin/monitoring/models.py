@@ -128,6 +128,11 @@ class Rule(models.Model):
         _("说明模板"), max_length=300, blank=True,
         help_text=_("用 {特征名} 引用取值，例如：人均纯收入 {income_per_capita} 元，低于 {income_year} 年贫困线 {poverty_line} 元"))
     active = models.BooleanField(_("启用"), default=True)
+    # "" = applies everywhere (edited by a province-level admin); a county code = that
+    # county's own rule (edited by its county admin). Counties switch everywhere-rules off
+    # for themselves with RuleAreaSwitch.
+    area_code = models.CharField(_("适用区划"), max_length=12, blank=True, default="",
+                                 db_index=True, help_text=_("留空表示适用于全部地区"))
     current_version = models.ForeignKey("RuleVersion", null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -187,6 +192,7 @@ class EventSource(models.TextChoices):
 
 class RiskEventQuerySet(ScopedQuerySet["RiskEvent"]):
     scope_field = "area_code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
 
 
 class RiskEvent(models.Model):
@@ -296,6 +302,7 @@ LIVE_STATUSES = (WarningStatus.OPEN, WarningStatus.DISMISSED)
 
 class WarningQuerySet(ScopedQuerySet["Warning"]):
     scope_field = "area_code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
 
     def live(self) -> WarningQuerySet:
         return self.filter(status__in=LIVE_STATUSES)
@@ -448,3 +455,33 @@ class RosterRow(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["resident_id", "roster"], name="rosterrow_rid_roster")]
+
+
+class RuleAreaSwitchQuerySet(ScopedQuerySet["RuleAreaSwitch"]):
+    scope_field = "area_code"
+
+
+class RuleAreaSwitch(models.Model):
+    """A county's own on/off for a rule that applies everywhere (issue 12: a county admin
+    switches rules for its county only, never another's)."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="area_switches")
+    area_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    active = models.BooleanField(_("启用"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = RuleAreaSwitchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rule_id", "area_code"]
+        verbose_name = _("规则本地启停")
+        verbose_name_plural = _("规则本地启停")
+        constraints = [models.UniqueConstraint(fields=["rule", "area_code"],
+                                               name="uniq_rule_area_switch")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}@{self.area_code}: {'启用' if self.active else '停用'}"

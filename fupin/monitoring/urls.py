@@ -17,6 +17,7 @@ urlpatterns = [
     path("rules/add/", views.RuleAddView.as_view(), name="rule_add"),
     path("rules/<int:pk>/", views.RuleDetailView.as_view(), name="rule_detail"),
     path("rules/<int:pk>/edit/", views.RuleEditView.as_view(), name="rule_edit"),
+    path("rules/<int:pk>/area/", views.rule_area_switch, name="rule_area"),
     path("settings/", views.SettingListView.as_view(), name="setting_list"),
     path("settings/add/", views.SettingAddView.as_view(), name="setting_add"),
     path("settings/keys/add/", views.SettingKeyAddView.as_view(), name="settingkey_add"),

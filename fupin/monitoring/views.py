@@ -23,6 +23,7 @@ from fupin.accounts.models import Role, User
 from fupin.accounts.scope import can_write_area
 from fupin.core.generic import ObjectDetailView, ObjectListView, ServiceFormView, apply_errors
 from fupin.core.jobs import start_job
+from fupin.core.locking import OptimisticLockMixin
 from fupin.registry.models import Household
 
 from . import services
@@ -43,7 +44,7 @@ from .models import Roster, Rule, Setting, SettingKey, Sweep, Warning, WarningSt
 from .services.explain import fmt
 from .services.features import FEATURES, household_features, labels
 from .services.roster import can_upload, upload_roster
-from .services.rules import is_rule_admin
+from .services.rules import can_edit_rule, is_rule_admin, require_rule_edit
 from .tables import RosterTable, RuleTable, SettingTable, SweepTable, WarningTable
 
 
@@ -253,8 +254,33 @@ class RuleDetailView(MonitoringMixin, ObjectDetailView):
         ctx["versions"] = self.object.versions.select_related("created_by").all()
         ctx["open_count"] = Warning.objects.visible_to(self.request.user).filter(
             rule=self.object, status=WarningStatus.OPEN).count()
-        ctx["is_admin"] = is_rule_admin(self.request.user)
+        ctx["is_admin"] = can_edit_rule(self.request.user, self.object)
+        # A county admin switches an everywhere-rule on or off for its own areas only.
+        from .models import RuleAreaSwitch
+        codes: tuple[str, ...] = getattr(self.request.user, "scope_codes", ())
+        ctx["can_switch"] = (not self.object.area_code and is_rule_admin(self.request.user)
+                             and bool(codes))
+        ctx["switches"] = RuleAreaSwitch.objects.visible_to(self.request.user).filter(
+            rule=self.object)
+        ctx["switch_areas"] = [c for c in codes if len(c) in (6, 9, 12)]
         return ctx
+
+
+@login_required
+@require_POST
+def rule_area_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(Rule, pk=pk)
+    try:
+        services.set_rule_active_in_area(actor=request.user, rule=rule,
+                                         area_code=request.POST.get("area_code", ""),
+                                         active=request.POST.get("active") == "1",
+                                         note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已保存：" + ("本辖区启用" if request.POST.get("active") == "1"
+                                             else "本辖区停用，辖区内该规则的预警已解除"))
+    return redirect(rule.get_absolute_url())
 
 
 class RuleAddView(MonitoringMixin, ServiceFormView):
@@ -271,13 +297,21 @@ class RuleAddView(MonitoringMixin, ServiceFormView):
         return services.create_rule(actor=self.request.user, **form.cleaned_data)
 
 
-class RuleEditView(RuleAddView):
+class RuleEditView(OptimisticLockMixin, RuleAddView):
     form_class = RuleEditForm
     title = "修改监测规则（保存为新版本）"
     success_message = "已保存为新版本；已有预警保留触发时的版本"
 
     def get_rule(self) -> Rule:
         return get_object_or_404(Rule, pk=self.kwargs["pk"])
+
+    def get_lock_object(self) -> Rule:
+        return self.get_rule()
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not can_edit_rule(request.user, self.get_rule()):
+            require_rule_edit(request.user, self.get_rule())
+        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
         r = self.get_rule()

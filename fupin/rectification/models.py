@@ -129,6 +129,7 @@ class Problem(models.Model):
 
 class ProblemEventQuerySet(ScopedQuerySet["ProblemEvent"]):
     scope_field = "problem__area__code"
+    household_field = "problem__household"  # role helper (assistance.visibility)
 
 
 class ProblemEvent(models.Model):
@@ -164,6 +165,7 @@ class ProblemEvent(models.Model):
 
 class EvidenceQuerySet(ScopedQuerySet["Evidence"]):
     scope_field = "problem__area__code"
+    household_field = "problem__household"  # role helper (assistance.visibility)
 
 
 class Evidence(models.Model):
@@ -234,6 +236,7 @@ class CheckResult(models.TextChoices):
 
 class SpotCheckItemQuerySet(ScopedQuerySet["SpotCheckItem"]):
     scope_field = "spotcheck__area__code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
 
 
 class SpotCheckItem(models.Model):

@@ -80,6 +80,25 @@ def _can_report(actor: Any, area_code: str, household: Household | None) -> bool
     return False
 
 
+def owner_fits_area(owner: Any, area_code: str) -> bool:
+    """A problem's owner works inside the problem's area: one of the owner's scopes covers
+    the area or lies within it (a village cadre owns a township's problem in their village)."""
+    if owner is None:
+        return True
+    if not getattr(owner, "is_active", False):
+        return False
+    if getattr(owner, "is_superuser", False):
+        return True
+    return any(area_code.startswith(c) or c.startswith(area_code)
+               for c in getattr(owner, "scope_codes", ()))
+
+
+def _check_owner(owner: Any, area_code: str, errors: dict[str, list[str]]) -> None:
+    if owner is not None and not owner_fits_area(owner, area_code):
+        errors.setdefault("owner", []).append(
+            f"责任人 {owner.get_username()} 不在问题所在区划 {area_code} 工作，请选择本区划的人员")
+
+
 @transaction.atomic
 def create_problem(*, actor: Any, source: str, category: str, description: str,
                    household: Household | None = None, area: Any = None, found_on: dt.date | None = None,
@@ -109,9 +128,10 @@ def create_problem(*, actor: Any, source: str, category: str, description: str,
         errors.setdefault("found_on", []).append("发现日期不能晚于今天")
     if deadline and deadline < day:
         errors.setdefault("deadline", []).append(f"整改时限 {deadline:%Y-%m-%d} 早于发现日期 {day:%Y-%m-%d}")
+    owner_user = owner if getattr(owner, "pk", None) else None
+    _check_owner(owner_user, area_obj.code, errors)
     if errors:
         raise ValidationError(errors)
-    owner_user = owner if getattr(owner, "pk", None) else None
     problem = Problem(source=source, category=category, description=description.strip(), area=area_obj,
                       household=household, found_on=day, found_by=_user(actor),
                       responsible_unit=responsible_unit, owner=owner_user,
@@ -187,6 +207,10 @@ def update_problem(*, actor: Any, problem: Problem, **changes: Any) -> Problem:
         raise PermissionDenied("只有本区划的县、乡、村工作人员可以调整问题的责任和时限")
     if problem.state not in (S.OPEN, S.RECTIFYING):
         raise ValidationError({"state": "问题已整改，不能再修改责任和时限；如需调整请重新打开"})
+    owner_errors: dict[str, list[str]] = {}
+    _check_owner(changes.get("owner"), problem.area_id, owner_errors)
+    if owner_errors:
+        raise ValidationError(owner_errors)
     for k in ("responsible_unit", "owner", "owner_name", "deadline", "plan", "category"):
         if k in changes:
             setattr(problem, k, changes[k])

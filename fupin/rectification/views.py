@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fupin.accounts.models import User
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object, xlsx_response
+from fupin.core.locking import OptimisticLockMixin
 from fupin.core.privacy import log_access
 from fupin.registry.models import Household
 
@@ -168,9 +169,12 @@ class ProblemCreateView(ServiceFormView):
         return services.create_problem(actor=self.request.user, household=household, owner=owner, **d)
 
 
-class ProblemEditView(ServiceFormView):
+class ProblemEditView(OptimisticLockMixin, ServiceFormView):
     form_class = ProblemEditForm
     title = "调整责任与时限"
+
+    def get_lock_object(self) -> Problem:
+        return self.problem()
 
     def problem(self) -> Problem:
         return get_scoped_object(Problem, self.request.user, pk=self.kwargs["pk"])

@@ -18,7 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fupin.core.api import ScopedViewSetMixin
-from fupin.core.privacy import sees_personal, shown_account, shown_phone, shown_resident_id
+from fupin.core.privacy import (
+    PersonalReadLogMixin,
+    sees_personal,
+    shown_account,
+    shown_phone,
+    shown_resident_id,
+)
 
 from . import services
 from .choices import (
@@ -68,6 +74,12 @@ class MaskingMixin:
             for name in HEALTH:
                 if name in data:
                     data[name] = None
+            # The masked ID digits are the birth date: only the year (birth_year) is shown,
+            # and a birth's joining date (the birth date) is withheld too.
+            if data.get("birth_date"):
+                if data.get("joined_on") == data["birth_date"]:
+                    data["joined_on"] = None
+                data["birth_date"] = None
         return data
 
 
@@ -132,6 +144,10 @@ class MemberSerializer(MaskingMixin, serializers.ModelSerializer):
     resident_id = serializers.CharField(label="身份证号", max_length=30)
     health_labels = serializers.ListField(child=serializers.CharField(), read_only=True,
                                           label="健康状况")
+    birth_date = serializers.DateField(read_only=True, allow_null=True,
+                                       label="出生日期（身份证号脱敏的角色为空）")
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True,
+                                          label="出生年份")
     event = serializers.ChoiceField(
         label="加入方式（新增时）", write_only=True, required=False,
         choices=[(k.value, k.label) for k in JOINING_EVENTS])
@@ -141,7 +157,7 @@ class MemberSerializer(MaskingMixin, serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = ["id", "household", "household_no", "name", "name_initials", "resident_id",
-                  "sex", "birth_date", "relation_to_head", "ethnicity", "education", "schooling",
+                  "sex", "birth_date", "birth_year", "relation_to_head", "ethnicity", "education", "schooling",
                   "chronic_illness", "serious_illness", "disabled", "disability_grade", "labour",
                   "employment", "months_worked", "medical_insurance",
                   "critical_illness_insurance", "pension_insurance", "phone", "status",
@@ -308,7 +324,7 @@ class RegistryViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d{1,18}"
 
 
-class HouseholdViewSet(RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class HouseholdViewSet(PersonalReadLogMixin, RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """农户：筛选与页面相同（area 区划前缀、q 搜索等）；新建时一并提交成员（含一位户主）。"""
 
@@ -321,7 +337,7 @@ class HouseholdViewSet(RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveMo
             member_count=active_member_count())
 
 
-class MemberViewSet(RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class MemberViewSet(PersonalReadLogMixin, RegistryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                     mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """家庭成员：新增（出生/迁入/婚入）、修改；离户（死亡/迁出/婚出）用 leave。"""
 

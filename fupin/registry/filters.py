@@ -40,6 +40,13 @@ def filter_area(queryset: QuerySet[Any], field: str, value: str) -> QuerySet[Any
     return queryset.filter(**{f"{field}__startswith": value}) if value else queryset
 
 
+def _full_ids(filterset: Any) -> bool:
+    from fupin.core.privacy import sees_personal
+
+    request = getattr(filterset, "request", None)
+    return request is None or sees_personal(getattr(request, "user", None))
+
+
 class AreaCodeField(forms.CharField):
     def clean(self, value: Any) -> str:
         value = super().clean(value)
@@ -61,14 +68,20 @@ class AreaCodeFilter(django_filters.CharFilter):
         return filter_area(qs, self.path, value)
 
 
-def member_search_q(q: str) -> Q | None:
-    """Indexed conditions on Member for a search text, or None if nothing applies."""
+def member_search_q(q: str, full_ids: bool = True) -> Q | None:
+    """Indexed conditions on Member for a search text, or None if nothing applies.
+
+    `full_ids` False (roles that see masked IDs): a resident ID is found only by the whole
+    number or its 6 area digits, never by a longer prefix — prefixes would test birth dates
+    digit by digit and undo the mask."""
     from .services import pinyin_of
 
     number = rid.normalize(q)
     if len(number) == 18 and ID_PREFIX.match(number):
         return Q(resident_id=number)
     if ID_PREFIX.match(number):
+        if not full_ids and len(number) > 6:
+            return Q(pk__in=[])
         return Q(resident_id__startswith=number)
     lower = q.lower()
     if LETTERS.match(lower):
@@ -81,9 +94,10 @@ def member_search_q(q: str) -> Q | None:
     return None
 
 
-def household_search(queryset: QuerySet[Household], q: str) -> QuerySet[Household]:
+def household_search(queryset: QuerySet[Household], q: str,
+                     full_ids: bool = True) -> QuerySet[Household]:
     """Household number (prefix), head or member name (prefix), pinyin initials (prefix),
-    resident ID (exact or prefix of at least 6 digits)."""
+    resident ID (exact or prefix of at least 6 digits; see member_search_q for `full_ids`)."""
     q = (q or "").strip()
     if not q:
         return queryset
@@ -93,7 +107,7 @@ def household_search(queryset: QuerySet[Household], q: str) -> QuerySet[Househol
         cond |= Q(head_initials__startswith=lower)
     if HAS_CJK.search(q):
         cond |= Q(head_name__startswith=q)
-    member_q = member_search_q(q)
+    member_q = member_search_q(q, full_ids)
     if member_q is not None:
         cond |= Q(id__in=Member.objects.filter(member_q).values("household_id"))
     return queryset.filter(cond)
@@ -135,7 +149,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
                   "housing_grade", "welfare_status", "water_safe"]
 
     def search(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
-        return household_search(queryset, value)
+        return household_search(queryset, value, _full_ids(self))
 
     def filter_monitoring(self, queryset: QuerySet[Household], name: str,
                           value: str) -> QuerySet[Household]:
@@ -170,7 +184,7 @@ class MemberFilterSet(django_filters.FilterSet):
         value = (value or "").strip()
         if not value:
             return queryset
-        cond = member_search_q(value)
+        cond = member_search_q(value, _full_ids(self))
         return queryset.filter(cond) if cond is not None else queryset.none()
 
 

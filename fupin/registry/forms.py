@@ -57,7 +57,8 @@ class GroupedFieldsMixin:
             placed.update(names)
             if bound:
                 groups.append((legend, bound))
-        rest = [form[n] for n in form.fields if n not in placed]
+        rest = [form[n] for n in form.fields
+                if n not in placed and not form.fields[n].widget.is_hidden]  # hidden: by the template
         if rest:
             groups.append(("" if not groups else "其他", rest))
         return groups

@@ -68,6 +68,8 @@ def display_value(model: type[models.Model], name: str, value: Any, user: Any) -
         return shown_phone(user, str(value))
     if name == "bank_account":
         return shown_account(user, str(value))
+    if name == "joined_on" and isinstance(value, dt.date) and not sees_personal(user):
+        return f"{value:%Y} 年"  # a birth's joining date is the birth date
     if name in LIST_LABELS and isinstance(value, list):
         return "、".join(str(LIST_LABELS[name].get(v, v)) for v in value) or "（空）"
     if isinstance(value, bool):

@@ -19,6 +19,7 @@ from pypinyin import lazy_pinyin
 
 from fupin.accounts.scope import area_in_scope, can_write_area
 from fupin.areas.models import Area, AreaLevel
+from fupin.core.privacy import OUTSIDE_SCOPE
 
 from . import resident_id as rid
 from .choices import (
@@ -131,7 +132,7 @@ def validate_household_rules(data: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def validate_member_rules(data: Mapping[str, Any], *, exclude_member: int | None = None,
-                          check_unique: bool = True) -> dict[str, list[str]]:
+                          check_unique: bool = True, actor: Any = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not str(data.get("name") or "").strip():
         errors.setdefault("name", []).append("姓名不能为空")
@@ -145,7 +146,11 @@ def validate_member_rules(data: Mapping[str, Any], *, exclude_member: int | None
         if exclude_member:
             clash = clash.exclude(pk=exclude_member)
         other = clash.select_related("household").first()
-        if other:
+        if other and actor is not None and not area_in_scope(actor, other.household.area_id):
+            # Outside the user's scope: that the person is registered, never where.
+            errors.setdefault("resident_id", []).append(
+                f"身份证号 {rid.mask(parsed.number)} {OUTSIDE_SCOPE}；一个人同一时间只能在一户")
+        elif other:
             errors.setdefault("resident_id", []).append(
                 f"身份证号 {rid.mask(parsed.number)} 已登记在户 {other.household.household_no}，"
                 "一个人同一时间只能在一户")
@@ -199,6 +204,13 @@ def check_one_head(household: Household) -> None:
 
 # ---------------------------------------------------------------- households
 
+def _taken_no(actor: Any, no: str) -> str:
+    area = Household.objects.filter(household_no=no).values_list("area_id", flat=True).first()
+    if actor is not None and area is not None and not area_in_scope(actor, area):
+        return f"户编号 {no} {OUTSIDE_SCOPE}"
+    return f"户编号 {no} 已存在"
+
+
 @transaction.atomic
 def create_household(*, actor: Any, data: Mapping[str, Any],
                      members: Sequence[Mapping[str, Any]], effective: dt.date | None = None,
@@ -211,7 +223,7 @@ def create_household(*, actor: Any, data: Mapping[str, Any],
     if not no:
         errors.setdefault("household_no", []).append("户编号不能为空")
     elif Household.objects.filter(household_no=no).exists():
-        errors.setdefault("household_no", []).append(f"户编号 {no} 已存在")
+        errors.setdefault("household_no", []).append(_taken_no(actor, no))
     if not members:
         errors.setdefault("members", []).append("一户至少要有一名成员")
     heads = sum(1 for m in members if m.get("relation_to_head") == Relation.HEAD)
@@ -219,7 +231,7 @@ def create_household(*, actor: Any, data: Mapping[str, Any],
         errors.setdefault("members", []).append(f"一户应有且只有一位户主，现有 {heads} 位")
     seen: set[str] = set()
     for i, m in enumerate(members, start=1):
-        for field, msgs in validate_member_rules(m).items():
+        for field, msgs in validate_member_rules(m, actor=actor).items():
             errors.setdefault(f"members[{i}].{field}", []).extend(msgs)
         number = rid.normalize(m.get("resident_id"))
         if number in seen:
@@ -261,7 +273,7 @@ def update_household(*, actor: Any, household: Household, changes: Mapping[str, 
     errors = validate_household_rules(merged)
     no = merged.get("household_no")
     if no != household.household_no and Household.objects.filter(household_no=no).exists():
-        errors.setdefault("household_no", []).append(f"户编号 {no} 已存在")
+        errors.setdefault("household_no", []).append(_taken_no(actor, str(no)))
     _raise(errors)
     old_status = {f: getattr(household, f) for f in STATUS_FIELDS}
     for k, v in changes.items():
@@ -327,7 +339,7 @@ def add_member(*, actor: Any, household: Household, data: Mapping[str, Any],
     """Add a person to a household (birth, moving in, marrying in, or a correction)."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require_write(actor, household.area_id)
-    errors = validate_member_rules(data)
+    errors = validate_member_rules(data, actor=actor)
     if data.get("relation_to_head") == Relation.HEAD and household.active_members().filter(
             relation_to_head=Relation.HEAD).exists():
         errors.setdefault("relation_to_head", []).append("本户已有户主；如需更换户主，请先修改原户主的关系")
@@ -359,7 +371,7 @@ def update_member(*, actor: Any, member: Member, changes: Mapping[str, Any]) -> 
     _require_write(actor, household.area_id)
     merged = {f: getattr(member, f) for f in MEMBER_FIELDS}
     merged.update(changes)
-    errors = validate_member_rules(merged, exclude_member=member.pk,
+    errors = validate_member_rules(merged, exclude_member=member.pk, actor=actor,
                                    check_unique=member.status == MemberStatus.ACTIVE)
     _raise(errors)
     values = _member_defaults(merged)

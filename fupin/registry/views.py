@@ -13,10 +13,12 @@ from django.urls import reverse
 from fupin.accounts.scope import can_write_area
 from fupin.areas.filters import area_tree
 from fupin.core.generic import ObjectDetailView, ObjectListView, ServiceFormView, get_scoped_object
+from fupin.core.locking import OptimisticLockMixin
 from fupin.core.privacy import (
     log_access,
     sees_personal,
     shown_account,
+    shown_birth,
     shown_phone,
     shown_resident_id,
 )
@@ -88,6 +90,12 @@ class HouseholdDetailView(ObjectDetailView):
         for m in members:
             m.shown_resident_id = shown_resident_id(user, m.resident_id)  # type: ignore[attr-defined]
             m.shown_phone = shown_phone(user, m.phone)  # type: ignore[attr-defined]
+            m.shown_birth = shown_birth(user, m.birth_date)  # type: ignore[attr-defined]
+        events = list(MemberEvent.objects.filter(member__household=hh)
+                      .select_related("member", "related_household").order_by("-date", "-id"))
+        for e in events:  # a birth's date is a birth date: the year only for masked roles
+            e.shown_date = (shown_birth(user, e.date)  # type: ignore[attr-defined]
+                            if e.kind == "birth" else f"{e.date:%Y-%m-%d}")
         ctx.update({
             "members": members,
             "active_count": sum(1 for m in members if m.status == "active"),
@@ -97,8 +105,7 @@ class HouseholdDetailView(ObjectDetailView):
             "incomes": list(hh.incomes.order_by("-year")),
             "assessments": list(hh.assessments.all()),
             "statuses": list(hh.statuses.order_by("-valid_from", "-id")),
-            "events": list(MemberEvent.objects.filter(member__household=hh)
-                           .select_related("member", "related_household").order_by("-date", "-id")),
+            "events": events,
             "history": household_history(hh, user),
             "can_write": can_write_area(user, hh.area_id),
             "area_path": " / ".join(a.name for a in hh.area.ancestors()
@@ -168,8 +175,11 @@ class HouseholdCreateView(RegistryFormView):
         return household_url(hh)
 
 
-class HouseholdEditView(RegistryFormView):
+class HouseholdEditView(OptimisticLockMixin, RegistryFormView):
     form_class = HouseholdForm
+
+    def get_lock_object(self) -> Household:
+        return self.target
     template_name = "registry/form.html"
     success_message = "农户信息已保存"
 
@@ -179,6 +189,9 @@ class HouseholdEditView(RegistryFormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = f"修改农户 {self.target.household_no}"
+        if self.request.method == "GET":  # the form shows phone and bank account in full
+            log_access(self.request.user, "view", "registry.Household", self.target.pk,
+                       self.target.area_id, detail="打开农户修改页（未脱敏）")
         return ctx
 
     def perform(self, form: HouseholdForm) -> str:
@@ -209,8 +222,11 @@ class MemberAddView(RegistryFormView):
         return household_url(self.target)
 
 
-class MemberEditView(RegistryFormView):
+class MemberEditView(OptimisticLockMixin, RegistryFormView):
     target_model = Member
+
+    def get_lock_object(self) -> Member:
+        return self.target
     form_class = MemberForm
     template_name = "registry/form.html"
     success_message = "成员信息已保存"
@@ -221,6 +237,9 @@ class MemberEditView(RegistryFormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = f"修改成员 {self.target.name} · 户 {self.household.household_no}"
+        if self.request.method == "GET":  # the form shows the resident ID, phone, health
+            log_access(self.request.user, "view", "registry.Member", self.target.pk,
+                       self.household.area_id, detail="打开成员修改页（未脱敏）")
         return ctx
 
     def perform(self, form: MemberForm) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,6 +42,9 @@ def default_area_code(user: Any) -> str:
 
 
 def resolve_area(request: HttpRequest, code: str | None = None) -> Area:
+    if getattr(request.user, "role", "") == "helper" and not request.user.is_superuser:
+        # Aggregates of an area would show households the helper is not assigned to.
+        raise PermissionDenied("帮扶责任人只能查看所联系的农户，不能查看区域汇总报表")
     code = (code or request.GET.get("area") or request.POST.get("area") or
             default_area_code(request.user)).strip()
     area = Area.objects.filter(code=code).first()
@@ -55,9 +58,30 @@ def parse_day(text: str | None, default: dt.date | None = None) -> dt.date:
     if not text:
         return default or today
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise Http404(f"日期“{text}”格式应为 YYYY-MM-DD") from None
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise BadRequest(f"日期 {text} 超出范围：应在 {MIN_DAY:%Y-%m-%d} 至 {MAX_DAY:%Y-%m-%d} 之间")
+    return day
+
+
+MIN_DAY, MAX_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def int_param(request: HttpRequest, name: str, default: int, low: int, high: int,
+              label: str) -> int:
+    """An integer query parameter within bounds; anything else is a 400 saying so."""
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{label}“{raw[:20]}”应为 {low}–{high} 的整数") from None
+    if not low <= value <= high:
+        raise BadRequest(f"{label}“{raw[:20]}”应为 {low}–{high} 的整数")
+    return value
 
 
 def breadcrumb(user: Any, area: Area) -> list[tuple[str, str, bool]]:
@@ -219,10 +243,8 @@ def _scorecards(user: Any, area: Area) -> Any:
 def ranking_view(request: HttpRequest) -> HttpResponse:
     area = resolve_area(request)
     today = timezone.localdate()
-    year = int(request.GET.get("year") or today.year)
-    quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
-    if quarter not in (1, 2, 3, 4):
-        raise Http404("季度应为 1–4")
+    year = int_param(request, "year", today.year, MIN_DAY.year, MAX_DAY.year, "年度")
+    quarter = int_param(request, "quarter", (today.month - 1) // 3 + 1, 1, 4, "季度")
     day = min(ranking.quarter_end(year, quarter), today)
     cards = list(_scorecards(request.user, area))
     card = None

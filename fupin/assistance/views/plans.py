@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object
+from fupin.core.locking import OptimisticLockMixin
 from fupin.registry.models import Household
 
 from .. import services
@@ -81,9 +82,12 @@ class MeasureCreateView(ServiceFormView):
         return plan
 
 
-class MeasureEditView(ServiceFormView):
+class MeasureEditView(OptimisticLockMixin, ServiceFormView):
     form_class = MeasureForm
     title = "修改帮扶措施"
+
+    def get_lock_object(self) -> Measure:
+        return self.measure()
 
     def measure(self) -> Measure:
         return get_scoped_object(Measure, self.request.user, pk=self.kwargs["pk"])

@@ -7,6 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object
+from fupin.core.privacy import log_access
 from fupin.registry.models import Household
 
 from .. import services
@@ -36,6 +37,8 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
     photo = get_scoped_object(VisitPhoto, request.user, pk=pk)
+    log_access(request.user, "download", "assistance.VisitPhoto", photo.pk,
+               photo.visit.household.area_id)
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
 
 

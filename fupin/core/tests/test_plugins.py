@@ -90,5 +90,6 @@ def test_nightly_runs_every_app_command_in_layer_order(db):
     out = io.StringIO()
     call_command("nightly", "--list", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("monitoring: fupin monitor sweep")
+    assert lines[0] == "ledgers: fupin ledger cleanup"
+    assert "monitoring: fupin monitor sweep --quiet" in lines
     assert lines[-1] == "reports: fupin report refresh --all"

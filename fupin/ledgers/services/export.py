@@ -79,8 +79,10 @@ def export_ledger(area_code: str, path: str | Path, *, user: Any = None,
             "resident_id": m.resident_id if full else mask(m.resident_id),
             "relation_to_head": labels["relation_to_head"].get(m.relation_to_head, ""),
             "ethnicity": m.ethnicity, "education": labels["education"].get(m.education, ""),
-            "schooling": labels["schooling"].get(m.schooling, ""), "health": "、".join(health),
-            "disability_grade": labels["disability_grade"].get(m.disability_grade, ""),
+            "schooling": labels["schooling"].get(m.schooling, ""),
+            # Health is personal data: "***" for roles that see masked IDs.
+            "health": "、".join(health) if full else "***",
+            "disability_grade": labels["disability_grade"].get(m.disability_grade, "") if full else "",
             "labour": labels["labour"].get(m.labour, ""), "employment": labels["employment"].get(m.employment, ""),
             "months_worked": str(m.months_worked), "medical_insurance": "是" if m.medical_insurance else "否",
         }

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.jobs import Progress
+from fupin.core.privacy import OUTSIDE_SCOPE
 from fupin.registry.models import Household
 from fupin.registry.signals import household_changed
 
@@ -94,20 +95,29 @@ def registry_rules(df: pl.DataFrame, hh: pl.DataFrame, user: Any
     cur = commit.current_households(numbers)
     outside = (cur.filter(~scope_expr("cur_area_id", prefixes))
                .join(hh.select("household_no", pl.col("report_row").alias(ROW)), on="household_no")
-               .select(ROW, pl.format("户编号“{}”已登记在 {}，不在您的管辖范围内，不能通过导入修改",
-                                      pl.col("household_no"), pl.col("cur_area_id")).alias("message")))
+               .select(ROW, pl.format("户编号“{}”" + OUTSIDE_SCOPE + "，不能通过导入修改",
+                                      pl.col("household_no")).alias("message")))
     df = add_errors(df, outside)
     ids = df.filter(pl.col("resident_id").str.contains(r"^\d{17}[\dX]$")).get_column("resident_id").unique()
     active = commit.members_by_resident_id(ids.to_list()).select("resident_id", "cur_household_no")
     in_file = set(numbers)
     elsewhere = (df.select(ROW, HH, "household_no", "resident_id").join(active, on="resident_id")
                  .filter(pl.col("cur_household_no") != pl.col("household_no")))
-    links = elsewhere.filter(pl.col("cur_household_no").is_in(list(in_file))).select(
+    # Where the person is registered is named (or linked) only inside the user's scope.
+    areas = commit.current_households(elsewhere.get_column("cur_household_no").unique().to_list()
+                                      ).select(pl.col("household_no").alias("cur_household_no"),
+                                               "cur_area_id")
+    elsewhere = elsewhere.join(areas, on="cur_household_no", how="left")
+    linked = pl.col("cur_household_no").is_in(list(in_file)) & scope_expr("cur_area_id", prefixes)
+    links = elsewhere.filter(linked).select(
         pl.col(HH).alias("a"), pl.col("cur_household_no").alias("b"))
-    conflicts = elsewhere.filter(~pl.col("cur_household_no").is_in(list(in_file))).select(
-        ROW, pl.format("身份证号“{}”已登记在户 {}（本文件中没有该户）：一个人同一时间只能在一户。"
-                       "如确已迁入本户，请先在原户办理迁出，或把原户一并导入", pl.col("resident_id"),
-                       pl.col("cur_household_no")).alias("message"))
+    conflicts = elsewhere.filter(~linked).select(
+        ROW, pl.when(scope_expr("cur_area_id", prefixes)).then(
+            pl.format("身份证号“{}”已登记在户 {}（本文件中没有该户）：一个人同一时间只能在一户。"
+                      "如确已迁入本户，请先在原户办理迁出，或把原户一并导入", pl.col("resident_id"),
+                      pl.col("cur_household_no")))
+        .otherwise(pl.format("身份证号“{}”" + OUTSIDE_SCOPE + "：一个人同一时间只能在一户",
+                             pl.col("resident_id"))).alias("message"))
     return add_errors(df, conflicts), links
 
 
@@ -163,6 +173,7 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         hh = households(df)
         df = household_rules(df, hh)
         df = village_rules(df, user)
+        df = add_errors(df, table.bad_chars)  # NUL in any cell: the row says which column
         lap("validate")
         batch.area_code = common_area(hh.get_column("village_code"))
         batch.save(update_fields=["area_code"])

@@ -11,11 +11,15 @@ import datetime as dt
 import hashlib
 import io
 import itertools
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
+
+from fupin.core import limits
 
 from .columns import REQUIRED_HEADERS, match_header
 from .errors import LedgerRefused
@@ -41,6 +45,9 @@ class RawTable:
     sha256: str = ""
     size: int = 0
     numeric_id_rows: set[int] = field(default_factory=set)
+    # ROW, message: rows with characters the database refuses (NUL), rejected with a reason
+    bad_chars: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={ROW: pl.UInt32, "message": pl.Utf8}))
 
 
 def _mb(n: int) -> str:
@@ -89,10 +96,22 @@ def read_ledger(path: str | Path, name: str | None = None) -> RawTable:
 
 def _csv_width(data: bytes) -> int:
     """An upper bound of the fields in any line (commas + 1), so that cells beyond the
-    first line's width are read, never cut off."""
+    first line's width are read, never cut off. The limits on lines, line length and
+    columns are checked here, on one text column, before a table of that width exists."""
     lines = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
                         schema={"line": pl.String}, truncate_ragged_lines=True, encoding="utf8")
-    commas = lines.select(pl.col("line").str.count_matches(",", literal=True).max()).item()
+    if lines.height > limits.max_rows() + HEADER_SCAN_ROWS:
+        raise LedgerRefused(f"文件有 {lines.height:,} 行，超过每个文件最多 {limits.max_rows():,} 行的限制，"
+                            "请按乡镇或村拆分后分别导入")
+    stats = lines.select(pl.col("line").str.len_bytes().max().alias("bytes"),
+                         pl.col("line").str.count_matches(",", literal=True).max().alias("commas"))
+    longest, commas = stats.row(0)
+    if (longest or 0) > limits.max_line_bytes():
+        raise LedgerRefused(f"文件中有一行长 {longest:,} 字节，超过每行最多 {limits.max_line_bytes():,} 字节的限制："
+                            "这不是正常的台账，请检查文件")
+    if (commas or 0) + 1 > limits.max_columns():
+        raise LedgerRefused(f"文件中有一行含 {commas + 1:,} 列，超过最多 {limits.max_columns()} 列的限制："
+                            "请删除多余的列后再导入")
     return int(commas or 0) + 1
 
 
@@ -165,8 +184,66 @@ def _cell_text(value: object, is_id: bool) -> str:
     return str(value)
 
 
+_CELL_REF = re.compile(rb'<(?:\w+:)?(?:c|row)\b[^>]*?\br="([A-Z]{0,3})(\d{1,7})"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="[A-Z]{1,3}\d{1,7}:([A-Z]{1,3})(\d{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def check_xlsx_dimensions(data: bytes) -> None:
+    """Refuse an .xlsx whose sheets span more rows, columns or cells than the limits, or
+    whose contents unzip to more than the limit, by streaming each sheet's XML (never
+    loading a sheet): the reader would allocate every cell of that span."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return  # the reader says the file is broken
+    with zf:
+        infos = zf.infolist()
+        unzipped = sum(i.file_size for i in infos)
+        if unzipped > limits.max_unzipped_bytes():
+            raise LedgerRefused(f"Excel 文件解压后有 {_mb(unzipped)}，超过 {_mb(limits.max_unzipped_bytes())} 的限制："
+                                "这不是正常的台账，请检查文件")
+        for info in infos:
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows = cols = 0
+            tail = b""
+            with zf.open(info) as fh:
+                while chunk := fh.read(1 << 20):
+                    buf = tail + chunk
+                    for pattern in (_DIMENSION, _CELL_REF):
+                        for letters, number in pattern.findall(buf):
+                            rows = max(rows, int(number))
+                            if letters:
+                                cols = max(cols, _column_number(letters))
+                    tail = buf[-200:]
+                    _check_span(rows, cols)
+            _check_span(rows, cols)
+
+
+def _check_span(rows: int, cols: int) -> None:
+    if cols > limits.max_columns():
+        raise LedgerRefused(f"工作表有内容或格式延伸到第 {cols:,} 列，超过最多 {limits.max_columns()} 列的限制："
+                            "请删除多余的列（或清除其格式）后另存再导入")
+    if rows > limits.max_rows() + HEADER_SCAN_ROWS:
+        raise LedgerRefused(f"工作表有内容或格式延伸到第 {rows:,} 行，超过每个文件最多 {limits.max_rows():,} 行"
+                            "的限制：请删除多余的行（或清除其格式），或按乡镇、村拆分后分别导入")
+    if rows * cols > limits.max_cells():
+        raise LedgerRefused(f"工作表范围 {rows:,} 行 × {cols:,} 列超过 {limits.max_cells():,} 个单元格的限制："
+                            "请删除多余的行列（或清除其格式）后另存再导入")
+
+
 def _read_excel(data: bytes, suffix: str) -> RawTable:
     from python_calamine import CalamineWorkbook
+
+    if data.startswith(ZIP_MAGIC):
+        check_xlsx_dimensions(data)
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -267,6 +344,7 @@ def _build(body: pl.DataFrame, cols: list[str], headers: list[str], fmt: str,
     body = body.select([pl.col(c).alias(n) for c, n in zip(keep, names, strict=True)] + [pl.col(ROW)])
     if drop_blank:  # blank lines are not rows
         body = body.filter(pl.any_horizontal([pl.col(n).str.strip_chars() != "" for n in names]))
+    body, bad_chars = _without_nul(body, names)
     fields: dict[str, str] = {}
     unknown: list[str] = []
     for n, h in zip(names, headers + names[len(headers):], strict=False):
@@ -280,4 +358,21 @@ def _build(body: pl.DataFrame, cols: list[str], headers: list[str], fmt: str,
         raise LedgerRefused("台账缺少必需的列：" + "、".join(missing) + "。请使用系统提供的导入模板")
     if body.height == 0:
         raise LedgerRefused("文件只有表头，没有数据行")
-    return RawTable(df=body, fields=fields, headers=names, unknown=unknown, file_format=fmt)
+    return RawTable(df=body, fields=fields, headers=names, unknown=unknown, file_format=fmt,
+                    bad_chars=bad_chars)
+
+
+def _without_nul(body: pl.DataFrame, names: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows with a NUL character (which the database cannot store) in any cell: a message
+    naming the columns, for the rows' rejection; the NULs are removed from the stored raw
+    values so that staging and the report never fail on them."""
+    flagged = [n for n in names if body.get_column(n).str.contains("\x00", literal=True).any()]
+    if not flagged:
+        return body, pl.DataFrame(schema={ROW: pl.UInt32, "message": pl.Utf8})
+    parts = [pl.when(pl.col(n).str.contains("\x00", literal=True)).then(pl.lit(n)) for n in flagged]
+    messages = (body.select(ROW, pl.concat_list(parts).list.drop_nulls().alias("__cols"))
+                .filter(pl.col("__cols").list.len() > 0)
+                .select(ROW, pl.format("“{}”中含有空字符（\\0，数据库不能保存），请删除后重新导入",
+                                       pl.col("__cols").list.join("”“")).alias("message")))
+    body = body.with_columns([pl.col(n).str.replace_all("\x00", "", literal=True) for n in flagged])
+    return body, messages

@@ -161,7 +161,9 @@ def test_village_outside_scope_rejected_with_reason(tmp_path, run_import, villag
 def test_household_registered_outside_scope_cannot_be_moved_in(tmp_path, run_import, village_cadre):
     _one(tmp_path, run_import, household("ELSEWH1", village="500236002001"))
     batch = run_import(write_csv(tmp_path / "g.csv", household("ELSEWH1")), user=village_cadre)
-    assert "已登记在 500236002001，不在您的管辖范围内" in reasons(batch)[2]
+    # Registered elsewhere, but not where (issue 12: no village, no household of another area).
+    assert "已在您的管辖范围外登记" in reasons(batch)[2]
+    assert "500236002001" not in reasons(batch)[2]
     assert Household.objects.get(household_no="ELSEWH1").area_id == "500236002001"
 
 

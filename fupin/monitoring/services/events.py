@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from fupin.accounts.scope import area_in_scope, can_write_area
+from fupin.core.privacy import OUTSIDE_SCOPE
 from fupin.registry.choices import label_to_value
 from fupin.registry.models import Household
 
@@ -136,7 +137,7 @@ def upload_events(*, actor: Any, filename: str, content: bytes,
         if h is None:
             reason = "找不到对应的在册户（身份证号或户编号不匹配）"
         elif actor is not None and not area_in_scope(actor, h.area_id):
-            reason = "该户不在您的管辖范围内"
+            reason = ("该身份证号" if r["resident_id"] and not r["household_no"] else "该户") + OUTSIDE_SCOPE
         kind = labels.get(r["kind"], r["kind"])
         errors: dict[str, list[str]] = {}
         day = _parse_date(r["date"], errors)

@@ -13,7 +13,16 @@ from django.utils import timezone
 from fupin.accounts.models import Role
 from fupin.accounts.scope import area_in_scope
 
-from ..models import Rule, RuleKind, RuleVersion, Setting, SettingKey, Severity, Warning
+from ..models import (
+    Rule,
+    RuleAreaSwitch,
+    RuleKind,
+    RuleVersion,
+    Setting,
+    SettingKey,
+    Severity,
+    Warning,
+)
 from .conditions import compile_condition
 from .explain import placeholders
 from .features import FEATURES, columns
@@ -30,6 +39,39 @@ def is_rule_admin(user: Any) -> bool:
 def require_rule_admin(user: Any) -> None:
     if not is_rule_admin(user):
         raise PermissionDenied("只有县级管理员可以修改监测规则和参数")
+
+
+def is_province_admin(user: Any) -> bool:
+    """May edit rules that apply everywhere: the system itself (None), a superuser, or an
+    administrator whose scope is a whole province (a 2-digit code)."""
+    if user is None or getattr(user, "is_superuser", False):
+        return True
+    return is_rule_admin(user) and any(len(c) <= 2 for c in getattr(user, "scope_codes", ()))
+
+
+def can_edit_rule(user: Any, rule: Rule) -> bool:
+    if not rule.area_code:
+        return is_province_admin(user)
+    return is_rule_admin(user) and (user is None or area_in_scope(user, rule.area_code))
+
+
+def require_rule_edit(user: Any, rule: Rule) -> None:
+    if can_edit_rule(user, rule):
+        return
+    if not rule.area_code:
+        raise PermissionDenied(
+            f"规则 {rule.code} 适用于全部地区，只有省级管理员可以修改；"
+            "如需在本县停用，请在规则页面使用“本县停用”")
+    raise PermissionDenied(f"规则 {rule.code} 属于区划 {rule.area_code}，不在您的管辖范围内")
+
+
+def default_rule_area(user: Any) -> str:
+    """Where a new rule applies: everywhere for a province-level admin, else the user's
+    county (the first 6 digits of their first scope)."""
+    if is_province_admin(user):
+        return ""
+    codes = getattr(user, "scope_codes", ())
+    return codes[0][:6] if codes else ""
 
 
 def validate_condition(text: str) -> list[str]:
@@ -50,9 +92,17 @@ def validate_explanation(template: str) -> None:
 @transaction.atomic
 def create_rule(*, actor: Any, code: str, name: str, condition: str,
                 severity: str = Severity.MEDIUM, description: str = "", explanation: str = "",
-                kind: str = RuleKind.FEATURE, active: bool = True) -> Rule:
+                kind: str = RuleKind.FEATURE, active: bool = True,
+                area_code: str | None = None) -> Rule:
     require_rule_admin(actor)
     errors: dict[str, list[str]] = {}
+    area_code = default_rule_area(actor) if area_code is None else area_code.strip()
+    if area_code and (not area_code.isdigit() or len(area_code) not in (2, 4, 6, 9, 12)):
+        errors.setdefault("area_code", []).append("适用区划应为 2/4/6/9/12 位数字，留空表示全部地区")
+    elif not area_code and not is_province_admin(actor):
+        errors.setdefault("area_code", []).append("只有省级管理员可以新增适用于全部地区的规则")
+    elif area_code and actor is not None and not area_in_scope(actor, area_code):
+        errors.setdefault("area_code", []).append(f"区划 {area_code} 不在您的管辖范围内")
     code = (code or "").strip().upper()
     if not CODE_RE.match(code):
         errors.setdefault("code", []).append("规则代码应为 2–40 位大写字母、数字或下划线，且以字母开头")
@@ -71,7 +121,8 @@ def create_rule(*, actor: Any, code: str, name: str, condition: str,
     if errors:
         raise ValidationError(errors)
     rule = Rule(code=code, name=name.strip(), condition=condition.strip(), severity=severity,
-                description=description, explanation=explanation, kind=kind, active=active)
+                description=description, explanation=explanation, kind=kind, active=active,
+                area_code=area_code)
     rule._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
     rule.save()
     _new_version(rule, actor, "新建")
@@ -99,6 +150,7 @@ def update_rule(*, actor: Any, rule: Rule, changes: dict[str, Any], note: str = 
     Warnings keep the version that fired them."""
     require_rule_admin(actor)
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
+    require_rule_edit(actor, rule)
     errors: dict[str, list[str]] = {}
     if "condition" in changes:
         try:
@@ -130,6 +182,37 @@ def update_rule(*, actor: Any, rule: Rule, changes: dict[str, Any], note: str = 
             status="closed", closed_on=timezone.localdate(), close_note="规则已停用",
             updated_at=timezone.now())
     return rule
+
+
+@transaction.atomic
+def set_rule_active_in_area(*, actor: Any, rule: Rule, area_code: str, active: bool,
+                            note: str = "") -> RuleAreaSwitch:
+    """Switch a rule that applies everywhere on or off for one county (or township,
+    village) in the actor's scope. Switching off closes the rule's live warnings there,
+    and only there."""
+    require_rule_admin(actor)
+    area_code = (area_code or "").strip()
+    if not area_code.isdigit() or len(area_code) not in (6, 9, 12):
+        raise ValidationError({"area_code": "区划代码应为县 6 位、乡镇 9 位或村 12 位数字"})
+    if actor is not None and not area_in_scope(actor, area_code):
+        raise ValidationError({"area_code": f"区划 {area_code} 不在您的管辖范围内，只能为本辖区启停规则"})
+    if rule.area_code:
+        raise ValidationError({"area_code": f"规则 {rule.code} 是区划 {rule.area_code} 自己的规则，"
+                                            "请直接修改规则的“启用”"})
+    switch = RuleAreaSwitch.objects.filter(rule=rule, area_code=area_code).first() \
+        or RuleAreaSwitch(rule=rule, area_code=area_code)
+    switch.active = bool(active)
+    switch.note = (note or "")[:200]
+    switch.updated_by = actor if getattr(actor, "pk", None) else None
+    switch._history_user = switch.updated_by  # type: ignore[attr-defined]
+    switch.save()
+    Rule.objects.filter(pk=rule.pk).update(updated_at=timezone.now())  # recompile the sweep
+    if not switch.active:
+        Warning.objects.filter(rule=rule, status__in=["open", "dismissed"],
+                               area_code__startswith=area_code).update(
+            status="closed", closed_on=timezone.localdate(), close_note=f"规则已在 {area_code} 停用",
+            updated_at=timezone.now())
+    return switch
 
 
 # ---------------------------------------------------------------- settings

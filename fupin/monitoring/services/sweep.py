@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Rule, RuleKind, RuleVersion, Sweep, SweepKind
+from ..models import Rule, RuleAreaSwitch, RuleKind, RuleVersion, Sweep, SweepKind
 from .conditions import Compiled, compile_condition
 from .explain import placeholders
 from .features import (
@@ -46,6 +46,20 @@ class CompiledRule:
     version: RuleVersion
     compiled: Compiled
     value_names: list[str]
+    # Where the rule applies: its own area ("" = everywhere) minus areas that switched it off.
+    only_area: str = ""
+    off_areas: tuple[str, ...] = ()
+
+    def area_sql(self) -> tuple[str, list[str]]:
+        """Extra SQL (on f.area_code) limiting the rule to where it applies, and params."""
+        sql, params = "", []
+        if self.only_area:
+            sql += " AND f.area_code LIKE %s"
+            params.append(self.only_area + "%")
+        for code in self.off_areas:
+            sql += " AND f.area_code NOT LIKE %s"
+            params.append(code + "%")
+        return sql, params
 
 
 def value_names(compiled: Compiled, explanation: str, known: set[str]) -> list[str]:
@@ -64,7 +78,8 @@ def _signature() -> tuple[Any, ...]:
         cur.execute("SELECT (SELECT MAX(updated_at) FROM monitoring_rule), "
                     "(SELECT MAX(id) FROM monitoring_ruleversion), "
                     "(SELECT COUNT(*) FROM monitoring_rule), "
-                    "(SELECT COUNT(*) FROM monitoring_settingkey)")
+                    "(SELECT COUNT(*) FROM monitoring_settingkey), "
+                    "(SELECT COUNT(*) FROM monitoring_ruleareaswitch WHERE NOT active)")
         return tuple(cur.fetchone())
 
 
@@ -91,13 +106,19 @@ def _compile_rules(codes: Iterable[str] | None, kinds: Iterable[str] | None) -> 
         qs = qs.filter(kind__in=list(kinds))
     cols = columns()
     known = set(FEATURES) | set(cols)
+    off: dict[int, list[str]] = {}
+    for rule_id, code in RuleAreaSwitch.objects.filter(active=False).values_list("rule_id",
+                                                                                "area_code"):
+        off.setdefault(rule_id, []).append(code)
     out = []
     for rule in qs.order_by("code"):
         version = rule.current_version
         assert version is not None
         comp = compile_condition(version.condition, cols)
         out.append(CompiledRule(rule, version, comp,
-                                value_names(comp, version.explanation or rule.explanation, known)))
+                                value_names(comp, version.explanation or rule.explanation, known),
+                                only_area=rule.area_code,
+                                off_areas=tuple(sorted(off.get(rule.pk, ())))))
     return out
 
 
@@ -110,8 +131,11 @@ def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
     params: list[Any] = list(features.params)
     for k, cr in enumerate(rules):
         pairs = [(n, f"f.{n}") for n in cr.value_names] or [("household_id", "f.household_id")]
-        cases.append(f"CASE WHEN {cr.compiled.sql} THEN {dialect.json_object(pairs)} END AS v{k}")
+        where_sql, where_params = cr.area_sql()
+        cases.append(f"CASE WHEN ({cr.compiled.sql}){where_sql} THEN "
+                     f"{dialect.json_object(pairs)} END AS v{k}")
         params.extend(dialect.number(v) for v in cr.compiled.params)
+        params.extend(where_params)
     for k, cr in enumerate(rules):
         selects.append(f"SELECT %s, fl.household_id, %s, %s, %s, fl.area_code, fl.v{k} "
                        f"FROM fl WHERE fl.v{k} IS NOT NULL")

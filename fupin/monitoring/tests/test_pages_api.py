@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from fupin.core.testing import make_household, make_user
+from fupin.monitoring import services
 from fupin.monitoring.models import RiskEvent, Rule, Warning
 
 from .helpers import income, live_codes, warning
@@ -188,7 +189,9 @@ def test_every_page_renders_for_a_county_admin(client, county_admin, household):
         "warning_list", "sweep_list", "rule_list", "rule_add", "setting_list", "setting_add",
         "settingkey_add", "roster_list", "roster_upload", "event_upload")]
     urls += [reverse("monitoring:rule_detail", args=[rule.pk]),
-             reverse("monitoring:rule_edit", args=[rule.pk]),
+             # the county's own rule (rules for everywhere are edited at province level)
+             reverse("monitoring:rule_edit", args=[services.create_rule(
+                 actor=county_admin, code="OWN_RULE", name="本县规则", condition="members > 9").pk]),
              reverse("monitoring:household_panel", args=[household.pk]),
              reverse("monitoring:warning_list") + "?status=&severity=high&assigned=no",
              reverse("monitoring:warning_list") + "?export=xlsx",

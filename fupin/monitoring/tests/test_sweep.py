@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from fupin.core.testing import VILLAGE_A, make_household, member_data, village_codes
+from fupin.core.testing import VILLAGE_A, make_household, make_user, member_data, village_codes
 from fupin.monitoring.models import Rule, Sweep, Warning
 from fupin.monitoring.services import (
     add_setting_key,
@@ -47,7 +47,8 @@ def test_repeat_sweep_refreshes_and_closes(household):
 def test_warning_keeps_the_version_that_fired_it(county_admin, household):
     income(household, 2020, 3000)
     rule = Rule.objects.get(code="INCOME_BELOW_LINE")
-    update_rule(actor=county_admin, rule=rule, changes={"severity": "medium"}, note="调整级别")
+    province = make_user("county_admin", "50")  # rules for everywhere: province level
+    update_rule(actor=province, rule=rule, changes={"severity": "medium"}, note="调整级别")
     rule.refresh_from_db()
     assert rule.current_version is not None and rule.current_version.number == 2
     run_sweep()

@@ -32,6 +32,11 @@ class Command(BaseCommand):
         exp.add_argument("--user", help="以该用户身份导出（按其范围与脱敏规则）")
         tpl = sub.add_parser("template", help="生成导入模板")
         tpl.add_argument("out")
+        cln = sub.add_parser("cleanup", help="中断的任务标记为失败；超过保留期的暂存行、上传文件、"
+                                             "拒收报告和导出文件删除（每晚运行）")
+        cln.add_argument("--days", type=int, default=None,
+                         help="保留天数（缺省：FUPIN_LEDGER_RETENTION_DAYS，7 天）")
+        cln.add_argument("--json", action="store_true")
 
     def _user(self, username: str | None) -> User | None:
         if not username:
@@ -49,6 +54,18 @@ class Command(BaseCommand):
             self.stdout.write(f"模板已写入 {opts['out']}")
         elif action == "export":
             self._export(opts)
+        elif action == "cleanup":
+            from fupin.ledgers.services.cleanup import cleanup
+            if opts["days"] is not None and opts["days"] < 0:
+                raise CommandError("保留天数不能为负数")
+            result = cleanup(days=opts["days"])
+            if opts["json"]:
+                self.stdout.write(json.dumps(result, ensure_ascii=False))
+            else:
+                self.stdout.write(
+                    f"中断任务 {result['jobs_failed']} 个、中断导入 {result['batches_failed']} 批已标记失败；"
+                    f"删除暂存行 {result['staged_rows_removed']} 行、拒收报告 {result['reports_removed']} 个、"
+                    f"上传与导出文件 {result['files_removed']} 个（保留 {result['retention_days']} 天）")
         else:
             self._import(opts)
 
