@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/act/", views.case_act, name="case_act"),
     path("<int:pk>/objections/", views.objection_add, name="objection_add"),
     path("<int:pk>/rollback/", views.case_rollback, name="case_rollback"),
+    path("<int:pk>/override/", views.case_override, name="case_override"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("notice/<str:code>/", views.notice_page, name="notice"),

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Rule, RuleKind, RuleVersion, Sweep, SweepKind
+from ..models import LIVE_STATUSES, Rule, RuleKind, RuleVersion, Sweep, SweepKind
 from .conditions import Compiled, compile_condition
 from .explain import placeholders
 from .features import (
@@ -36,7 +36,7 @@ from .features import (
     settings_table_sql,
 )
 
-LIVE = "('open', 'dismissed')"
+LIVE = "(" + ", ".join(f"'{s}'" for s in LIVE_STATUSES) + ")"
 RECHECK_CHUNK = 2000
 
 

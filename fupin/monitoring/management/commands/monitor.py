@@ -34,7 +34,7 @@ class Command(BaseCommand):
         sw.add_argument("--quiet", action="store_true", help="不显示进度条")
         wl = sub.add_parser("warnings", help="列出预警")
         wl.add_argument("--area", default="")
-        wl.add_argument("--status", default="", choices=["", "open", "dismissed", "closed"])
+        wl.add_argument("--status", default="", choices=["", "open", "dismissed", "decided", "closed"])
         wl.add_argument("--rule", default="")
         wl.add_argument("--limit", type=int, default=0)
         wl.add_argument("--json", action="store_true")
