@@ -449,7 +449,6 @@ def act(*, actor: Any, case: Case, step: str, action: str, version: int | None,
         case.status = CaseStatus.REJECTED
         case.result_reason = f"{definition.label}不予通过：{comment}"
         case.closed_at = now
-        case.decided_on = today
         _enter_step(case, None, now, cfg)
         if case.kind == CaseKind.IDENTIFICATION:
             lead_service.decide(case, included=False, day=today)

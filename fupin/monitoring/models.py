@@ -268,6 +268,9 @@ class Sweep(models.Model):
     refreshed = models.PositiveIntegerField(_("持续预警"), default=0)
     closed = models.PositiveIntegerField(_("自动解除"), default=0)
     per_rule = models.JSONField(_("分规则统计"), default=dict, blank=True)
+    missing_lines = models.JSONField(
+        _("缺少的收入线"), default=list, blank=True,
+        help_text=_("排查需要但未设定的贫困线、监测线：[{area, year, key}]，依赖它们的规则未触发"))
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
