@@ -102,3 +102,30 @@ def decide(case: Case, *, included: bool, day: dt.date) -> dict[str, int]:
         decision=WarningDecision.INCLUDED if included else WarningDecision.NOT_INCLUDED,
         close_note=note[:200], updated_at=timezone.now())
     return {"leads": leads, "warnings": warnings}
+
+
+def raise_leads_bulk(descriptions: dict[int, str], *, channel: str, source: str = "",
+                     found_on: dt.date | None = None) -> int:
+    """Leads for many households at once (an import, a department match): one per household
+    that has no live lead of this channel yet; set-based (a few queries, one insert)."""
+    from simple_history.utils import bulk_create_with_history
+
+    from .deadlines import settings_for
+    if channel not in LEAD_CHANNELS:
+        raise ValidationError({"channel": [f"线索来源“{channel}”无效"]})
+    day = found_on or timezone.localdate()
+    ids = set(descriptions)
+    live = set(Lead.objects.live().filter(household_id__in=ids, channel=channel)
+               .values_list("household_id", flat=True))
+    rows = list(Household.objects.filter(pk__in=ids - live).values_list("pk", "area_id"))
+    totals: dict[str, int] = {}
+    leads = []
+    for pk, area in rows:
+        county = area[:6]
+        if county not in totals:
+            totals[county] = settings_for(county).identification_total_days
+        leads.append(Lead(household_id=pk, channel=channel, found_on=day,
+                          deadline=day + dt.timedelta(days=totals[county]),
+                          description=descriptions[pk], source=source[:200]))
+    bulk_create_with_history(leads, Lead, batch_size=2000)
+    return len(leads)

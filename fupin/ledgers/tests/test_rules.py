@@ -151,7 +151,8 @@ def test_id_active_in_a_household_not_in_the_file(tmp_path, run_import):
 
 
 def test_village_outside_scope_rejected_with_reason(tmp_path, run_import, village_cadre):
-    rows = household("MINE001") + household("THEIRS1", village="500236002001")
+    ordinary = {"户类型": "一般农户", "脱贫年度": ""}
+    rows = household("MINE001", **ordinary) + household("THEIRS1", village="500236002001", **ordinary)
     batch = run_import(write_csv(tmp_path / "f.csv", rows), user=village_cadre)
     got = reasons(batch)
     assert "不在您的管辖范围内（您的范围：500236001001）" in got[5]
