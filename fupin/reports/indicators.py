@@ -226,12 +226,42 @@ def complete(figs: Figures) -> Figures:
 
 
 def populations(codes: Iterable[str], year: int) -> dict[str, tuple[int, int]]:
-    """code -> (rural registered population, year of the figure): latest year <= `year`."""
+    """code -> (rural registered population, year of the figure): latest year <= `year`.
+
+    An area without a figure of its own (a township whose villages have figures) gets the sum
+    of the areas below it at the highest level that has figures, each at its latest year
+    <= `year` (the year shown is the latest of them), so township and village incidence is
+    never "no data" when the villages are known."""
+    codes = list(codes)
     out: dict[str, tuple[int, int]] = {}
-    rows = (AreaPopulation.objects.filter(area_id__in=list(codes), year__lte=year)
+    rows = (AreaPopulation.objects.filter(area_id__in=codes, year__lte=year)
             .order_by("area_id", "year").values_list("area_id", "year", "rural_population"))
     for code, y, n in rows:
         out[code] = (int(n), int(y))
+    missing = [c for c in codes if c not in out and c]
+    if not missing:
+        return out
+    from django.db.models import Q
+    below = Q(pk__in=[])
+    for c in missing:
+        below |= Q(area__code__startswith=c)
+    latest: dict[str, tuple[int, int]] = {}
+    for code, y, n in (AreaPopulation.objects.filter(below, year__lte=year)
+                       .order_by("area_id", "year").values_list("area_id", "year",
+                                                                "rural_population")):
+        latest[code] = (int(n), int(y))
+    for c in missing:
+        under = {k: v for k, v in latest.items() if k.startswith(c) and len(k) > len(c)}
+        if not under:
+            continue
+        depth = min(len(k) for k in under)
+        level = {k: v for k, v in under.items() if len(k) == depth}
+        # only a complete sum is a population: every area of that level must have its figure
+        areas = Area.objects.filter(code__startswith=c).extra(
+            where=["LENGTH(code) = %s"], params=[depth]).count()
+        if areas and len(level) < areas:
+            continue
+        out[c] = (sum(n for n, _y in level.values()), max(y for _n, y in level.values()))
     return out
 
 

@@ -151,6 +151,8 @@ def register() -> None:
     post_save.connect(_case_saved, sender=Case, dispatch_uid="reports_case_saved")
     post_save.connect(_case_saved, sender=Step, dispatch_uid="reports_step_saved")
     indicators.register_family("cases", family, LABELS, "识别纳入与风险消除")
+    indicators.RATES["id_timeliness"] = ("识别纳入15天内办结率", "%", "id_within_limit", "id_approved")
+    indicators.RATE_LABELS["id_timeliness"] = indicators.RATES["id_timeliness"][0]
     indicators.register_derived("id_median_days", "识别纳入从立案到审定天数（中位数）", "天",
                                 lambda figs: median_days(figs.get(DAYS_KEY)))  # type: ignore[arg-type]
     bulletin.OVERDUE_SOURCES["识别纳入与风险消除"] = overdue_by_owner

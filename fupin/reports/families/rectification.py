@@ -83,5 +83,7 @@ def register() -> None:
 
     from fupin.rectification.models import Problem  # type: ignore[attr-defined]
     indicators.register_family("rectification", family, LABELS, "问题整改")
+    indicators.RATES["prob_closure"] = ("问题销号率", "%", "prob_closed", "prob_found")
+    indicators.RATE_LABELS["prob_closure"] = indicators.RATES["prob_closure"][0]
     bulletin.OVERDUE_SOURCES["问题整改"] = overdue_by_owner
     post_save.connect(_saved, sender=Problem, dispatch_uid="reports_problem_saved")
