@@ -15,6 +15,7 @@ from fupin.areas.models import Area, AreaLevel
 from . import services
 from .choices import LEAVING_EVENTS, AssessmentKind, MemberEventKind, PovertyCause, RiskType
 from .models import Household, Member
+from .water import RULE_SETS as WATER_RULE_SETS
 
 HOUSEHOLD_FORM_FIELDS = [
     "household_no", "area", "group", "address", "phone", "bank_account", "household_type",
@@ -284,6 +285,10 @@ class AssessmentForm(GroupedFieldsMixin, forms.Form):
                                           max_value=366)
     water_quality_ok = TriStateField(label="水质达标",
                                      choices=[("", "未检测"), ("true", "达标"), ("false", "不达标")])
+    water_rule_set = forms.ChoiceField(
+        label="饮水评价准则（填写四项指标时由系统评价）", required=False,
+        choices=[("", "默认（T/CHES 18-2018 丰水地区）")] + [
+            (code, rs.name) for code, rs in WATER_RULE_SETS.items()])
     assessor = forms.CharField(label="鉴定人/单位", max_length=100, required=False)
     report_no = forms.CharField(label="报告编号", max_length=50, required=False)
     note = forms.CharField(label="说明", max_length=200, required=False)
@@ -294,7 +299,7 @@ class AssessmentForm(GroupedFieldsMixin, forms.Form):
         data.pop("assessed_on", None)
         if self.cleaned_data.get("kind") == AssessmentKind.HOUSING:
             for k in ("water_safe", "water_litres_per_day", "water_fetch_minutes",
-                      "water_days_short", "water_quality_ok"):
+                      "water_days_short", "water_quality_ok", "water_rule_set"):
                 data.pop(k, None)
         else:
             data.pop("housing_grade", None)

@@ -518,6 +518,30 @@ def set_income(*, actor: Any, household: Household, year: int, components: Mappi
     return income
 
 
+def _water_verdict(fields: dict[str, Any]) -> dict[str, Any]:
+    """A water assessment with its four indicators is judged by the rule set (water.py); one
+    without them must give its conclusion. A conclusion contradicting the indicators is refused."""
+    from . import water
+    given = [f for f in water.INDICATORS if fields.get(f) is not None]
+    if not given:
+        if fields.get("water_safe") is None:
+            raise ValidationError({"water_safe": "饮水安全评估须给出结论（安全/不安全），或填写四项指标由系统评价"})
+        return fields
+    missing = [f for f in water.INDICATORS if fields.get(f) is None]
+    if missing:
+        labels = {"water_litres_per_day": "人均日供水量", "water_fetch_minutes": "取水时间",
+                  "water_days_short": "年缺水天数", "water_quality_ok": "水质"}
+        raise ValidationError({missing[0]: f"按四项指标评价须填全：缺少{'、'.join(labels[m] for m in missing)}"})
+    rule_set = fields.get("water_rule_set") or water.DEFAULT_RULE_SET
+    if rule_set not in water.RULE_SETS:
+        raise ValidationError({"water_rule_set": f"饮水评价准则“{rule_set}”不存在"})
+    safe, explanation = water.evaluate(fields, rule_set)
+    if fields.get("water_safe") is not None and bool(fields["water_safe"]) != safe:
+        raise ValidationError({"water_safe": f"结论与四项指标不符：{explanation}"})
+    return {**fields, "water_safe": safe, "water_rule_set": rule_set,
+            "water_explanation": explanation[:300]}
+
+
 @transaction.atomic
 def record_assessment(*, actor: Any, household: Household, kind: str, assessed_on: dt.date,
                       **fields: Any) -> Assessment:
@@ -528,8 +552,8 @@ def record_assessment(*, actor: Any, household: Household, kind: str, assessed_o
         raise ValidationError({"assessed_on": f"鉴定日期 {assessed_on:%Y-%m-%d} 晚于今天"})
     if kind == AssessmentKind.HOUSING and not fields.get("housing_grade"):
         raise ValidationError({"housing_grade": "住房安全鉴定须给出等级 A、B、C 或 D"})
-    if kind == AssessmentKind.WATER and fields.get("water_safe") is None:
-        raise ValidationError({"water_safe": "饮水安全评估须给出结论（安全/不安全）"})
+    if kind == AssessmentKind.WATER:
+        fields = _water_verdict(fields)
     assessment = Assessment(household=household, kind=kind, assessed_on=assessed_on, **fields)
     assessment.full_clean(exclude=["household"])
     _as_actor(assessment, actor)
