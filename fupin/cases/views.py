@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from fupin.core.privacy import log_access
 from fupin.registry.models import Household
 
 from . import services
-from .choices import Channel
+from .choices import CaseStatus, Channel
 from .criteria import elimination_criteria
 from .deadlines import escalated_q, local_day, settings_for
 from .filters import CaseFilterSet
@@ -87,7 +87,8 @@ class OverdueInboxView(ObjectListView):
     def get_queryset(self) -> QuerySet[Any]:
         # computed live from the deadlines, so it always agrees with the case list
         today = local_day()
-        qs = _cases(self.request.user).overdue_on(today)
+        qs = _cases(self.request.user).filter(status=CaseStatus.OPEN).filter(
+            Q(step_due__lt=today) | Q(due_date__lt=today))
         level = self.level()
         if level in ("county", "township"):
             return qs.filter(escalated_q(today, level))

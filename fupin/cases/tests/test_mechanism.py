@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -132,7 +133,7 @@ def test_rigid_spending_and_the_identifying_risk_must_be_solved(household):
 
 def test_school_ages_home_teaching_exemption_and_unknown(household):
     on = dt.date(2026, 3, 1)
-    kid = dict(relation="son", birth=dt.date(2016, 5, 1))
+    kid: dict[str, Any] = {"relation": "son", "birth": dt.date(2016, 5, 1)}
     home = make_household(VILLAGE_A, members=[member_data("甲"), member_data(
         "乙", schooling="home_taught", disabled=True, disability_grade="1", **kid)])
     exempt = make_household(VILLAGE_A, members=[member_data("丙"), member_data(

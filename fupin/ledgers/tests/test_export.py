@@ -119,8 +119,8 @@ def test_cli_refusal_and_user_scope(tmp_path, village_cadre, capsys):
     with pytest.raises(CommandError, match="不支持的文件类型"):
         call_command("ledger", "import", str(bad))
     ordinary = {"户类型": "一般农户", "脱贫年度": ""}  # a village's regular import: no status
-    path = write_csv(tmp_path / "a.csv", household("U000001", **ordinary)
-                     + household("U000002", village="500236002001", **ordinary))
+    path = write_csv(tmp_path / "a.csv", household("U000001", head_extra=ordinary)
+                     + household("U000002", village="500236002001", head_extra=ordinary))
     call_command("ledger", "import", str(path), "--json", "--user", village_cadre.username)
     out = json.loads(capsys.readouterr().out)
     assert (out["households_accepted"], out["households_rejected"]) == (1, 1)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_baseline_then_a_differing_row_is_refused_with_a_lead(tmp_path, run_import, county_admin,
                                                             village_cadre):
     first = run_import(write_csv(tmp_path / "a.csv", household("ST00001") + household(
-        "ST00002", **{"监测对象类型": "边缘易致贫户", "户类型": "一般农户", "脱贫年度": ""})),
+        "ST00002", head_extra={"监测对象类型": "边缘易致贫户", "户类型": "一般农户", "脱贫年度": ""})),
         user=county_admin, baseline=True)
     assert first.baseline and first.created == 2
     h1 = Household.objects.get(household_no="ST00001")
@@ -31,7 +31,7 @@ def test_baseline_then_a_differing_row_is_refused_with_a_lead(tmp_path, run_impo
     assert h2.statuses.get().reason.startswith("历史数据导入")
     # a later import (the village's) says ST00001 is now monitored: refused, a lead raised
     later = run_import(write_csv(tmp_path / "b.csv", household(
-        "ST00001", **{"监测对象类型": "脱贫不稳定户", "住址": "新址"})), user=village_cadre,
+        "ST00001", head_extra={"监测对象类型": "脱贫不稳定户", "住址": "新址"})), user=village_cadre,
         baseline=False)
     assert later.rejected == 3 and later.updated == 0
     text = reasons(later)[2]
@@ -44,14 +44,14 @@ def test_baseline_then_a_differing_row_is_refused_with_a_lead(tmp_path, run_impo
     assert (lead.deadline - lead.found_on).days == 15
     # importing it again does not pile up leads
     run_import(write_csv(tmp_path / "c.csv", household(
-        "ST00001", **{"监测对象类型": "脱贫不稳定户"})), user=village_cadre, baseline=False)
+        "ST00001", head_extra={"监测对象类型": "脱贫不稳定户"})), user=village_cadre, baseline=False)
     assert Lead.objects.filter(household=h1).count() == 1
     # a new household may not arrive monitored in a regular import
     new = run_import(write_csv(tmp_path / "d.csv", household(
-        "ST00003", **{"监测对象类型": "突发严重困难户"})), user=village_cadre, baseline=False)
+        "ST00003", head_extra={"监测对象类型": "突发严重困难户"})), user=village_cadre, baseline=False)
     assert new.created == 0 and "新户不能通过台账直接登记" in reasons(new)[2]
     # the same status with other changes still goes through
-    same = run_import(write_csv(tmp_path / "e.csv", household("ST00001", **{"组": "3组"})),
+    same = run_import(write_csv(tmp_path / "e.csv", household("ST00001", head_extra={"组": "3组"})),
                       user=village_cadre, baseline=False)
     assert same.updated == 1 and same.rejected == 0
 
@@ -62,7 +62,7 @@ def test_baseline_only_for_county_admin_and_only_before_a_regular_import(
     with pytest.raises(LedgerRefused, match="县级管理员"):
         run_import(path, user=village_cadre, baseline=True)
     ordinary = {"户类型": "一般农户", "脱贫年度": ""}
-    run_import(write_csv(tmp_path / "b.csv", household("BL00002", **ordinary)), user=county_admin,
+    run_import(write_csv(tmp_path / "b.csv", household("BL00002", head_extra=ordinary)), user=county_admin,
                baseline=False)
     with pytest.raises(LedgerRefused, match="已导入过台账"):
         run_import(path, user=county_admin, baseline=True)
