@@ -8,6 +8,7 @@ urlpatterns = [
     path("add/", views.OpenIdentificationView.as_view(), name="case_add"),
     path("add-elimination/", views.OpenEliminationView.as_view(), name="elimination_add"),
     path("overdue/", views.OverdueInboxView.as_view(), name="overdue"),
+    path("leads/", views.LeadListView.as_view(), name="lead_list"),
     path("settings/", views.SettingsView.as_view(), name="settings"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/act/", views.case_act, name="case_act"),

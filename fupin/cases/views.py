@@ -24,7 +24,7 @@ from . import services
 from .choices import CaseStatus, Channel
 from .criteria import elimination_criteria
 from .deadlines import escalated_q, local_day, settings_for
-from .filters import CaseFilterSet
+from .filters import CaseFilterSet, LeadFilterSet
 from .forms import (
     AnswerForm,
     ObjectionForm,
@@ -35,9 +35,9 @@ from .forms import (
     SettingsForm,
     StepActionForm,
 )
-from .models import Attachment, Case, Objection
+from .models import Attachment, Case, Lead, Objection
 from .notice import build_notice, render_notice_pdf
-from .tables import CaseTable
+from .tables import CaseTable, LeadTable
 from .workflow import ALL_STEPS, steps_of
 
 
@@ -56,6 +56,20 @@ class CaseListView(ObjectListView):
 
     def get_queryset(self) -> QuerySet[Any]:
         return _cases(self.request.user)
+
+
+class LeadListView(ObjectListView):
+    """Risk leads (线索) with the day found and the identification deadline (§5.1)."""
+
+    model = Lead
+    filterset_class = LeadFilterSet
+    table_class = LeadTable
+    title = "风险线索"
+    export_filename = "风险线索"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Lead.objects.visible_to(self.request.user).select_related(
+            "household", "household__area", "case")
 
 
 class OverdueInboxView(ObjectListView):

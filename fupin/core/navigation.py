@@ -28,6 +28,7 @@ MENU: list[tuple[str | Promise, list[MenuItem]]] = [
               MenuItem(_("监测规则"), "monitoring:rule_list"), MenuItem(_("监测参数"), "monitoring:setting_list"),
               MenuItem(_("部门筛查"), "monitoring:roster_list")]),
     (_("识别与消除"), [MenuItem(_("案件"), "cases:case_list"), MenuItem(_("逾期督办"), "cases:overdue"),
+               MenuItem(_("风险线索"), "cases:lead_list"),
                MenuItem(_("时限设置"), "cases:settings", ("county_admin",))]),
     (_("帮扶"), [MenuItem(_("帮扶责任人"), "assistance:helper_list"), MenuItem(_("一户一策"), "assistance:plan_list"),
              MenuItem(_("走访记录"), "assistance:visit_list"), MenuItem(_("逾期未走访"), "assistance:overdue_visits"),

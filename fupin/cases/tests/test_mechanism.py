@@ -325,3 +325,12 @@ def test_warning_decided_by_its_case_and_inbox_trays(client, team):
     resp = client.get("/monitoring/warnings/?stage=decided")
     assert household.household_no in resp.content.decode()
     assert "纳入监测" in client.get(f"/monitoring/warnings/{warning.pk}/").content.decode()
+
+
+def test_lead_list_page_shows_found_day_and_deadline(client, village_cadre):
+    household = make_household(VILLAGE_A)
+    raise_lead(actor=village_cadre, household=household, channel=Channel.DEPARTMENT,
+               found_on=dt.date(2026, 1, 2), description="民政部门比对：低保边缘")
+    client.force_login(village_cadre)
+    body = client.get("/cases/leads/?status=new").content.decode()
+    assert household.household_no in body and "2026-01-17" in body
