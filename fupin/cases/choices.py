@@ -37,9 +37,18 @@ class Action(models.TextChoices):
     START_NOTICE = "start_notice", _("张贴公示")
     OPEN = "open", _("立案")
     ROLLBACK = "rollback", _("风险消除回退")
+    OVERRIDE = "override", _("条件未满足仍办理（批准）")
 
 
 class Escalation(models.TextChoices):
     NONE = "", _("未上报")
     TOWNSHIP = "township", _("已上报乡镇")
     COUNTY = "county", _("已上报县级")
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("新线索")
+    IN_PROCEDURE = "in_procedure", _("识别办理中")
+    INCLUDED = "included", _("已认定：纳入监测")
+    NOT_INCLUDED = "not_included", _("已认定：不予纳入")
+    CLOSED = "closed", _("无需识别（已是监测对象或已处理）")

@@ -34,9 +34,13 @@ def step_due(cfg: CaseSettings, step_code: str, started: dt.datetime) -> dt.date
     return local_day(started) + dt.timedelta(days=cfg.days_for(step_code))
 
 
-def procedure_due(cfg: CaseSettings, kind: str, opened: dt.datetime) -> dt.date | None:
+def procedure_due(cfg: CaseSettings, kind: str, opened: dt.datetime,
+                  found_on: dt.date | None = None) -> dt.date | None:
+    """Identification is due `identification_total_days` after the lead was found
+    (MECHANISM §5.1), not after the case was opened."""
     if kind == CaseKind.IDENTIFICATION:
-        return local_day(opened) + dt.timedelta(days=cfg.identification_total_days)
+        start = found_on or local_day(opened)
+        return start + dt.timedelta(days=cfg.identification_total_days)
     return None
 
 
@@ -59,6 +63,23 @@ def deadline_state(case: Case, today: dt.date, cfg: CaseSettings | None = None) 
 def _past(day: dt.date) -> Q:
     """Open cases with a deadline before `day`."""
     return Q(step_due__lt=day) | Q(due_date__lt=day)
+
+
+def escalated_q(today: dt.date, level: str) -> Q:
+    """Open cases that have reached `level` ("township" or "county") of escalation on
+    `today`, computed live from the deadlines and each county's settings (the same rule the
+    nightly `escalate` writes down)."""
+    configured = list(CaseSettings.objects.all())
+    out = Q(pk__in=[])
+    rest = Q()
+    for cfg in [*configured, CaseSettings(county_code="")]:
+        days = cfg.county_escalation_days if level == "county" else cfg.township_escalation_days
+        where = (Q(household__area__code__startswith=cfg.county_code) if cfg.county_code
+                 else rest)
+        out |= where & _past(today - dt.timedelta(days=days - 1))
+        if cfg.county_code:
+            rest &= ~Q(household__area__code__startswith=cfg.county_code)
+    return out
 
 
 @transaction.atomic

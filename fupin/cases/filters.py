@@ -7,9 +7,9 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from .choices import CaseKind, CaseStatus, Channel, Escalation
+from .choices import CaseKind, CaseStatus, Channel, Escalation, LeadStatus
 from .deadlines import local_day
-from .models import Case
+from .models import Case, Lead
 from .workflow import STEP_CHOICES
 
 
@@ -48,3 +48,14 @@ class CaseFilterSet(django_filters.FilterSet):
             return qs
         late = qs.model.objects.overdue_on(local_day()).values("pk")  # type: ignore[attr-defined]
         return qs.filter(pk__in=late) if value else qs.exclude(pk__in=late)
+
+
+class LeadFilterSet(django_filters.FilterSet):
+    area = django_filters.CharFilter(label="区划代码", field_name="household__area__code",
+                                     lookup_expr="startswith")
+    status = django_filters.ChoiceFilter(label="状态", choices=LeadStatus.choices)
+    channel = django_filters.ChoiceFilter(label="线索来源", choices=Channel.choices)
+
+    class Meta:
+        model = Lead
+        fields = ["area", "status", "channel"]

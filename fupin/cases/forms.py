@@ -152,6 +152,12 @@ class AnswerForm(forms.Form):
                                     choices=[("0", "异议不成立"), ("1", "异议成立")])
 
 
+class OverrideForm(forms.Form):
+    reason = forms.CharField(label="条件未满足仍须办理的理由（将保留并显示在案件上）",
+                             widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class RollbackForm(forms.Form):
     reason = forms.CharField(label="回退理由", widget=forms.Textarea(attrs={"rows": 2}),
                              max_length=500)

@@ -8,8 +8,10 @@
 | id_open | identifications opened by D and neither approved nor closed by D |
 | el_opened / el_approved | risk eliminations (风险消除) opened / confirmed by D |
 | steps_overdue | cases whose step in progress on D was past its deadline on D |
-| id_days | histogram {days: n} of days from the lead (opened) to approval; the median is read
-from the summed histogram, so it is exact at every level |
+| id_days | histogram {days: n} of days from the lead (the day it was found, else the day the
+case was opened) to approval; the median is read from the summed histogram, so it is exact at
+every level |
+| id_within_limit | identifications approved by D within 15 days of the lead (MECHANISM §5.1) |
 
 One grouped query per figure per day; cases are far fewer than households.
 """
@@ -20,14 +22,14 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 
 from fupin.core.plugins import IndicatorFamily, VillageFigures
 
 LABELS = {
     "id_opened": "识别纳入立案数", "id_approved": "识别纳入通过数", "id_rejected": "识别纳入不予通过数",
     "id_open": "识别纳入办理中", "el_opened": "风险消除立案数", "el_approved": "风险消除通过数",
-    "steps_overdue": "逾期环节数",
+    "steps_overdue": "逾期环节数", "id_within_limit": "识别纳入15天内办结数",
 }
 DAYS_KEY = "id_days"
 
@@ -52,7 +54,8 @@ def family(prefix: str, days: list[dt.date],
     out: dict[dt.date, VillageFigures] = {}
     base = Case.objects.filter(_area(prefix, villages)).annotate(
         code=F("household__area"), opened_day=TruncDate("opened_at"),
-        closed_day=TruncDate("closed_at"))
+        closed_day=TruncDate("closed_at"),
+        lead_day=Coalesce(F("found_on"), TruncDate("opened_at")))
     for day in days:
         per: dict[str, dict[str, Any]] = {}
         opened = Q(opened_day__lte=day)
@@ -79,12 +82,15 @@ def family(prefix: str, days: list[dt.date],
                        .values("code").annotate(n=Count("id")).order_by())
         _add(per, in_progress, "steps_overdue")
         durations = (base.filter(kind=CaseKind.IDENTIFICATION).filter(approved)
-                     .values("code", "decided_on", "opened_day").annotate(n=Count("id")).order_by())
+                     .values("code", "decided_on", "lead_day").annotate(n=Count("id")).order_by())
         for row in durations:
             hist: dict[str, int] = per.setdefault(row["code"], {}).setdefault(DAYS_KEY, {})
             decided: dt.date = row["decided_on"]  # type: ignore[assignment]
-            d = str((decided - row["opened_day"]).days)
-            hist[d] = hist.get(d, 0) + int(row["n"])
+            days_taken = (decided - row["lead_day"]).days
+            hist[str(days_taken)] = hist.get(str(days_taken), 0) + int(row["n"])
+            if days_taken <= 15:
+                figs = per[row["code"]]
+                figs["id_within_limit"] = figs.get("id_within_limit", 0) + int(row["n"])
         out[day] = per  # type: ignore[assignment]
     return out
 
@@ -133,6 +139,7 @@ FAMILY = IndicatorFamily(
     key="cases", title="识别纳入与风险消除", compute=family, labels=LABELS,
     derived={"id_median_days": ("识别纳入从立案到审定天数（中位数）", "天",
                                 lambda figs: median_days(figs.get(DAYS_KEY)))},
+    rates={"id_timeliness": ("识别纳入15天内办结率", "%", "id_within_limit", "id_approved")},
     overdue=("识别纳入与风险消除", overdue_by_owner),
     refresh_on=("cases.Case", "cases.Step"),
 )

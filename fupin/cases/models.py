@@ -17,7 +17,15 @@ from simple_history.models import HistoricalRecords
 from fupin.accounts.scope import ScopedQuerySet
 from fupin.registry.choices import MonitoringType, RiskType
 
-from .choices import Action, CaseKind, CaseStatus, Channel, EliminationMode, Escalation
+from .choices import (
+    Action,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    EliminationMode,
+    Escalation,
+    LeadStatus,
+)
 from .workflow import ALL_STEPS, STEP_CHOICES, STEP_LABELS
 
 
@@ -26,6 +34,9 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
 
     def open(self) -> CaseQuerySet:
         return self.filter(status=CaseStatus.OPEN)
+
+    def overdue_now(self) -> CaseQuerySet:
+        return self.overdue_on(timezone.localdate())
 
     def overdue_on(self, day: Any) -> CaseQuerySet:
         """Open cases whose current step (or whole procedure) is past its deadline on `day`."""
@@ -47,6 +58,10 @@ class Case(models.Model):
     lead = models.TextField(_("线索说明"), blank=True)
     source_warning = models.ForeignKey("monitoring.Warning", verbose_name=_("来源预警"), null=True,
                                        blank=True, on_delete=models.SET_NULL, related_name="cases")
+    source_lead = models.ForeignKey("Lead", verbose_name=_("来源线索"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="cases")
+    found_on = models.DateField(_("线索发现日期"), null=True, blank=True,
+                                help_text=_("识别纳入的办结时限从此日起算"))
     reflag_of = models.ForeignKey("self", verbose_name=_("再标注前的风险消除"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="reflags")
     help_first = models.BooleanField(_("先行帮扶"), default=False,
@@ -63,6 +78,12 @@ class Case(models.Model):
     criteria = models.JSONField(_("消除条件核验"), default=list, blank=True)
     previous_monitoring_type = models.CharField(_("消除前监测类型"), max_length=10, blank=True)
     previous_risk_types = models.JSONField(_("消除前风险类型"), default=list, blank=True)
+    # An approver (township or county) may let a case whose criteria fail go on, only with a
+    # written reason that is kept and shown on the case.
+    override_reason = models.TextField(_("条件未满足仍办理的理由"), blank=True)
+    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    override_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     # Time
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("立案人"), null=True,
                                   on_delete=models.SET_NULL, related_name="+")
@@ -124,9 +145,66 @@ class Case(models.Model):
         labels = dict(RiskType.choices)
         return [str(labels.get(r, r)) for r in self.risk_types]
 
+    @property
+    def is_overdue(self) -> bool:
+        """Overdue today, computed live (the nightly escalation only escalates)."""
+        return self.is_overdue_on(timezone.localdate())
+
     def is_overdue_on(self, day: Any) -> bool:
         return self.is_open and bool(
             (self.step_due and self.step_due < day) or (self.due_date and self.due_date < day))
+
+
+class LeadQuerySet(ScopedQuerySet["Lead"]):
+    scope_field = "household__area__code"
+
+    def live(self) -> LeadQuerySet:
+        return self.filter(status__in=[LeadStatus.NEW, LeadStatus.IN_PROCEDURE])
+
+
+class Lead(models.Model):
+    """A risk lead (线索): a warning, a household's self-application, a department match or
+    a cadre's report. It has the day it was found and a deadline: identification must be
+    finished within the county's total days from the day the lead was found (MECHANISM
+    §5.1). Other apps raise leads through `fupin.cases.leads.raise_lead`."""
+
+    household = models.ForeignKey("registry.Household", verbose_name=_("农户"),
+                                  on_delete=models.CASCADE, related_name="leads")
+    channel = models.CharField(_("线索来源"), max_length=20, choices=Channel.choices)
+    found_on = models.DateField(_("发现日期"))
+    deadline = models.DateField(_("识别办结期限"))
+    description = models.TextField(_("线索说明"))
+    warning = models.ForeignKey("monitoring.Warning", verbose_name=_("来源预警"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="leads")
+    source = models.CharField(_("来源说明"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=LeadStatus.choices,
+                              default=LeadStatus.NEW, db_index=True)
+    case = models.ForeignKey("Case", verbose_name=_("识别案件"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    decided_on = models.DateField(_("认定日期"), null=True, blank=True)
+    note = models.CharField(_("处理说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = LeadQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-found_on", "-id"]
+        verbose_name = _("风险线索")
+        verbose_name_plural = _("风险线索")
+        indexes = [models.Index(fields=["household", "status"], name="lead_household_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.household} {self.found_on}"
+
+    @property
+    def area_id(self) -> str:
+        return self.household.area_id
+
+    def is_overdue_on(self, day: Any) -> bool:
+        return self.status in (LeadStatus.NEW, LeadStatus.IN_PROCEDURE) and self.deadline < day
 
 
 class StepQuerySet(ScopedQuerySet["Step"]):
@@ -277,6 +355,9 @@ class CaseSettings(models.Model):
         _("逾期几天上报县级"), default=3, validators=[MinValueValidator(1), MaxValueValidator(90)])
     max_attachment_mb = models.PositiveSmallIntegerField(
         _("附件大小上限(MB)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)])
+    elim_stable_months = models.PositiveSmallIntegerField(
+        _("风险消除收入稳定月数"), default=6, validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("识别后收入持续超过监测线的最少月数（原则上不少于半年）"))
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseSettingsQuerySet.as_manager()

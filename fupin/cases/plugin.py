@@ -7,6 +7,7 @@ PLUGIN = AppPlugin(
     menu=[MenuGroup("cases", _("识别与消除"), 40, (
         MenuItem(_("案件"), "cases:case_list"),
         MenuItem(_("逾期督办"), "cases:overdue"),
+        MenuItem(_("风险线索"), "cases:lead_list"),
         MenuItem(_("时限设置"), "cases:settings", ("county_admin",)),
     ))],
     api="fupin.cases.api.register",

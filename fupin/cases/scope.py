@@ -29,6 +29,9 @@ def _build(world: World) -> dict[str, Any]:
     from fupin.cases.attachments import store
     attachment = store(case=case, step=None, step_code=case.step, actor=cadre, max_mb=10,
                        upload=SimpleUploadedFile("核查表.pdf", b"%PDF-1.4 scope matrix"))
+    from fupin.cases.leads import raise_lead
+    raise_lead(actor=None, household=household, channel="self_report",
+               description=f"自主申报 {household.household_no}")
     return {"case": case, "case_attachment": attachment}
 
 
@@ -36,6 +39,8 @@ register_builder("cases", _build)
 register("case list", "list", lambda w: reverse("cases:case_list"),
          lambda w: w["household"].household_no)
 register("case overdue inbox", "list", lambda w: reverse("cases:overdue") + "?level=village",
+         lambda w: w["household"].household_no)
+register("lead list", "list", lambda w: reverse("cases:lead_list"),
          lambda w: w["household"].household_no)
 register("case detail", "detail", lambda w: reverse("cases:case_detail", args=[w["case"].pk]))
 register("case notice", "detail", lambda w: reverse("cases:notice", args=[w["household"].area_id]))

@@ -27,16 +27,24 @@ from fupin.registry.models import Household
 from fupin.registry.services import change_status
 
 from . import attachments as files
+from . import leads as lead_service
 from .choices import Action, CaseKind, CaseStatus, Channel, EliminationMode
-from .deadlines import deadline_state, local_day, procedure_due, settings_for, step_due
-from .eligibility import (
+from .criteria import (
     NO_LABOUR_MESSAGE,
     elimination_criteria,
     has_no_labour,
     unmet,
 )
-from .models import Case, CaseSettings, Objection, Step
-from .workflow import ALL_STEPS, StepDef, first_step, next_step, previous_step
+from .deadlines import deadline_state, local_day, procedure_due, settings_for, step_due
+from .models import Case, CaseSettings, Lead, Objection, Step
+from .workflow import (
+    ALL_STEPS,
+    StepDef,
+    first_step,
+    identification_days,
+    next_step,
+    previous_step,
+)
 
 ROLE_LABELS = dict(Role.choices)
 MONITORING_LABELS = dict(MonitoringType.choices)
@@ -100,10 +108,11 @@ def check_monitoring_type(household: Household, monitoring_type: str) -> None:
         return
     if monitoring_type not in MONITORING_LABELS:
         raise ValidationError({"monitoring_type": f"监测对象类型“{monitoring_type}”无效"})
-    if monitoring_type == MonitoringType.UNSTABLE and not household.is_registered:
-        raise ValidationError({"monitoring_type": "脱贫不稳定户须为建档立卡脱贫户，该户是一般农户"})
+    kind = household.get_household_type_display()
+    if monitoring_type == MonitoringType.UNSTABLE and household.household_type != HouseholdType.LIFTED:
+        raise ValidationError({"monitoring_type": f"脱贫不稳定户须为已脱贫的建档立卡户（脱贫户），该户是{kind}"})
     if monitoring_type == MonitoringType.EDGE and household.household_type != HouseholdType.ORDINARY:
-        raise ValidationError({"monitoring_type": "边缘易致贫户须为一般农户（非建档立卡户）"})
+        raise ValidationError({"monitoring_type": f"边缘易致贫户须为一般农户（非建档立卡户），该户是{kind}"})
 
 
 def _enter_step(case: Case, step: StepDef | None, now: dt.datetime, cfg: CaseSettings) -> None:
@@ -162,8 +171,12 @@ def open_identification(*, actor: Any, household: Household, channel: str, lead:
                         warning_id: int | None = None, help_first: bool = False,
                         monitoring_type: str = "", main_risk: str = "",
                         other_risks: Sequence[str] | None = None,
+                        lead_id: int | None = None, found_on: dt.date | None = None,
                         now: dt.datetime | None = None) -> Case:
-    """Open an identification (识别纳入) case from a lead; the village reviews it first."""
+    """Open an identification (识别纳入) case from a lead; the village reviews it first.
+
+    The 15-day clock runs from the day the lead was found (the lead's `found_on`, the
+    warning's date, or `found_on`), not from today (MECHANISM §5.1)."""
     now = _now(now)
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require_scope(actor, household)
@@ -177,9 +190,9 @@ def open_identification(*, actor: Any, household: Household, channel: str, lead:
         errors["lead"] = ["请填写线索说明（发现了什么风险）"]
     if channel == Channel.WARNING and not warning_id:
         errors["warning"] = ["来源为监测预警时须关联预警编号"]
-    if household.monitoring_type:
-        errors["household"] = [f"该户已是监测对象（{MONITORING_LABELS[household.monitoring_type]}），"
-                               "无需重复识别"]
+    if household.monitoring_type and not household.risk_eliminated:
+        errors["household"] = [f"该户已是监测对象（{MONITORING_LABELS[household.monitoring_type]}，"
+                               "风险未消除），无需重复识别"]
     current = _open_case(household)
     if current is not None:
         errors["household"] = [f"该户已有办理中的{current.get_kind_display()}案件 #{current.pk}"
@@ -188,24 +201,43 @@ def open_identification(*, actor: Any, household: Household, channel: str, lead:
         from fupin.monitoring.models import Warning
         if not Warning.objects.visible_to(actor).filter(pk=warning_id, household=household).exists():
             errors["warning"] = [f"预警 #{warning_id} 不存在、不属于该户或不在您的管辖范围内"]
+    source_lead = None
+    if lead_id:
+        source_lead = Lead.objects.visible_to(actor).filter(pk=lead_id, household=household).first()
+        if source_lead is None:
+            errors["lead_id"] = [f"线索 #{lead_id} 不存在、不属于该户或不在您的管辖范围内"]
+    warning = None
+    if warning_id and "warning" not in errors:
+        from fupin.monitoring.models import Warning
+        warning = Warning.objects.filter(pk=warning_id).first()
+    day = lead_service.found_day(lead=source_lead, warning=warning, given=found_on,
+                                 today=local_day(now))
+    if day > local_day(now):
+        errors["found_on"] = [f"线索发现日期 {day:%Y-%m-%d} 晚于今天"]
     if errors:
         raise ValidationError(errors)
     check_monitoring_type(household, monitoring_type)
     main_risk, others = _clean_risks(main_risk, other_risks)
-    last = Case.objects.filter(household=household, kind=CaseKind.ELIMINATION,
-                               status=CaseStatus.APPROVED).order_by("-closed_at").first()
+    last = None
+    if household.risk_eliminated:  # 风险再标注: a new risk after elimination
+        last = Case.objects.filter(household=household, kind=CaseKind.ELIMINATION,
+                                   status=CaseStatus.APPROVED).order_by("-closed_at").first()
     cfg = settings_for(household.area_id)
     case = Case(kind=CaseKind.IDENTIFICATION, household=household, channel=channel,
                 lead=str(lead).strip(), source_warning_id=warning_id or None,
+                source_lead=source_lead, found_on=day,
                 help_first=bool(help_first), monitoring_type=monitoring_type,
                 main_risk=main_risk, other_risks=others, opened_by=_user(actor), opened_at=now,
-                reflag_of=last, due_date=procedure_due(cfg, CaseKind.IDENTIFICATION, now))
+                reflag_of=last, due_date=procedure_due(cfg, CaseKind.IDENTIFICATION, now, found_on=day))
     _enter_step(case, first_step(CaseKind.IDENTIFICATION), now, cfg)
     _as_actor(case, actor)
     case.save()
     _record(case, actor=actor, action=Action.OPEN, step_code=case.step, comment=case.lead,
             data={"channel": channel, "warning_id": warning_id, "help_first": bool(help_first),
-                  "reflag_of": last.pk if last else None}, now=now)
+                  "reflag_of": last.pk if last else None, "lead_id": source_lead.pk if source_lead else None,
+                  "found_on": day.isoformat()}, now=now)
+    if source_lead is not None:
+        lead_service.attach(case, source_lead)
     return case
 
 
@@ -223,6 +255,8 @@ def open_elimination(*, actor: Any, household: Household, mode: str, lead: str =
         errors["mode"] = ["请选择消除方式：帮扶消除或自然消除"]
     if not household.monitoring_type:
         errors["household"] = ["该户不是监测对象，无需风险消除"]
+    elif household.risk_eliminated:
+        errors["household"] = [f"该户风险已于 {household.risk_eliminated_on or '此前'} 消除"]
     current = _open_case(household)
     if current is not None:
         errors["household"] = [f"该户已有办理中的{current.get_kind_display()}案件 #{current.pk}"
@@ -232,7 +266,8 @@ def open_elimination(*, actor: Any, household: Household, mode: str, lead: str =
     if has_no_labour(household):
         raise ValidationError({"household": [NO_LABOUR_MESSAGE]})
     cfg = settings_for(household.area_id)
-    criteria = elimination_criteria(household, local_day(now), line)
+    criteria = elimination_criteria(household, local_day(now), line,
+                                    stable_months=cfg.elim_stable_months)
     case = Case(kind=CaseKind.ELIMINATION, household=household, channel=Channel.CADRE,
                 lead=str(lead or "").strip(), elimination_mode=mode,
                 criteria=[c.as_dict() for c in criteria],
@@ -309,8 +344,11 @@ def _start_notice(case: Case, data: Mapping[str, Any], today: dt.date, cfg: Case
     except (TypeError, ValueError):
         raise ValidationError({"days": [f"公示天数“{data.get('days')}”不是整数"]}) from None
     errors: dict[str, list[str]] = {}
+    opened = local_day(case.opened_at)
     if start > today:
         errors["start"] = [f"公示开始日期 {start:%Y-%m-%d} 晚于今天"]
+    elif start < opened:
+        errors["start"] = [f"公示开始日期 {start:%Y-%m-%d} 早于立案日期 {opened:%Y-%m-%d}，不能倒签"]
     elif start < today - dt.timedelta(days=3):
         errors["start"] = ["公示开始日期最多补登 3 天前"]
     if not low <= days <= high:
@@ -335,15 +373,26 @@ def _finish_notice(case: Case, today: dt.date) -> None:
         raise ValidationError("有异议经核实成立，不能通过公示；请选择“不予通过”并说明理由")
 
 
-def _check_criteria(case: Case, today: dt.date, line: Decimal | None) -> None:
+VILLAGE_ELIMINATION_STEPS = ("elim_visit", "elim_appraisal", "elim_notice")
+
+
+def _check_criteria(case: Case, today: dt.date, line: Decimal | None,
+                    cfg: CaseSettings | None = None) -> list[str]:
+    """Re-check the elimination criteria (kept on the case); refuse when one fails, unless
+    an approver let the case go on with a written reason. Returns the unmet ones."""
     household = case.household
     if has_no_labour(household):
         raise ValidationError(NO_LABOUR_MESSAGE)
-    criteria = elimination_criteria(household, today, line)
+    cfg = cfg or settings_for(household.area_id)
+    criteria = elimination_criteria(household, today, line,
+                                    risks=list(case.previous_risk_types or household.risk_types or []),
+                                    stable_months=cfg.elim_stable_months)
     case.criteria = [c.as_dict() for c in criteria]
     missing = unmet(criteria)
-    if missing:
-        raise ValidationError(["风险消除条件未全部满足：", *missing])
+    if missing and not case.override_reason:
+        raise ValidationError(["风险消除条件未全部满足（未满足的不能进入村级评议和公示；"
+                               "确需继续办理的，须由乡镇或县级审核人写明理由批准）：", *missing])
+    return missing
 
 
 @transaction.atomic
@@ -370,6 +419,9 @@ def act(*, actor: Any, case: Case, step: str, action: str, version: int | None,
     for upload in attachments:  # refuse bad files before anything is written
         files.check_upload(upload, max_mb)
     record: dict[str, Any] = {}
+    if case.kind == CaseKind.ELIMINATION and step in VILLAGE_ELIMINATION_STEPS \
+            and action != Action.REJECT:
+        _check_criteria(case, today, line, cfg)
     if action == Action.START_NOTICE:
         if not definition.notice:
             raise ValidationError({"action": [f"“{definition.label}”环节不是公示环节"]})
@@ -398,6 +450,8 @@ def act(*, actor: Any, case: Case, step: str, action: str, version: int | None,
         case.result_reason = f"{definition.label}不予通过：{comment}"
         case.closed_at = now
         _enter_step(case, None, now, cfg)
+        if case.kind == CaseKind.IDENTIFICATION:
+            lead_service.decide(case, included=False, day=today)
     elif action != Action.START_NOTICE:
         _apply_pass(case, definition, actor, today, now, cfg)
     _refresh_deadline(case, now, cfg)
@@ -466,8 +520,10 @@ def _pass_checks(case: Case, step: StepDef, data: Mapping[str, Any], uploads: Se
         case.monitoring_type, case.main_risk, case.other_risks = mtype, main, others
         record.update(monitoring_type=mtype, main_risk=main, other_risks=others)
     if step.code in ("township_acceptance", "county_confirmation"):
-        _check_criteria(case, today, line)
-        record["criteria_met"] = True
+        missing = _check_criteria(case, today, line)
+        record["criteria_met"] = not missing
+        if missing:
+            record["override_reason"] = case.override_reason
     return record
 
 
@@ -475,14 +531,21 @@ def _apply_pass(case: Case, step: StepDef, actor: Any, today: dt.date, now: dt.d
                 cfg: CaseSettings) -> None:
     household = case.household
     if step.code == "county_approval":
+        what = "风险再标注" if case.reflag_of_id else "识别纳入监测对象"
         change_status(actor=actor, household=household, effective=today,
-                      reason=f"识别纳入监测对象（案件 #{case.pk}）",
-                      monitoring_type=case.monitoring_type, risk_types=case.risk_types)
+                      reason=f"{what}（案件 #{case.pk}）", procedure="identification",
+                      monitoring_type=case.monitoring_type, risk_types=case.risk_types,
+                      risk_identified_on=today, risk_identified_case=case.pk,
+                      risk_eliminated=False, risk_eliminated_on=None, risk_eliminated_case=None)
         case.decided_on = today
+        lead_service.decide(case, included=True, day=today)
     if step.code == "county_confirmation":
+        # The record is kept (MECHANISM §5.3): the household stays a monitored household,
+        # marked 风险已消除, with the date and the case.
         mode = case.get_elimination_mode_display()
         change_status(actor=actor, household=household, effective=today,
-                      reason=f"风险消除（{mode}，案件 #{case.pk}）", monitoring_type="")
+                      reason=f"风险消除（{mode}，案件 #{case.pk}）", procedure="elimination",
+                      risk_eliminated=True, risk_eliminated_on=today, risk_eliminated_case=case.pk)
         case.decided_on = today
     following = next_step(case.kind, step.code)
     _enter_step(case, following, now, cfg)
@@ -491,6 +554,48 @@ def _apply_pass(case: Case, step: StepDef, actor: Any, today: dt.date, now: dt.d
         case.closed_at = now
         case.result_reason = ("已识别纳入监测对象" if case.kind == CaseKind.IDENTIFICATION
                               else f"已标注风险消除（{case.get_elimination_mode_display()}）")
+
+
+# ---------------------------------------------------------------- criteria override
+
+@transaction.atomic
+def override_criteria(*, actor: Any, case: Case, reason: str, version: int | None,
+                      now: dt.datetime | None = None) -> Case:
+    """An approver (township staff or county admin, not the case's maker) lets an
+    elimination case whose criteria fail go on, with a written reason that is kept on the
+    case and shown with the criteria."""
+    now = _now(now)
+    case = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
+    _require_scope(actor, case.household)
+    if not (getattr(actor, "is_superuser", False) or actor.role in (Role.TOWNSHIP_STAFF,
+                                                                   Role.COUNTY_ADMIN)):
+        raise PermissionDenied("只有乡镇或县级审核人可以批准条件未满足的案件继续办理")
+    if version is None or int(version) != case.version:
+        raise ValidationError("该案件已被他人办理或已变化，请刷新页面后再办理", code="stale")
+    if case.kind != CaseKind.ELIMINATION or not case.is_open:
+        raise ValidationError("只有办理中的风险消除案件需要此批准")
+    if case.opened_by_id and case.opened_by_id == actor.pk:
+        raise ValidationError("提出风险消除的人不能批准自己的案件继续办理", code="maker_checker")
+    reason = str(reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": ["请写明条件未满足仍须办理的理由（不少于 10 个字）"]})
+    cfg = settings_for(case.household.area_id)
+    criteria = elimination_criteria(case.household, local_day(now),
+                                    risks=list(case.previous_risk_types or []),
+                                    stable_months=cfg.elim_stable_months)
+    case.criteria = [c.as_dict() for c in criteria]
+    missing = unmet(criteria)
+    if not missing:
+        raise ValidationError("风险消除条件已全部满足，无需批准")
+    case.override_reason = reason
+    case.override_by = _user(actor)
+    case.override_at = now
+    case.version += 1
+    _record(case, actor=actor, action=Action.OVERRIDE, step_code=case.step, comment=reason,
+            data={"unmet": missing}, now=now)
+    _as_actor(case, actor)
+    case.save()
+    return case
 
 
 # ---------------------------------------------------------------- objections
@@ -554,8 +659,8 @@ def rollback_elimination(*, actor: Any, case: Case, reason: str,
         raise PermissionDenied("风险消除回退须由县级管理员办理")
     if case.kind != CaseKind.ELIMINATION or case.status != CaseStatus.APPROVED:
         raise ValidationError("只有已办结的风险消除案件才能回退")
-    if household.monitoring_type:
-        raise ValidationError("该户当前已是监测对象，无需回退")
+    if not household.risk_eliminated:
+        raise ValidationError("该户当前风险未消除，无需回退")
     if _open_case(household) is not None:
         raise ValidationError("该户有办理中的案件，不能回退")
     later = Case.objects.filter(household=household, opened_at__gt=case.opened_at).exists()
@@ -565,8 +670,11 @@ def rollback_elimination(*, actor: Any, case: Case, reason: str,
         raise ValidationError({"reason": ["请写明回退理由"]})
     change_status(actor=actor, household=household, effective=local_day(now),
                   reason=f"风险消除回退（案件 #{case.pk}）：{reason.strip()}"[:200],
-                  monitoring_type=case.previous_monitoring_type or MonitoringType.SUDDEN,
-                  risk_types=case.previous_risk_types)
+                  procedure="rollback",
+                  monitoring_type=case.previous_monitoring_type or household.monitoring_type
+                  or MonitoringType.SUDDEN,
+                  risk_types=case.previous_risk_types, risk_eliminated=False,
+                  risk_eliminated_on=None, risk_eliminated_case=None)
     case.status = CaseStatus.ROLLED_BACK
     case.result_reason = f"风险消除回退：{reason.strip()}"
     case.version += 1
@@ -581,7 +689,7 @@ def rollback_elimination(*, actor: Any, case: Case, reason: str,
 
 SETTING_FIELDS = ("identification_total_days", "notice_min_days", "elim_notice_min_days",
                   "elim_notice_max_days", "township_escalation_days", "county_escalation_days",
-                  "max_attachment_mb")
+                  "max_attachment_mb", "elim_stable_months")
 
 
 @transaction.atomic
@@ -608,6 +716,14 @@ def save_settings(*, actor: Any, county_code: str, values: Mapping[str, Any],
         raise ValidationError({"county_escalation_days": ["上报县级的天数不能少于上报乡镇的天数"]})
     if cfg.elim_notice_max_days < cfg.elim_notice_min_days:
         raise ValidationError({"elim_notice_max_days": ["消除公示最多天数不能少于最少天数"]})
+    total = identification_days(cfg.step_days)
+    if total > cfg.identification_total_days:
+        raise ValidationError({"identification_total_days": [
+            f"识别纳入各环节时限合计 {total} 天，超过总时限 {cfg.identification_total_days} 天；"
+            "各环节时限之和不得超过总时限（MECHANISM §5.1：发现线索至认定不超过 15 天）"]})
+    if cfg.notice_min_days + 1 > cfg.days_for("notice"):
+        raise ValidationError({"step_notice": [
+            f"“村内公示”环节时限 {cfg.days_for('notice')} 天，容不下最少 {cfg.notice_min_days} 天的公示"]})
     _as_actor(cfg, actor)
     cfg.save()
     return cfg

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .deadlines import local_day
-from .models import Case
+from .models import Case, Lead
 
 
 class CaseTable(tables.Table):
@@ -51,3 +51,24 @@ class CaseTable(tables.Table):
 
     def value_kind(self, record: Case) -> str:
         return str(record.get_kind_display()) + ("（先行帮扶）" if record.help_first else "")
+
+
+class LeadTable(tables.Table):
+    id = tables.Column(verbose_name="线索号")
+    household__household_no = tables.Column(verbose_name="户编号")
+    household__head_name = tables.Column(verbose_name="户主")
+    household__area__name = tables.Column(verbose_name="村(社区)")
+    channel = tables.Column(verbose_name="来源")
+    found_on = tables.DateColumn(verbose_name="发现日期", format="Y-m-d")
+    deadline = tables.DateColumn(verbose_name="识别办结期限", format="Y-m-d")
+    status = tables.Column(verbose_name="状态")
+    case = tables.Column(verbose_name="案件", linkify=True)
+    description = tables.Column(verbose_name="线索说明")
+
+    class Meta:
+        model = Lead
+        fields = ["id", "household__household_no", "household__head_name",
+                  "household__area__name", "channel", "found_on", "deadline", "status", "case",
+                  "description"]
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        row_attrs = {"class": lambda record: "table-danger" if record.is_overdue_on(local_day()) else ""}

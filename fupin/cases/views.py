@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,22 +21,23 @@ from fupin.core.privacy import log_access
 from fupin.registry.models import Household
 
 from . import services
-from .choices import CaseStatus, Channel, Escalation
-from .deadlines import local_day, settings_for
-from .eligibility import elimination_criteria
-from .filters import CaseFilterSet
+from .choices import CaseStatus, Channel
+from .criteria import elimination_criteria
+from .deadlines import escalated_q, local_day, settings_for
+from .filters import CaseFilterSet, LeadFilterSet
 from .forms import (
     AnswerForm,
     ObjectionForm,
     OpenEliminationForm,
     OpenIdentificationForm,
+    OverrideForm,
     RollbackForm,
     SettingsForm,
     StepActionForm,
 )
-from .models import Attachment, Case, Objection
+from .models import Attachment, Case, Lead, Objection
 from .notice import build_notice, render_notice_pdf
-from .tables import CaseTable
+from .tables import CaseTable, LeadTable
 from .workflow import ALL_STEPS, steps_of
 
 
@@ -55,6 +56,20 @@ class CaseListView(ObjectListView):
 
     def get_queryset(self) -> QuerySet[Any]:
         return _cases(self.request.user)
+
+
+class LeadListView(ObjectListView):
+    """Risk leads (线索) with the day found and the identification deadline (§5.1)."""
+
+    model = Lead
+    filterset_class = LeadFilterSet
+    table_class = LeadTable
+    title = "风险线索"
+    export_filename = "风险线索"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Lead.objects.visible_to(self.request.user).select_related(
+            "household", "household__area", "case")
 
 
 class OverdueInboxView(ObjectListView):
@@ -84,12 +99,13 @@ class OverdueInboxView(ObjectListView):
                 "village": "逾期督办（本村）"}[self.level()]
 
     def get_queryset(self) -> QuerySet[Any]:
-        qs = _cases(self.request.user).filter(status=CaseStatus.OPEN, overdue=True)
+        # computed live from the deadlines, so it always agrees with the case list
+        today = local_day()
+        qs = _cases(self.request.user).filter(status=CaseStatus.OPEN).filter(
+            Q(step_due__lt=today) | Q(due_date__lt=today))
         level = self.level()
-        if level == "county":
-            return qs.filter(escalation=Escalation.COUNTY)
-        if level == "township":
-            return qs.filter(escalation__in=[Escalation.TOWNSHIP, Escalation.COUNTY])
+        if level in ("county", "township"):
+            return qs.filter(escalated_q(today, level))
         return qs
 
 
@@ -149,8 +165,12 @@ def _detail_context(request: HttpRequest, case: Case, form: Any = None) -> dict[
                                                              "version": case.version})
     today = local_day()
     criteria = case.criteria
+    cfg = settings_for(case.household.area_id)
     if case.kind == "elimination" and case.is_open:
-        criteria = [c.as_dict() for c in elimination_criteria(case.household, today)]
+        criteria = [c.as_dict() for c in elimination_criteria(
+            case.household, today, risks=list(case.previous_risk_types or []),
+            stable_months=cfg.elim_stable_months)]
+    unmet_now = any(not c.get("ok") for c in criteria or [])
     done = {s.step for s in case.steps.all()}
     return {
         "case": case, "title": f"{case.get_kind_display()}案件 #{case.pk}",
@@ -160,10 +180,14 @@ def _detail_context(request: HttpRequest, case: Case, form: Any = None) -> dict[
         "overdue": case.is_overdue_on(today), "criteria": criteria,
         "objections": case.objections.all(), "objection_form": ObjectionForm(initial={"raised_on": today}),
         "answer_form": AnswerForm(), "rollback_form": RollbackForm(),
+        "override_form": OverrideForm(initial={"version": case.version}),
+        "can_override": case.kind == "elimination" and case.is_open and unmet_now
+        and not case.override_reason and (user.is_superuser or getattr(user, "role", "") in (
+            Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN)) and area_in_scope(user, case.household.area_id),
         "can_notice_act": bool(step and step.notice and case.notice_start and not reasons),
         "can_rollback": case.kind == "elimination" and case.status == "approved" and (
             user.is_superuser or getattr(user, "role", "") == Role.COUNTY_ADMIN),
-        "settings": settings_for(case.household.area_id),
+        "settings": cfg,
     }
 
 
@@ -238,6 +262,17 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_service(request, objection.case, lambda: services.answer_objection(
         actor=request.user, objection=objection, answer=d["answer"], upheld=d["upheld"]),
         "异议已答复")
+
+
+@login_required
+@require_POST
+def case_override(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(_cases(request.user), pk=pk)
+    form = OverrideForm(request.POST)
+    d = form.cleaned_data if form.is_valid() else {}
+    return _post_service(request, case, lambda: services.override_criteria(
+        actor=request.user, case=case, reason=d.get("reason", ""), version=d.get("version")),
+        "已批准：条件未满足仍继续办理（理由已记录）")
 
 
 @login_required

@@ -44,25 +44,29 @@ class StepDef:
         return "通过" if self.approval else "完成本环节"
 
 
+# Default step limits (days). Identification runs ≤ 15 days from the day the lead was found
+# (MECHANISM §5.1, Qinan): the limits add up to 15, and a county's own limits may not add up
+# to more than its total (services.save_settings refuses it). The notice step holds the
+# ≥ 5-day village notice plus a day to close it.
 IDENTIFICATION_STEPS: tuple[StepDef, ...] = (
-    StepDef("village_review", "村级研判", VILLAGE, 2,
+    StepDef("village_review", "村级研判", VILLAGE, 1,
             help="村两委、驻村工作队研判线索，列出全部家庭成员"),
-    StepDef("home_visit", "入户核查", VILLAGE, 3, fields=("verifiers",),
+    StepDef("home_visit", "入户核查", VILLAGE, 1, fields=("verifiers",),
             help="不少于 2 名核查人员入户，填写《防止返贫动态监测排查表/信息采集表》"),
-    StepDef("undertaking", "承诺授权", VILLAGE, 2,
+    StepDef("undertaking", "承诺授权", VILLAGE, 1,
             needs_attachment="农户签字（按手印）的《监测对象申请及承诺授权查询书》",
             help="上传农户签字的承诺书和数据查询授权书"),
-    StepDef("data_check", "部门数据比对", (Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN), 5,
+    StepDef("data_check", "部门数据比对", (Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN), 2,
             help="财政、公安、不动产、车辆、社保、市场监管等部门比对结果"),
-    StepDef("appraisal", "村民主评议", VILLAGE, 3, needs_attachment="民主评议会议记录（参会人员签字）",
+    StepDef("appraisal", "村民主评议", VILLAGE, 1, needs_attachment="民主评议会议记录（参会人员签字）",
             help="村两委、驻村工作队、村民代表评议，上传会议记录"),
-    StepDef("notice", "村内公示", VILLAGE, 7, notice=True,
+    StepDef("notice", "村内公示", VILLAGE, 6, notice=True,
             help="在村内公示不少于 5 天；异议须登记并答复后方可结束公示"),
-    StepDef("township_review", "乡镇审核", (Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN), 3, approval=True),
-    StepDef("county_approval", "县级审定", COUNTY, 3, approval=True,
+    StepDef("township_review", "乡镇审核", (Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN), 1, approval=True),
+    StepDef("county_approval", "县级审定", COUNTY, 1, approval=True,
             fields=("monitoring_type", "main_risk", "other_risks"),
             help="审定后农户即标注为监测对象（类型、风险、日期）"),
-    StepDef("announcement", "公告", COUNTY, 2, can_reject=False,
+    StepDef("announcement", "公告", COUNTY, 1, can_reject=False,
             help="以乡镇名义在村公告，录入监测信息系统"),
 )
 
@@ -109,3 +113,9 @@ def previous_step(kind: str, code: str) -> StepDef | None:
         if s.code == code:
             return steps[i - 1] if i > 0 else None
     raise KeyError(code)
+
+
+def identification_days(step_days: dict[str, int] | None = None) -> int:
+    """Sum of the identification step limits (a county's own, else the defaults)."""
+    own = step_days or {}
+    return sum(int(own.get(s.code, s.default_days)) for s in IDENTIFICATION_STEPS)

@@ -14,6 +14,10 @@ from .services.reading import FORMATS
 class ImportForm(forms.Form):
     file = forms.FileField(label="台账文件", help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK 编码）")
     dry_run = forms.BooleanField(label="试导入（只校验并统计，不写入）", required=False)
+    baseline = forms.BooleanField(
+        label="历史数据导入（本县首次导入，县级管理员）", required=False,
+        help_text="把台账中的户类型、监测对象类型作为历史数据载入；此后的导入不能改变它们，"
+                  "不一致的户被拒收并为村里登记风险线索")
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]

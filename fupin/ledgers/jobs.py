@@ -22,11 +22,12 @@ def _user(user_id: int | None) -> User | None:
 
 @job_function("ledger_import")
 def run_import(job: Job, progress: Progress, path: str, file_name: str = "", user_id: int | None = None,
-               dry_run: bool = False, delete_after: bool = False) -> dict[str, Any]:
+               dry_run: bool = False, delete_after: bool = False,
+               baseline: bool = False) -> dict[str, Any]:
     """A refused file is a result too (shown on the result page), not a crashed job."""
     try:
         batch = import_ledger(path, user=_user(user_id), file_name=file_name or None,
-                              dry_run=dry_run, progress=progress)
+                              dry_run=dry_run, progress=progress, baseline=baseline)
     except LedgerRefused as exc:
         return {"refused": str(exc), "file_name": file_name}
     finally:

@@ -45,6 +45,9 @@ class ImportBatch(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="ledger_imports")
     dry_run = models.BooleanField(_("试导入"), default=False)
+    baseline = models.BooleanField(
+        _("历史数据导入"), default=False, db_default=False,
+        help_text=_("区县首次导入，由县级管理员把台账中的户类型、监测状态作为历史数据载入"))
     status = models.CharField(_("状态"), max_length=10, choices=BatchStatus.choices,
                               default=BatchStatus.STAGED)
     read = models.PositiveIntegerField(_("读取行数"), default=0)
@@ -78,7 +81,7 @@ class ImportBatch(models.Model):
 
     @property
     def change_reason(self) -> str:
-        return f"台账导入 #{self.pk}"
+        return f"历史数据导入（台账导入 #{self.pk}）" if self.baseline else f"台账导入 #{self.pk}"
 
     def counts(self) -> dict[str, int]:
         return {k: getattr(self, k) for k in COUNT_FIELDS}

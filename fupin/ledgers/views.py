@@ -53,7 +53,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
         job = start_job(IMPORT, f"导入台账 {upload.name}", user=user,
                         area_code=(user.scope_codes or ("",))[0],  # type: ignore[union-attr]
                         params={"path": str(target), "file_name": upload.name, "user_id": user.pk,
-                                "dry_run": form.cleaned_data["dry_run"], "delete_after": True})
+                                "dry_run": form.cleaned_data["dry_run"], "delete_after": True,
+                                "baseline": form.cleaned_data.get("baseline", False)})
         return redirect("job_detail", pk=job.pk)
     recent = ImportBatch.objects.visible_to(request.user)[:10]
     return render(request, "ledgers/import.html", {"form": form, "recent": recent,

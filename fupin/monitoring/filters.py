@@ -26,6 +26,9 @@ def users_in_scope(user: Any) -> QuerySet[User]:
     return User.objects.filter(q, is_active=True).distinct()
 
 
+STAGES = [("new", "新预警（未立案）"), ("in_procedure", "识别办理中"), ("decided", "已认定")]
+
+
 class WarningFilter(df.FilterSet):
     rule = df.ModelChoiceFilter(label="规则", queryset=Rule.objects.all(), field_name="rule")
     rule_code = df.CharFilter(label="规则代码", field_name="rule__code")
@@ -38,11 +41,23 @@ class WarningFilter(df.FilterSet):
                                choices=[("me", "指派给我"), ("yes", "已指派"), ("no", "未指派")])
     assigned_to = df.ModelChoiceFilter(label="负责人", queryset=lambda request: users_in_scope(
         getattr(request, "user", None)))
+    stage = df.ChoiceFilter(label="处理阶段", method="filter_stage", choices=STAGES)
 
     class Meta:
         model = Warning
-        fields = ["rule", "rule_code", "severity", "status", "area", "household_no", "assigned",
-                  "assigned_to"]
+        fields = ["rule", "rule_code", "severity", "status", "stage", "area", "household_no",
+                  "assigned", "assigned_to"]
+
+    def filter_stage(self, qs: QuerySet[Warning], name: str, value: str) -> QuerySet[Warning]:
+        """New leads, leads in an identification procedure, and decided ones (MECHANISM §5.1)."""
+        in_procedure = Q(household__cases__status="open", household__cases__kind="identification")
+        if value == "new":
+            return qs.filter(status=WarningStatus.OPEN).exclude(in_procedure)
+        if value == "in_procedure":
+            return qs.filter(in_procedure, status=WarningStatus.OPEN).distinct()
+        if value == "decided":
+            return qs.filter(status=WarningStatus.DECIDED)
+        return qs
 
     def filter_assigned(self, qs: QuerySet[Warning], name: str, value: str) -> QuerySet[Warning]:
         if value == "me":

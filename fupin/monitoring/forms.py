@@ -49,9 +49,11 @@ class SettingForm(forms.Form):
     area_code = forms.CharField(label="区划代码", max_length=12, required=False,
                                 help_text="县 6 位、乡镇 9 位、村 12 位；更具体的区划优先")
     year_from = forms.IntegerField(label="起始年度", min_value=0, max_value=2100, initial=0,
-                                   help_text="贫困线、监测线按收入年度；0 表示不限")
+                                   help_text="贫困线、监测线每年单独设定，须填年度；其他参数 0 表示不限")
     value = forms.DecimalField(label="取值", max_digits=14, decimal_places=4)
-    source_doc = forms.CharField(label="依据文件", max_length=200, required=False)
+    source_doc = forms.CharField(label="依据文件", max_length=200, required=False,
+                                 help_text="文号或网址；贫困线、监测线必填")
+    verified = forms.BooleanField(label="已对照公开文件核实", required=False)
 
 
 class SettingKeyForm(forms.Form):

@@ -38,6 +38,10 @@ class SettingKey(models.Model):
         _("按收入年度取值"), default=False,
         help_text=_("是：按户最近收入年度取值（如贫困线、监测线）；否：按监测基准日所在年度取值"))
     description = models.CharField(_("说明"), max_length=300, blank=True)
+    every_year = models.BooleanField(
+        _("每年单独设定"), default=False,
+        help_text=_("是：每个年度须有本年度的取值（如贫困线、监测线每年调整），缺少时不沿用往年，"
+                    "依赖它的规则不触发并在排查结果中列出"))
 
     class Meta:
         ordering = ["key"]
@@ -82,6 +86,8 @@ class Setting(models.Model):
                                                  help_text=_("0 表示不限年度"))
     value = models.DecimalField(_("取值"), max_digits=14, decimal_places=4)
     source_doc = models.CharField(_("依据文件"), max_length=200, blank=True)
+    verified = models.BooleanField(_("已核实"), default=False,
+                                   help_text=_("取值已对照公开文件核实（MECHANISM.md 标 [V]）"))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -181,6 +187,7 @@ class EventKind(models.TextChoices):
     DEATH = "death", _("劳动力死亡")
     BUSINESS = "business", _("产业经营失败")
     COVID = "covid", _("新冠感染")
+    EDUCATION = "education", _("大额教育支出（学费等）")
     OTHER = "other", _("其他")
 
 
@@ -267,6 +274,9 @@ class Sweep(models.Model):
     refreshed = models.PositiveIntegerField(_("持续预警"), default=0)
     closed = models.PositiveIntegerField(_("自动解除"), default=0)
     per_rule = models.JSONField(_("分规则统计"), default=dict, blank=True)
+    missing_lines = models.JSONField(
+        _("缺少的收入线"), default=list, blank=True,
+        help_text=_("排查需要但未设定的贫困线、监测线：[{area, year, key}]，依赖它们的规则未触发"))
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
@@ -294,10 +304,19 @@ class Sweep(models.Model):
 class WarningStatus(models.TextChoices):
     OPEN = "open", _("预警中")
     DISMISSED = "dismissed", _("已排除")
+    DECIDED = "decided", _("已认定")
     CLOSED = "closed", _("已解除")
 
 
-LIVE_STATUSES = (WarningStatus.OPEN, WarningStatus.DISMISSED)
+class WarningDecision(models.TextChoices):
+    NONE = "", _("未认定")
+    INCLUDED = "included", _("纳入监测")
+    NOT_INCLUDED = "not_included", _("不予纳入")
+
+
+# A decided warning stays live (sweeps refresh it instead of opening a new one) until its
+# condition no longer holds; then the sweep closes it.
+LIVE_STATUSES = (WarningStatus.OPEN, WarningStatus.DISMISSED, WarningStatus.DECIDED)
 
 
 class WarningQuerySet(ScopedQuerySet["Warning"]):
@@ -346,6 +365,12 @@ class Warning(models.Model):
                                      on_delete=models.SET_NULL, related_name="+",
                                      db_index=False)
     dismissed_at = models.DateTimeField(_("排除时间"), null=True, blank=True)
+    decision = models.CharField(_("认定结果"), max_length=20, blank=True, default="",
+                                db_default="", choices=WarningDecision.choices)
+    decided_case = models.ForeignKey("cases.Case", verbose_name=_("认定案件"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     db_index=False)
+    decided_on = models.DateField(_("认定日期"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = WarningQuerySet.as_manager()
@@ -355,7 +380,7 @@ class Warning(models.Model):
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
         constraints = [models.UniqueConstraint(
-            fields=["household", "rule"], condition=Q(status__in=["open", "dismissed"]),
+            fields=["household", "rule"], condition=Q(status__in=["open", "dismissed", "decided"]),
             name="one_live_warning_per_household_rule")]
         indexes = [
             models.Index(fields=["area_code"], name="warning_area_pattern",

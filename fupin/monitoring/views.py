@@ -40,6 +40,7 @@ from .forms import (
     SweepForm,
 )
 from .jobs import SWEEP_JOB
+from .lines import describe_missing, missing_lines
 from .models import Roster, Rule, Setting, SettingKey, Sweep, Warning, WarningStatus
 from .services.explain import fmt
 from .services.features import FEATURES, household_features, labels
@@ -86,9 +87,9 @@ class WarningListView(MonitoringMixin, ObjectListView):
         """The inbox opens on the open warnings; `?status=` (empty) shows every status."""
         kwargs = super().get_filterset_kwargs(filterset_class)
         data = kwargs.get("data")
-        if data is None or "status" not in data:
+        if data is None or ("status" not in data and "stage" not in data):
             data = data.copy() if data is not None else QueryDict(mutable=True)
-            data["status"] = WarningStatus.OPEN
+            data["stage"] = "new"
             kwargs["data"] = data
         return kwargs
 
@@ -101,7 +102,24 @@ class WarningListView(MonitoringMixin, ObjectListView):
         ctx["by_village"] = list(qs.order_by().values("area_code").annotate(
             n=Count("id")).order_by("-n")[:30])
         ctx["can_sweep"] = self.request.user.is_writer
+        ctx["stages"] = _stage_counts(self.get_queryset())
+        ctx["missing_lines"] = describe_missing(missing_lines(_user_area(self.request.user)))
         return ctx
+
+
+def _user_area(user: Any) -> str:
+    from fupin.accounts.scope import scope_prefixes
+    prefixes = list(scope_prefixes(user)) if not getattr(user, "is_superuser", False) else [""]
+    return prefixes[0] if len(prefixes) == 1 else ""
+
+
+def _stage_counts(qs: QuerySet[Warning]) -> list[tuple[str, str, int]]:
+    """The inbox's three trays: new, in an identification procedure, decided."""
+    in_procedure = Q(household__cases__status="open", household__cases__kind="identification")
+    open_ = qs.filter(status=WarningStatus.OPEN)
+    busy = open_.filter(in_procedure).values("pk").distinct().count()
+    return [("new", "新预警（未立案）", open_.count() - busy), ("in_procedure", "识别办理中", busy),
+            ("decided", "已认定", qs.filter(status=WarningStatus.DECIDED).count())]
 
 
 class WarningDetailView(MonitoringMixin, ObjectDetailView):
@@ -239,6 +257,7 @@ class RuleListView(MonitoringMixin, ObjectListView):
         ctx["is_admin"] = is_rule_admin(self.request.user)
         ctx["features"] = [(n, label) for n, (label, kind) in FEATURES.items() if kind == "num"]
         ctx["setting_keys"] = SettingKey.objects.all()
+        ctx["missing_lines"] = describe_missing(missing_lines(_user_area(self.request.user)))
         return ctx
 
 
@@ -344,6 +363,7 @@ class SettingListView(MonitoringMixin, ObjectListView):
         ctx["is_admin"] = is_rule_admin(self.request.user)
         ctx["history"] = Setting.history.filter(  # type: ignore[attr-defined]
             id__in=self.get_queryset().values("id")).select_related("history_user")[:50]
+        ctx["missing_lines"] = describe_missing(missing_lines(_user_area(self.request.user)))
         return ctx
 
 
@@ -360,7 +380,7 @@ class SettingAddView(RuleAddView):
         d = form.cleaned_data
         services.set_setting(actor=self.request.user, key=d["key"].key, value=d["value"],
                              area_code=d["area_code"], year_from=d["year_from"],
-                             source_doc=d["source_doc"])
+                             source_doc=d["source_doc"], verified=d.get("verified"))
         return reverse("monitoring:setting_list")
 
 

@@ -64,6 +64,7 @@ def overdue_by_owner(area_code: str, day: dt.date) -> list[tuple[str, str, int]]
 
 FAMILY = IndicatorFamily(
     key="rectification", title="问题整改", compute=family, labels=LABELS,
+    rates={"prob_closure": ("问题销号率", "%", "prob_closed", "prob_found")},
     overdue=("问题整改", overdue_by_owner),
     refresh_on=("rectification.Problem",),
 )

@@ -1,5 +1,10 @@
 """Random checks (抽查): a reproducible sample (same seed + area + month + kind over the
-same population → the same items), phone-check results, problems from what is wrong."""
+same population → the same items), phone-check results, problems from what is wrong.
+
+MECHANISM §5.7 (凤庆): registered and monitored households, plus at least
+`OTHERS_PER_VILLAGE` non-registered households in every village sampled (so that missed
+households, 漏评, can be found), and no household drawn again within `EXCLUDE_ROUNDS` earlier
+rounds (months) of checks over the same area."""
 
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ from .models import CheckResult, SpotCheck, SpotCheckItem, SpotCheckKind
 from .services import create_problem
 
 MAX_SAMPLE = 500
+EXCLUDE_ROUNDS = 3  # earlier rounds (months) whose households are not drawn again
+OTHERS_PER_VILLAGE = 5  # non-registered households per village sampled
 
 
 # kind -> fn(area code) -> queryset of candidates, for kinds other apps own (helpers:
@@ -33,15 +40,42 @@ def register_population(kind: str, candidates: Callable[[str], Any]) -> None:
     POPULATIONS[kind] = candidates
 
 
-def population(kind: str, area_code: str) -> list[int]:
-    """Candidate ids in a stable order (by id)."""
+def recently_drawn(kind: str, area_code: str, month: dt.date, rounds: int) -> set[int]:
+    """Ids drawn in the last `rounds` earlier months by checks over this area, inside it or
+    above it."""
+    if rounds <= 0:
+        return set()
+    above = [area_code[:n] for n in (2, 4, 6, 9) if n < len(area_code)]
+    checks = SpotCheck.objects.filter(kind=kind, month__lt=month).filter(
+        Q(area__code__startswith=area_code) | Q(area__code__in=above))
+    months = list(checks.order_by("-month").values_list("month", flat=True).distinct()[:rounds])
+    field = "helper_id" if kind == SpotCheckKind.HELPER else "household_id"
+    return set(SpotCheckItem.objects.filter(spotcheck__in=checks.filter(month__in=months))
+               .exclude(**{f"{field}__isnull": True}).values_list(field, flat=True))
+
+
+def population(kind: str, area_code: str, exclude: set[int] | None = None) -> list[int]:
+    """Candidate ids in a stable order (by id): helpers, or registered and monitored
+    households."""
     qs: Any
     if kind in POPULATIONS:
         qs = POPULATIONS[kind](area_code)
     else:
         qs = Household.objects.in_area(area_code).filter(
             Q(household_type__in=["lifted", "poor"]) | ~Q(monitoring_type=""))
-    return sorted(set(qs.values_list("pk", flat=True)))
+    return sorted(set(qs.values_list("pk", flat=True)) - (exclude or set()))
+
+
+def others_by_village(villages: list[str], exclude: set[int]) -> dict[str, list[int]]:
+    """Non-registered, non-monitored households of these villages, by village, by id."""
+    out: dict[str, list[int]] = {v: [] for v in villages}
+    rows = (Household.objects.filter(area_id__in=villages, household_type="ordinary",
+                                     monitoring_type="").order_by("pk")
+            .values_list("pk", "area_id"))
+    for pk, village in rows:
+        if pk not in exclude:
+            out[village].append(pk)
+    return out
 
 
 def sample_ids(ids: list[int], *, seed: int, area_code: str, month: dt.date, size: int) -> list[int]:
@@ -51,7 +85,8 @@ def sample_ids(ids: list[int], *, seed: int, area_code: str, month: dt.date, siz
 
 @transaction.atomic
 def draw(*, actor: Any, area_code: str, month: dt.date, kind: str, size: int,
-         seed: int | None = None, note: str = "") -> SpotCheck:
+         seed: int | None = None, note: str = "", exclude_rounds: int = EXCLUDE_ROUNDS,
+         others_per_village: int = OTHERS_PER_VILLAGE) -> SpotCheck:
     area = Area.objects.filter(code=area_code).first()
     if area is None:
         raise ValidationError({"area": f"区划代码“{area_code}”不存在"})
@@ -66,10 +101,20 @@ def draw(*, actor: Any, area_code: str, month: dt.date, kind: str, size: int,
         raise ValidationError({"size": f"样本量应在 1–{MAX_SAMPLE} 之间"})
     month = month.replace(day=1)
     seed = int(seed) if seed is not None else secrets.randbelow(10**9)
-    ids = population(kind, area.code)
+    if not 0 <= int(exclude_rounds) <= 24 or not 0 <= int(others_per_village) <= 50:
+        raise ValidationError({"exclude_rounds": "不重复抽取的轮数应为 0–24，每村非建档立卡户数应为 0–50"})
+    recent = recently_drawn(kind, area.code, month, int(exclude_rounds))
+    ids = population(kind, area.code, recent)
     if not ids:
-        raise ValidationError({"area": f"{area.name} 没有可抽查的{SpotCheckKind(kind).label}"})
+        raise ValidationError({"area": f"{area.name} 没有可抽查的{SpotCheckKind(kind).label}"
+                                       + ("（近几轮已抽过的不再重复抽取）" if recent else "")})
     chosen = sample_ids(ids, seed=seed, area_code=area.code, month=month, size=size)
+    if kind == SpotCheckKind.HOUSEHOLD and others_per_village:
+        villages = sorted(set(Household.objects.filter(pk__in=chosen)
+                              .values_list("area_id", flat=True)))
+        for village, pool in others_by_village(villages, recent).items():
+            rng = random.Random(f"{seed}:{area.code}:{month:%Y-%m}:{village}:others")
+            chosen += rng.sample(pool, min(int(others_per_village), len(pool)))
     check = SpotCheck.objects.create(area=area, month=month, kind=kind, seed=seed, size=len(chosen),
                                      inspector=actor if getattr(actor, "pk", None) else None, note=note)
     field = "helper_id" if kind == SpotCheckKind.HELPER else "household_id"

@@ -132,6 +132,9 @@ class MemberInputSerializer(serializers.Serializer):
     medical_insurance = serializers.BooleanField(label="参加基本医疗保险", required=False)
     critical_illness_insurance = serializers.BooleanField(label="参加大病保险", required=False)
     pension_insurance = serializers.BooleanField(label="参加基本养老保险", required=False)
+    school_exempt = serializers.BooleanField(label="因身体原因免学缓学", required=False)
+    family_doctor = serializers.BooleanField(label="家庭医生签约", required=False, allow_null=True)
+    chronic_card = serializers.BooleanField(label="慢病卡", required=False, allow_null=True)
     phone = serializers.CharField(label="联系电话", max_length=20, allow_blank=True,
                                    required=False)
     joined_on = serializers.DateField(label="入户日期", required=False, allow_null=True)
@@ -160,7 +163,8 @@ class MemberSerializer(MaskingMixin, serializers.ModelSerializer):
                   "sex", "birth_date", "birth_year", "relation_to_head", "ethnicity", "education", "schooling",
                   "chronic_illness", "serious_illness", "disabled", "disability_grade", "labour",
                   "employment", "months_worked", "medical_insurance",
-                  "critical_illness_insurance", "pension_insurance", "phone", "status",
+                  "critical_illness_insurance", "pension_insurance", "school_exempt",
+                  "family_doctor", "chronic_card", "phone", "status",
                   "joined_on", "left_on", "health_labels", "event", "created_at", "updated_at"]
         read_only_fields = ["name_initials", "sex", "birth_date", "status", "left_on",
                             "created_at", "updated_at"]
@@ -233,8 +237,13 @@ class HouseholdSerializer(MaskingMixin, serializers.ModelSerializer):
                   "head_initials", "phone", "bank_account", "household_type", "exit_year",
                   "welfare_status", "monitoring_type", "main_cause", "other_causes",
                   "risk_types", "housing_grade", "water_safe", "identified_on", "relocated",
-                  "covid_confirmed", "member_count", "members", "created_at", "updated_at"]
-        read_only_fields = ["head_name", "head_initials", "created_at", "updated_at"]
+                  "covid_confirmed", "food_secure", "clothing_secure", "risk_identified_on",
+                  "risk_eliminated", "risk_eliminated_on", "risk_identified_case",
+                  "risk_eliminated_case", "member_count", "members", "created_at", "updated_at"]
+        # the monitoring record is written by the procedures only (cases)
+        read_only_fields = ["head_name", "head_initials", "created_at", "updated_at",
+                            "risk_identified_on", "risk_eliminated", "risk_eliminated_on",
+                            "risk_identified_case", "risk_eliminated_case"]
         extra_kwargs: dict[str, Any] = {"household_no": {"validators": []}}
         validators: list[Any] = []
 

@@ -104,6 +104,7 @@ class Schooling(models.TextChoices):
     GRADE7 = "grade7", _("七年级")
     GRADE8 = "grade8", _("八年级")
     GRADE9 = "grade9", _("九年级")
+    HOME_TAUGHT = "home_taught", _("送教上门")
     SENIOR = "senior", _("高中")
     SECONDARY_VOC = "secondary_voc", _("中职")
     HIGHER_VOC = "higher_voc", _("高职")

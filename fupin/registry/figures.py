@@ -27,6 +27,9 @@ CLASSES: dict[str, Q] = {
     "poor_": Q(household_type=HouseholdType.POOR),
     "ordinary_": Q(household_type=HouseholdType.ORDINARY),
     "monitored_": ~Q(monitoring_type=""),
+    # MECHANISM §5.3: monitored households split into 风险未消除 / 风险已消除
+    "at_risk_": ~Q(monitoring_type="") & Q(risk_eliminated=False),
+    "eliminated_": ~Q(monitoring_type="") & Q(risk_eliminated=True),
     "unstable_": Q(monitoring_type=MonitoringType.UNSTABLE),
     "edge_": Q(monitoring_type=MonitoringType.EDGE),
     "sudden_": Q(monitoring_type=MonitoringType.SUDDEN),

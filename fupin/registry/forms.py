@@ -15,12 +15,16 @@ from fupin.areas.models import Area, AreaLevel
 from . import services
 from .choices import LEAVING_EVENTS, AssessmentKind, MemberEventKind, PovertyCause, RiskType
 from .models import Household, Member
+from .water import RULE_SETS as WATER_RULE_SETS
 
 HOUSEHOLD_FORM_FIELDS = [
     "household_no", "area", "group", "address", "phone", "bank_account", "household_type",
     "exit_year", "welfare_status", "monitoring_type", "main_cause", "other_causes",
     "risk_types", "housing_grade", "water_safe", "identified_on", "relocated", "covid_confirmed",
+    "food_secure", "clothing_secure",
 ]
+# Shown, never edited here: only procedures change them (services.PROCEDURE_FIELDS).
+PROCEDURE_FORM_FIELDS = ("household_type", "exit_year", "monitoring_type", "risk_types")
 MEMBER_FORM_FIELDS = list(services.MEMBER_FIELDS)
 HEAD_FIELDS = [f for f in MEMBER_FORM_FIELDS if f not in ("relation_to_head", "joined_on")]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -87,9 +91,11 @@ def _model_fields(model: type, names: list[str], **kwargs: Any) -> dict[str, for
 MEMBER_SECTIONS = [
     ("身份", ["name", "resident_id", "relation_to_head", "event", "joined_on", "phone",
             "ethnicity"]),
-    ("教育与就业", ["education", "schooling", "labour", "employment", "months_worked"]),
+    ("教育与就业", ["education", "schooling", "school_exempt", "labour", "employment",
+               "months_worked"]),
     ("健康与保险", ["chronic_illness", "serious_illness", "disabled", "disability_grade",
-               "medical_insurance", "critical_illness_insurance", "pension_insurance"]),
+               "medical_insurance", "critical_illness_insurance", "pension_insurance",
+               "family_doctor", "chronic_card"]),
 ]
 
 
@@ -103,7 +109,7 @@ class HouseholdForm(GroupedFieldsMixin, forms.Form):
         ("户类型与致贫原因", ["household_type", "exit_year", "welfare_status", "monitoring_type",
                       "main_cause", "relocated", "covid_confirmed", "other_causes",
                       "risk_types"]),
-        ("住房与饮水", ["housing_grade", "water_safe"]),
+        ("两不愁与住房饮水", ["food_secure", "clothing_secure", "housing_grade", "water_safe"]),
     ]
 
     def __init__(self, *args: Any, user: Any, household: Household | None = None,
@@ -114,7 +120,8 @@ class HouseholdForm(GroupedFieldsMixin, forms.Form):
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         plain = [f for f in HOUSEHOLD_FORM_FIELDS
-                 if f not in ("area", "other_causes", "risk_types", "water_safe")]
+                 if f not in ("area", "other_causes", "risk_types", "water_safe", "food_secure",
+                              "clothing_secure")]
         model_fields = _model_fields(Household, plain)
         causes = [(v, lbl) for v, lbl in PovertyCause.choices]
         self.fields.update({
@@ -129,7 +136,19 @@ class HouseholdForm(GroupedFieldsMixin, forms.Form):
                 label="风险类型", choices=RiskType.choices, required=False,
                 widget=forms.CheckboxSelectMultiple),
             "water_safe": TriStateField(label="饮水安全"),
+            "food_secure": TriStateField(label="不愁吃",
+                                         choices=[("", "未核实"), ("true", "是"), ("false", "否")]),
+            "clothing_secure": TriStateField(label="不愁穿",
+                                             choices=[("", "未核实"), ("true", "是"), ("false", "否")]),
         })
+        for name in PROCEDURE_FORM_FIELDS:  # a disabled field keeps its initial value
+            self.fields[name].disabled = True
+            self.fields[name].required = False
+            self.fields[name].help_text = "只能通过识别纳入、风险消除等程序变更"
+        if household is None:
+            self.fields["household_type"].initial = "ordinary"
+            self.fields["monitoring_type"].initial = ""
+            self.fields["risk_types"].initial = []
         # Keep the declared order of the model.
         self.fields = {k: self.fields[k] for k in HOUSEHOLD_FORM_FIELDS} | {
             k: v for k, v in self.fields.items() if k not in HOUSEHOLD_FORM_FIELDS}
@@ -267,6 +286,10 @@ class AssessmentForm(GroupedFieldsMixin, forms.Form):
                                           max_value=366)
     water_quality_ok = TriStateField(label="水质达标",
                                      choices=[("", "未检测"), ("true", "达标"), ("false", "不达标")])
+    water_rule_set = forms.ChoiceField(
+        label="饮水评价准则（填写四项指标时由系统评价）", required=False,
+        choices=[("", "默认（T/CHES 18-2018 丰水地区）")] + [
+            (code, rs.name) for code, rs in WATER_RULE_SETS.items()])
     assessor = forms.CharField(label="鉴定人/单位", max_length=100, required=False)
     report_no = forms.CharField(label="报告编号", max_length=50, required=False)
     note = forms.CharField(label="说明", max_length=200, required=False)
@@ -277,7 +300,7 @@ class AssessmentForm(GroupedFieldsMixin, forms.Form):
         data.pop("assessed_on", None)
         if self.cleaned_data.get("kind") == AssessmentKind.HOUSING:
             for k in ("water_safe", "water_litres_per_day", "water_fetch_minutes",
-                      "water_days_short", "water_quality_ok"):
+                      "water_days_short", "water_quality_ok", "water_rule_set"):
                 data.pop(k, None)
         else:
             data.pop("housing_grade", None)

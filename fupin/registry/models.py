@@ -41,7 +41,17 @@ class HouseholdQuerySet(ScopedQuerySet["Household"]):
         return self.filter(household_type__in=[HouseholdType.LIFTED, HouseholdType.POOR])
 
     def monitored(self) -> HouseholdQuerySet:
+        """Every monitored household, risk eliminated or not (MECHANISM §5.3: the record is
+        kept and the household stays in the statistics)."""
         return self.exclude(monitoring_type="")
+
+    def at_risk(self) -> HouseholdQuerySet:
+        """Monitored households whose risk is not eliminated (风险未消除)."""
+        return self.exclude(monitoring_type="").filter(risk_eliminated=False)
+
+    def risk_eliminated(self) -> HouseholdQuerySet:
+        """Monitored households whose risk is eliminated (风险已消除)."""
+        return self.exclude(monitoring_type="").filter(risk_eliminated=True)
 
 
 class Household(models.Model):
@@ -71,6 +81,17 @@ class Household(models.Model):
                                      choices=HousingGrade.choices, db_index=True)
     water_safe = models.BooleanField(_("饮水安全"), null=True, blank=True)
     identified_on = models.DateField(_("首次识别时间"), null=True, blank=True)
+    # The monitoring record (national fields 风险识别时间 / 风险是否消除 / 风险消除时间), written
+    # only by the procedures (cases): kept after elimination, MECHANISM §5.3.
+    risk_identified_on = models.DateField(_("风险识别时间"), null=True, blank=True)
+    risk_eliminated = models.BooleanField(_("风险是否消除"), default=False, db_default=False,
+                                          db_index=True)
+    risk_eliminated_on = models.DateField(_("风险消除时间"), null=True, blank=True)
+    risk_identified_case = models.PositiveIntegerField(_("识别纳入案件号"), null=True, blank=True)
+    risk_eliminated_case = models.PositiveIntegerField(_("风险消除案件号"), null=True, blank=True)
+    # 不愁吃、不愁穿 (MECHANISM §4.3); blank = not yet checked
+    food_secure = models.BooleanField(_("不愁吃"), null=True, blank=True)
+    clothing_secure = models.BooleanField(_("不愁穿"), null=True, blank=True)
     relocated = models.BooleanField(_("易地扶贫搬迁"), default=False)
     covid_confirmed = models.BooleanField(_("新冠确诊"), default=False)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
@@ -119,6 +140,7 @@ class HouseholdStatus(models.Model):
     welfare_status = models.CharField(_("户属性"), max_length=10, choices=WelfareStatus.choices)
     monitoring_type = models.CharField(_("监测对象类型"), max_length=10, blank=True,
                                        choices=MonitoringType.choices)
+    risk_eliminated = models.BooleanField(_("风险是否消除"), default=False, db_default=False)
     reason = models.CharField(_("变更原因"), max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -178,9 +200,14 @@ class Member(models.Model):
                                   choices=Employment.choices)
     months_worked = models.PositiveSmallIntegerField(
         _("务工时间(月)"), default=0, validators=[MaxValueValidator(12)])
+    school_exempt = models.BooleanField(
+        _("因身体原因免学缓学"), default=False, db_default=False,
+        help_text=_("经教育部门批准、因身体原因不具备学习条件（须有证明），不计入辍学"))
     medical_insurance = models.BooleanField(_("参加基本医疗保险"), default=True)
     critical_illness_insurance = models.BooleanField(_("参加大病保险"), default=False)
     pension_insurance = models.BooleanField(_("参加基本养老保险"), default=False)
+    family_doctor = models.BooleanField(_("家庭医生签约"), null=True, blank=True)
+    chronic_card = models.BooleanField(_("慢病卡（门诊慢特病待遇）"), null=True, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=MemberStatus.choices,
                               default=MemberStatus.ACTIVE, db_index=True)
@@ -326,6 +353,9 @@ class Assessment(models.Model):
                                                           blank=True)
     water_days_short = models.PositiveSmallIntegerField(_("年缺水天数"), null=True, blank=True)
     water_quality_ok = models.BooleanField(_("水质达标"), null=True, blank=True)
+    water_rule_set = models.CharField(_("饮水评价准则"), max_length=20, blank=True,
+                                      help_text=_("按四项指标评价时所用的准则版本"))
+    water_explanation = models.CharField(_("饮水评价说明"), max_length=300, blank=True)
     assessor = models.CharField(_("鉴定人/单位"), max_length=100, blank=True)
     report_no = models.CharField(_("报告编号"), max_length=50, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)

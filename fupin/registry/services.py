@@ -38,13 +38,29 @@ HOUSEHOLD_FIELDS = (
     "household_no", "area", "group", "address", "phone", "bank_account", "household_type",
     "exit_year", "welfare_status", "monitoring_type", "main_cause", "other_causes", "risk_types",
     "housing_grade", "water_safe", "identified_on", "relocated", "covid_confirmed",
+    "food_secure", "clothing_secure",
 )
-STATUS_FIELDS = ("household_type", "exit_year", "welfare_status", "monitoring_type")
+STATUS_FIELDS = ("household_type", "exit_year", "welfare_status", "monitoring_type",
+                 "risk_eliminated")
+# The monitoring record (MECHANISM §5.3): written only by the procedures through
+# `change_status`, never by a form, the API or a ledger row (see `procedure_fields_changed`).
+RECORD_FIELDS = ("risk_identified_on", "risk_eliminated", "risk_eliminated_on",
+                 "risk_identified_case", "risk_eliminated_case")
+# Fields only a procedure changes: identification, elimination, rollback, re-flag (and, for the
+# household type, the exit procedure). MECHANISM §5.1/§5.3.
+PROCEDURE_FIELDS = ("household_type", "exit_year", "monitoring_type", "risk_types", *RECORD_FIELDS)
+PROCEDURE_MESSAGES = {
+    "household_type": "户类型只能通过程序变更（脱贫户、未脱贫户来自建档立卡历史数据导入），不能直接修改",
+    "exit_year": "脱贫年度随户类型由程序确定，不能直接修改",
+    "monitoring_type": "监测对象类型只能通过识别纳入、风险消除、风险消除回退或风险再标注程序变更，"
+                       "不能直接修改；请在“识别/消除”中办理",
+    "risk_types": "风险类型由识别纳入的县级审定确定，不能直接修改",
+}
 MEMBER_FIELDS = (
     "name", "resident_id", "relation_to_head", "ethnicity", "education", "schooling",
     "chronic_illness", "serious_illness", "disabled", "disability_grade", "labour", "employment",
     "months_worked", "medical_insurance", "critical_illness_insurance", "pension_insurance",
-    "phone", "joined_on",
+    "phone", "joined_on", "school_exempt", "family_doctor", "chronic_card",
 )
 INCOME_FIELDS = (
     "wage_income", "business_income", "property_income", "transfer_income", "business_cost")
@@ -74,6 +90,11 @@ def _as_actor(obj: Any, actor: Any) -> None:
     """Tell django-simple-history who made this change (works outside requests too)."""
     if actor is not None and getattr(actor, "pk", None):
         obj._history_user = actor
+
+
+def is_system(actor: Any) -> bool:
+    """A system action (demo generator, migrations, baseline loaders): no user behind it."""
+    return actor is None or bool(getattr(actor, "is_system", False))
 
 
 def _require_write(actor: Any, area_code: str, what: str = "area") -> None:
@@ -167,6 +188,22 @@ def validate_member_rules(data: Mapping[str, Any], *, exclude_member: int | None
     return errors
 
 
+def procedure_fields_changed(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Errors for every procedure-only field that `changes` would change (field -> message)."""
+    errors: dict[str, list[str]] = {}
+    for field in PROCEDURE_FIELDS:
+        if field not in changes:
+            continue
+        new, old = changes[field], current.get(field)
+        if field == "risk_types":
+            new, old = list(new or []), list(old or [])
+        elif field in ("monitoring_type", "household_type"):
+            new, old = new or "", old or ""
+        if new != old:
+            errors[field] = [PROCEDURE_MESSAGES.get(field, "监测记录只能由识别、消除程序写入")]
+    return errors
+
+
 def _raise(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
@@ -214,11 +251,18 @@ def _taken_no(actor: Any, no: str) -> str:
 @transaction.atomic
 def create_household(*, actor: Any, data: Mapping[str, Any],
                      members: Sequence[Mapping[str, Any]], effective: dt.date | None = None,
-                     reason: str = "新建档") -> Household:
-    """Create a household with its members; refused whole on any error."""
+                     reason: str = "新建档", history: bool = False) -> Household:
+    """Create a household with its members; refused whole on any error.
+
+    A user creates ordinary, unmonitored households; a registered type or a monitoring
+    status comes only from a procedure or from loading history (`history=True`: the
+    baseline ledger import, the demo, system actions)."""
     area = data["area"] if isinstance(data.get("area"), Area) else village(data.get("area", ""))
     _require_write(actor, area.code)
     errors = validate_household_rules(data)
+    if not (history or is_system(actor)):
+        blank = {"household_type": HouseholdType.ORDINARY, "monitoring_type": "", "risk_types": []}
+        errors.update(procedure_fields_changed(blank, {k: data[k] for k in blank if k in data}))
     no = str(data.get("household_no") or "").strip()
     if not no:
         errors.setdefault("household_no", []).append("户编号不能为空")
@@ -259,10 +303,18 @@ def create_household(*, actor: Any, data: Mapping[str, Any],
 
 @transaction.atomic
 def update_household(*, actor: Any, household: Household, changes: Mapping[str, Any],
-                     effective: dt.date | None = None, reason: str = "") -> Household:
-    """Change household fields; a change of classification opens a new status period."""
+                     effective: dt.date | None = None, reason: str = "",
+                     procedure: str = "") -> Household:
+    """Change household fields; a change of classification opens a new status period.
+
+    The household type, monitoring type, risk types and the monitoring record change only
+    through a procedure (`change_status`, which names it in `procedure`); anything else
+    that would change them is refused with the field named."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require_write(actor, household.area_id)
+    if not procedure:
+        _raise(procedure_fields_changed(
+            {f: getattr(household, f) for f in PROCEDURE_FIELDS}, changes))
     if "area" in changes:
         new_area = changes["area"] if isinstance(changes["area"], Area) else village(changes["area"])
         if actor is not None and not can_write_area(actor, new_area.code):
@@ -277,7 +329,7 @@ def update_household(*, actor: Any, household: Household, changes: Mapping[str, 
     _raise(errors)
     old_status = {f: getattr(household, f) for f in STATUS_FIELDS}
     for k, v in changes.items():
-        if k in HOUSEHOLD_FIELDS:
+        if k in HOUSEHOLD_FIELDS or (procedure and k in RECORD_FIELDS):
             setattr(household, k, v)
     household.full_clean(exclude=["head_name", "head_initials"])
     _as_actor(household, actor)
@@ -309,13 +361,15 @@ def _open_status(household: Household, day: dt.date, reason: str) -> HouseholdSt
 
 
 def change_status(*, actor: Any, household: Household, effective: dt.date, reason: str,
-                  **fields: Any) -> Household:
-    """Reclassify a household from `effective` on (e.g. lifted, monitored, risk eliminated)."""
-    unknown = set(fields) - set(STATUS_FIELDS) - {"risk_types"}
+                  procedure: str = "procedure", **fields: Any) -> Household:
+    """Reclassify a household from `effective` on (identified, risk eliminated, rolled
+    back, re-flagged, lifted): the one way procedures change the status and the monitoring
+    record. `procedure` names the procedure (kept in the status reason)."""
+    unknown = set(fields) - set(STATUS_FIELDS) - {"risk_types"} - set(RECORD_FIELDS)
     if unknown:
         raise ValueError(f"not status fields: {unknown}")
     return update_household(actor=actor, household=household, changes=fields, effective=effective,
-                            reason=reason)
+                            reason=reason, procedure=procedure or "procedure")
 
 
 @transaction.atomic
@@ -476,6 +530,30 @@ def set_income(*, actor: Any, household: Household, year: int, components: Mappi
     return income
 
 
+def _water_verdict(fields: dict[str, Any]) -> dict[str, Any]:
+    """A water assessment with its four indicators is judged by the rule set (water.py); one
+    without them must give its conclusion. A conclusion contradicting the indicators is refused."""
+    from . import water
+    given = [f for f in water.INDICATORS if fields.get(f) is not None]
+    if not given:
+        if fields.get("water_safe") is None:
+            raise ValidationError({"water_safe": "饮水安全评估须给出结论（安全/不安全），或填写四项指标由系统评价"})
+        return fields
+    missing = [f for f in water.INDICATORS if fields.get(f) is None]
+    if missing:
+        labels = {"water_litres_per_day": "人均日供水量", "water_fetch_minutes": "取水时间",
+                  "water_days_short": "年缺水天数", "water_quality_ok": "水质"}
+        raise ValidationError({missing[0]: f"按四项指标评价须填全：缺少{'、'.join(labels[m] for m in missing)}"})
+    rule_set = fields.get("water_rule_set") or water.DEFAULT_RULE_SET
+    if rule_set not in water.RULE_SETS:
+        raise ValidationError({"water_rule_set": f"饮水评价准则“{rule_set}”不存在"})
+    safe, explanation = water.evaluate(fields, rule_set)
+    if fields.get("water_safe") is not None and bool(fields["water_safe"]) != safe:
+        raise ValidationError({"water_safe": f"结论与四项指标不符：{explanation}"})
+    return {**fields, "water_safe": safe, "water_rule_set": rule_set,
+            "water_explanation": explanation[:300]}
+
+
 @transaction.atomic
 def record_assessment(*, actor: Any, household: Household, kind: str, assessed_on: dt.date,
                       **fields: Any) -> Assessment:
@@ -486,8 +564,8 @@ def record_assessment(*, actor: Any, household: Household, kind: str, assessed_o
         raise ValidationError({"assessed_on": f"鉴定日期 {assessed_on:%Y-%m-%d} 晚于今天"})
     if kind == AssessmentKind.HOUSING and not fields.get("housing_grade"):
         raise ValidationError({"housing_grade": "住房安全鉴定须给出等级 A、B、C 或 D"})
-    if kind == AssessmentKind.WATER and fields.get("water_safe") is None:
-        raise ValidationError({"water_safe": "饮水安全评估须给出结论（安全/不安全）"})
+    if kind == AssessmentKind.WATER:
+        fields = _water_verdict(fields)
     assessment = Assessment(household=household, kind=kind, assessed_on=assessed_on, **fields)
     assessment.full_clean(exclude=["household"])
     _as_actor(assessment, actor)

@@ -22,8 +22,9 @@ from .models import Scorecard
 OVERDUE_SOURCES: dict[str, Callable[[str, dt.date], list[tuple[str, str, int]]]] = {}
 
 KEY_FIGURES = ["hh_registered", "pp_registered", "hh_lifted", "pp_lifted", "hh_poor", "pp_poor",
-               "hh_monitored", "pp_monitored", "hh_mon_unstable", "hh_mon_edge", "hh_mon_sudden",
-               "hh_total", "pp_total"]
+               "hh_monitored", "pp_monitored", "hh_mon_at_risk", "pp_mon_at_risk",
+               "hh_mon_eliminated", "pp_mon_eliminated", "hh_mon_unstable", "hh_mon_edge",
+               "hh_mon_sudden", "hh_total", "pp_total"]
 
 
 def parse_month(text: str) -> tuple[int, int]:

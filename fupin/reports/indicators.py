@@ -38,6 +38,9 @@ LABELS: dict[str, str] = {
     "hh_poor": "未脱贫户户数", "pp_poor": "未脱贫人口",
     "hh_registered": "建档立卡户数", "pp_registered": "建档立卡人口",
     "hh_monitored": "监测户数", "pp_monitored": "监测人口",
+    # MECHANISM §5.3: after elimination the record is kept and the household stays counted
+    "hh_mon_at_risk": "风险未消除户数", "pp_mon_at_risk": "风险未消除人数",
+    "hh_mon_eliminated": "风险已消除户数", "pp_mon_eliminated": "风险已消除人数",
     "hh_mon_unstable": "脱贫不稳定户户数", "pp_mon_unstable": "脱贫不稳定户人数",
     "hh_mon_edge": "边缘易致贫户户数", "pp_mon_edge": "边缘易致贫户人数",
     "hh_mon_sudden": "突发严重困难户户数", "pp_mon_sudden": "突发严重困难户人数",
@@ -88,8 +91,9 @@ def register_derived(key: str, label: str, unit: str,
 
 
 def _fold(rows: Iterable[Any], kind: str, out: dict[dt.date, VillageFigures]) -> None:
-    """Fold (day, village, household_type, monitoring_type, n) rows into count keys."""
-    for day, code, household_type, monitoring_type, n in rows:
+    """Fold (day, village, household_type, monitoring_type, risk_eliminated, n) rows into
+    count keys."""
+    for day, code, household_type, monitoring_type, eliminated, n in rows:
         if not isinstance(day, dt.date):  # SQLite returns the text it was given
             day = dt.date.fromisoformat(str(day)[:10])
         figs = out.setdefault(day, {}).setdefault(code, {})
@@ -104,6 +108,8 @@ def _fold(rows: Iterable[Any], kind: str, out: dict[dt.date, VillageFigures]) ->
         if mtype:
             figs[f"{kind}_monitored"] = figs.get(f"{kind}_monitored", 0) + n
             figs[f"{kind}_mon_{mtype}"] = figs.get(f"{kind}_mon_{mtype}", 0) + n
+            split = f"{kind}_mon_eliminated" if eliminated else f"{kind}_mon_at_risk"
+            figs[split] = figs.get(split, 0) + n
 
 
 def _days_cte(days: list[dt.date]) -> tuple[str, list[str]]:
@@ -133,13 +139,15 @@ def registry_family(prefix: str, days: list[dt.date],
     cte, day_params = _days_cte(days)
     cond, area_params = _area_cond(prefix, villages)
     in_force = "s.valid_from <= days.d AND (s.valid_to IS NULL OR s.valid_to > days.d)"
-    group = "GROUP BY days.d, h.area_code, s.household_type, s.monitoring_type"
+    group = "GROUP BY days.d, h.area_code, s.household_type, s.monitoring_type, s.risk_eliminated"
     households_sql = (
-        f"{cte} SELECT days.d, h.area_code, s.household_type, s.monitoring_type, COUNT(*) "
+        f"{cte} SELECT days.d, h.area_code, s.household_type, s.monitoring_type, "
+        f"s.risk_eliminated, COUNT(*) "
         f"FROM {status} s JOIN {household} h ON h.id = s.household_id "
         f"JOIN days ON {in_force} WHERE {cond} {group}")
     people_sql = (
-        f"{cte} SELECT days.d, h.area_code, s.household_type, s.monitoring_type, COUNT(*) "
+        f"{cte} SELECT days.d, h.area_code, s.household_type, s.monitoring_type, "
+        f"s.risk_eliminated, COUNT(*) "
         f"FROM {member} m JOIN {household} h ON h.id = m.household_id "
         f"JOIN {status} s ON s.household_id = h.id "
         f"JOIN days ON {in_force} "
@@ -240,12 +248,42 @@ def complete(figs: Figures) -> Figures:
 
 
 def populations(codes: Iterable[str], year: int) -> dict[str, tuple[int, int]]:
-    """code -> (rural registered population, year of the figure): latest year <= `year`."""
+    """code -> (rural registered population, year of the figure): latest year <= `year`.
+
+    An area without a figure of its own (a township whose villages have figures) gets the sum
+    of the areas below it at the highest level that has figures, each at its latest year
+    <= `year` (the year shown is the latest of them), so township and village incidence is
+    never "no data" when the villages are known."""
+    codes = list(codes)
     out: dict[str, tuple[int, int]] = {}
-    rows = (AreaPopulation.objects.filter(area_id__in=list(codes), year__lte=year)
+    rows = (AreaPopulation.objects.filter(area_id__in=codes, year__lte=year)
             .order_by("area_id", "year").values_list("area_id", "year", "rural_population"))
     for code, y, n in rows:
         out[code] = (int(n), int(y))
+    missing = [c for c in codes if c not in out and c]
+    if not missing:
+        return out
+    from django.db.models import Q
+    below = Q(pk__in=[])
+    for c in missing:
+        below |= Q(area__code__startswith=c)
+    latest: dict[str, tuple[int, int]] = {}
+    for code, y, n in (AreaPopulation.objects.filter(below, year__lte=year)
+                       .order_by("area_id", "year").values_list("area_id", "year",
+                                                                "rural_population")):
+        latest[code] = (int(n), int(y))
+    for c in missing:
+        under = {k: v for k, v in latest.items() if k.startswith(c) and len(k) > len(c)}
+        if not under:
+            continue
+        depth = min(len(k) for k in under)
+        level = {k: v for k, v in under.items() if len(k) == depth}
+        # only a complete sum is a population: every area of that level must have its figure
+        areas = Area.objects.filter(code__startswith=c).extra(
+            where=["LENGTH(code) = %s"], params=[depth]).count()
+        if areas and len(level) < areas:
+            continue
+        out[c] = (sum(n for n, _y in level.values()), max(y for _n, y in level.values()))
     return out
 
 

@@ -47,10 +47,15 @@ class RankRow:
     explanation: str = ""
 
 
+# Defaults that reward doing the work, never fewer monitored households: since 2021 no quota
+# may be set on monitoring (不得设置规模限制, MECHANISM §0/§4.2), so the monitored share is not
+# scored. Identification within 15 days of the lead (§5.1), visits on time (§5.8), problems
+# closed (§5.7), and the poverty incidence from summed populations.
 DEFAULT_ITEMS = [
-    Item("incidence", 40, Direction.LOWER),
-    Item("poor_share", 30, Direction.LOWER),
-    Item("monitored_share", 30, Direction.LOWER),
+    Item("id_timeliness", 30, Direction.HIGHER),
+    Item("visit_compliance", 30, Direction.HIGHER),
+    Item("prob_closure", 20, Direction.HIGHER),
+    Item("incidence", 20, Direction.LOWER),
 ]
 
 

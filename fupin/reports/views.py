@@ -134,8 +134,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                                 "figures": figs})
             urls[v] = f"{reverse('reports:dashboard')}?area={v}&as_of={day}"
     registry_keys = ["hh_registered", "pp_registered", "hh_lifted", "pp_lifted", "hh_poor",
-                     "pp_poor", "hh_monitored", "pp_monitored", "hh_mon_unstable", "hh_mon_edge",
-                     "hh_mon_sudden", "hh_total"]
+                     "pp_poor", "hh_monitored", "pp_monitored", "hh_mon_at_risk",
+                     "pp_mon_at_risk", "hh_mon_eliminated", "pp_mon_eliminated",
+                     "hh_mon_unstable", "hh_mon_edge", "hh_mon_sudden", "hh_total"]
     groups = [("建档立卡与监测对象", registry_keys), *indicators.FAMILY_GROUPS.values()]
     tile_groups = [(title, [(indicators.LABELS[k], result["figures"][k], k) for k in keys])
                    for title, keys in groups]
@@ -150,8 +151,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                    "composition": charts.composition(result["figures"]),
                    "treemap": charts.treemap(children, grand, urls)},
         "is_village": len(code) == 12, "refreshing": refreshing,
+        "missing_lines": _missing_lines(code, day),
     }
     return render(request, "reports/dashboard.html", ctx)
+
+
+def _missing_lines(code: str, day: Any) -> list[str]:
+    """Income lines the area needs for `day` and lacks (MECHANISM §2), shown loudly."""
+    try:
+        from fupin.monitoring.lines import describe_missing, missing_lines
+    except ImportError:
+        return []
+    return describe_missing(missing_lines(code, day))
 
 
 @login_required

@@ -75,7 +75,8 @@ STEP_FILES = {"undertaking": pdf_file, "appraisal": docx_file, "elim_appraisal":
 def open_id(team: Team, household: Any, now: dt.datetime | None = None, **kw: Any) -> Case:
     kw.setdefault("channel", Channel.CADRE)
     kw.setdefault("lead", "户主突发重病，医疗支出大")
-    return services.open_identification(actor=team.village, household=household, now=now, **kw)
+    return services.open_identification(actor=team.village, household=household,
+                                        now=now or at(2026, 3, 1), **kw)
 
 
 def advance(team: Team, case: Case, until: str | None = None, start: dt.datetime | None = None) -> Case:
@@ -101,14 +102,27 @@ def advance(team: Team, case: Case, until: str | None = None, start: dt.datetime
     return case
 
 
+def set_lines(*years: int, amount: str = "6000") -> None:
+    """Monitoring lines for these years (lines are per year; none is bundled after 2021)."""
+    from fupin.monitoring.services.rules import set_setting
+    for year in years:
+        set_setting(actor=None, key="monitoring_line", value=amount, year_from=year,
+                    source_doc=f"测试：{year} 年监测线")
+
+
 def make_stable(household: Any, actor: Any = None, amount: str = "9000") -> None:
-    """Give a household what elimination needs: income above the line, safe house/water."""
+    """Give a household what elimination needs: current-year line, income above it after
+    identification, 不愁吃穿, safe house and water."""
+    set_lines(2025, 2026)
     registry.set_income(actor=actor, household=household, year=2025,
                         components={"wage_income": Decimal(amount)}, members_counted=1)
+    registry.update_household(actor=actor, household=household,
+                              changes={"food_secure": True, "clothing_secure": True})
     registry.record_assessment(actor=actor, household=household, kind=AssessmentKind.HOUSING,
                                assessed_on=dt.date(2025, 6, 1), housing_grade="B")
     registry.record_assessment(actor=actor, household=household, kind=AssessmentKind.WATER,
                                assessed_on=dt.date(2025, 6, 1), water_safe=True)
 
 
-__all__ = ["CaseKind", "Team", "advance", "at", "docx_file", "make_stable", "open_id", "pdf_file"]
+__all__ = ["CaseKind", "Team", "advance", "at", "docx_file", "make_stable", "open_id", "pdf_file",
+           "set_lines"]

@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from fupin.cases import services
 from fupin.cases.choices import Action, CaseStatus, Channel
@@ -12,9 +12,14 @@ from fupin.core.testing import VILLAGE_A, make_household, member_data
 from fupin.registry import services as registry
 from fupin.registry.models import Income
 
-from .helpers import Team, advance, at, make_stable, open_id
+from .helpers import Team, advance, at, make_stable, open_id, set_lines
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def lines(db):
+    set_lines(2024, 2025, 2026)
 
 
 @pytest.fixture
@@ -24,7 +29,7 @@ def team(db):
 
 def monitored(team, **kw):
     household = make_household(VILLAGE_A, **kw)
-    advance(team, open_id(team, household, now=at(2026, 1, 5)), start=at(2026, 1, 5))
+    advance(team, open_id(team, household, now=at(2025, 6, 2)), start=at(2025, 6, 2))
     household.refresh_from_db()
     assert household.monitoring_type == "edge"
     return household
@@ -39,10 +44,15 @@ def test_full_elimination_and_rollback_and_reflag(team):
     case = advance(team, case, start=at(2026, 3, 2))
     assert case.status == CaseStatus.APPROVED
     household.refresh_from_db()
-    assert household.monitoring_type == ""
-    assert household.risk_types == ["illness", "schooling"]  # the record is kept
-    statuses = list(household.statuses.order_by("valid_from").values_list("monitoring_type", flat=True))
-    assert statuses == ["", "edge", ""]
+    # the record is kept (MECHANISM §5.3): still a monitored household, risk eliminated
+    assert household.monitoring_type == "edge" and household.risk_eliminated
+    assert household.risk_eliminated_on == case.decided_on == dt.date(2026, 3, 8)
+    assert household.risk_eliminated_case == case.pk
+    assert household.risk_identified_on is not None and household.risk_identified_case
+    assert household.risk_types == ["illness", "schooling"]
+    statuses = list(household.statuses.order_by("valid_from").values_list(
+        "monitoring_type", "risk_eliminated"))
+    assert statuses == [("", False), ("edge", False), ("edge", True)]
     assert "风险消除（帮扶消除" in household.statuses.get(valid_to__isnull=True).reason
     # rollback (风险消除回退)
     with pytest.raises(ValidationError):
@@ -51,12 +61,15 @@ def test_full_elimination_and_rollback_and_reflag(team):
                                          now=at(2026, 3, 20))
     household.refresh_from_db()
     assert household.monitoring_type == "edge" and case.status == CaseStatus.ROLLED_BACK
+    assert not household.risk_eliminated and household.risk_eliminated_on is None
     assert case.steps.filter(action=Action.ROLLBACK).exists()
     # eliminate again, then re-flag (风险再标注) opens a new identification linked to it
     again = advance(team, services.open_elimination(actor=team.village, household=household,
                                                     mode="natural", now=at(2026, 4, 1)),
                     start=at(2026, 4, 2))
-    reflag = open_id(team, household, channel=Channel.REFLAG)
+    household.refresh_from_db()
+    assert household.risk_eliminated
+    reflag = open_id(team, household, channel=Channel.REFLAG, now=at(2026, 4, 20))
     assert reflag.reflag_of_id == again.pk
     assert household.cases.count() == 4  # nothing is deleted
 
@@ -90,12 +103,24 @@ def test_unmet_criteria_block_acceptance(team):
     case = services.open_elimination(actor=team.village, household=household, mode="natural",
                                      now=at(2026, 3, 1))
     assert not next(c for c in case.criteria if c["code"] == "income")["ok"]
-    case = advance(team, case, until="township_acceptance", start=at(2026, 3, 2))
+    # failing criteria block the village steps: no visit, appraisal or notice
     with pytest.raises(ValidationError) as err:
-        services.act(actor=team.township, case=case, step="township_acceptance",
-                     action=Action.APPROVE, version=case.version, now=at(2026, 3, 20))
+        advance(team, case, until="township_acceptance", start=at(2026, 3, 2))
     text = str(err.value)
-    assert "未超过监测线 6000 元" in text and "未做住房安全鉴定" in text
+    assert "未超过 2026 年监测线 6000 元" in text and "未做住房安全鉴定" in text
+    case.refresh_from_db()
+    assert case.step == "elim_visit"
+    # an approver may let it go on only with a written reason, kept and shown
+    with pytest.raises(ValidationError):
+        services.override_criteria(actor=team.township, case=case, reason="短", version=case.version)
+    with pytest.raises(PermissionDenied):  # the village may not approve it
+        services.override_criteria(actor=team.village, case=case, reason="x" * 12,
+                                   version=case.version)
+    case = services.override_criteria(actor=team.township, case=case, version=case.version,
+                                      reason="户主已签订长期务工合同，收入下月起稳定超线")
+    case = advance(team, case, until="county_confirmation", start=at(2026, 3, 2))
+    assert case.step == "county_confirmation" and case.override_reason.startswith("户主")
+    assert case.steps.filter(action=Action.OVERRIDE).exists()
 
 
 def _income(household, start, end, per_capita):

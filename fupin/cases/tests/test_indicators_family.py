@@ -23,7 +23,7 @@ def cases_world(small_registry, settings, tmp_path):
     w = small_registry
     hh = w["households"]
     team_a1, team_a2 = Team(w["a1"]), Team(w["a2"])
-    # 1. h1 (A1): opened 2026-01-05, left at village review (due 2026-01-07) -> overdue after
+    # 1. h1 (A1): opened 2026-01-05, left at village review (due 2026-01-06) -> overdue after
     stuck = open_id(team_a1, hh["h1"], now=at(2026, 1, 5))
     # 2. h5 (A2): opened 2026-03-02 and driven to the end (approved by the county)
     approved = advance(team_a2, open_id(team_a2, hh["h5"], now=at(2026, 3, 2)),
@@ -48,10 +48,10 @@ def test_before_any_case(cases_world):
 
 
 def test_open_then_overdue(cases_world):
-    assert cases_world["stuck"].step_due == dt.date(2026, 1, 7)
-    on_time = county(dt.date(2026, 1, 7))["figures"]
+    assert cases_world["stuck"].step_due == dt.date(2026, 1, 6)
+    on_time = county(dt.date(2026, 1, 6))["figures"]
     assert (on_time["id_opened"], on_time["id_open"], on_time["steps_overdue"]) == (1, 1, 0)
-    late = county(dt.date(2026, 1, 8))["figures"]
+    late = county(dt.date(2026, 1, 7))["figures"]
     assert late["steps_overdue"] == 1
 
 

@@ -89,6 +89,9 @@ def test_settings_page_for_county_admin(client, team):
     from fupin.cases.workflow import ALL_STEPS
     data.update({f"step_{c}": s.default_days for c, s in ALL_STEPS.items()})
     data["step_home_visit"] = 4
+    refused = client.post("/cases/settings/", data)  # 18 days of steps against 15 in all
+    assert refused.status_code == 200 and "超过总时限 15 天" in refused.content.decode()
+    data["identification_total_days"] = 18
     assert client.post("/cases/settings/", data).status_code == 302
     from fupin.cases.deadlines import settings_for
     assert settings_for(VILLAGE_A).days_for("home_visit") == 4

@@ -19,7 +19,7 @@ from fupin.registry.models import Household
 from fupin.registry.signals import household_changed
 
 from ..models import BatchStatus, ImportBatch, LedgerLock, StagedRow
-from . import commit, report
+from . import commit, report, status_policy
 from .bulk import insert_frame, is_pg, update_frame
 from .errors import LedgerBusy, LedgerRefused
 from .reading import ROW, RawTable, read_ledger
@@ -139,9 +139,14 @@ def _lock(county_codes: set[str]) -> None:
 
 
 def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None = None,
-                  dry_run: bool = False, progress: Progress | None = None) -> ImportBatch:
+                  dry_run: bool = False, progress: Progress | None = None,
+                  baseline: bool = False) -> ImportBatch:
     """Import one ledger file. Refused files raise LedgerRefused and write nothing; otherwise
-    an ImportBatch is returned with the counts (accepted + rejected = read)."""
+    an ImportBatch is returned with the counts (accepted + rejected = read).
+
+    `baseline`: a county's first import by its county administrator loads the statuses in
+    the file as history (历史数据导入); otherwise a household whose status differs from the
+    registry is refused and a lead is raised (status_policy)."""
     started = time.monotonic()
     progress = progress or Progress()
     if user is not None and not getattr(user, "is_writer", False):
@@ -161,7 +166,7 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
     batch = ImportBatch.objects.create(
         file_name=file_name or Path(path).name, file_size=table.size, file_format=table.file_format,
         encoding=table.encoding, sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
-        headers=table.headers, unknown_columns=table.unknown, dry_run=dry_run,
+        headers=table.headers, unknown_columns=table.unknown, dry_run=dry_run, baseline=baseline,
         user=user if getattr(user, "pk", None) else None)
     try:
         staged = pl.DataFrame({ROW: table.df.get_column(ROW),
@@ -177,6 +182,9 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         lap("validate")
         batch.area_code = common_area(hh.get_column("village_code"))
         batch.save(update_fields=["area_code"])
+        if baseline:
+            status_policy.check_baseline(
+                user, set(hh.get_column("village_code").str.slice(0, 6).to_list()))
         progress.set(45, "与建档立卡库比对")
         with transaction.atomic():
             if not dry_run:
@@ -192,6 +200,9 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
                     _lock(extra)
                 lap("lock")
             df, links = registry_rules(df, hh, user)
+            df, leads = status_policy.status_rules(
+                df, hh, commit.current_households(hh.get_column("household_no").to_list()),
+                baseline=baseline)
             df = verdict(df, links)
             lap("registry_checks")
             counts = describe(df)
@@ -209,6 +220,8 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
                                   reason=batch.change_reason, today=today, now=timezone.now(),
                                   dry_run=dry_run)
             lap("commit")
+            if not dry_run:
+                status_policy.raise_leads(leads, batch_id=batch.pk, file_name=batch.file_name)
             update_frame(StagedRow, rejected.join(staged, on=ROW).select(
                 "id", pl.lit(True).alias("rejected"), "reasons"))
             for k, v in counts.items():

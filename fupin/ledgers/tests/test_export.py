@@ -97,8 +97,9 @@ def test_cli_import_json_report_and_export(tmp_path, capsys):
     rows[3]["身份证号"] = "123"
     path = write_csv(tmp_path / "a.csv", rows)
     report = tmp_path / "rejected.xlsx"
-    call_command("ledger", "import", str(path), "--json", "--report", str(report))
+    call_command("ledger", "import", str(path), "--json", "--baseline", "--report", str(report))
     out = json.loads(capsys.readouterr().out)
+    assert out["baseline"] is True
     assert {k: out[k] for k in ("read", "accepted", "rejected", "households_accepted", "households_rejected",
                                 "created", "updated", "unchanged")} == {
         "read": 6, "accepted": 3, "rejected": 3, "households_accepted": 1, "households_rejected": 1,
@@ -117,7 +118,9 @@ def test_cli_refusal_and_user_scope(tmp_path, village_cadre, capsys):
     bad.write_text("hello")
     with pytest.raises(CommandError, match="不支持的文件类型"):
         call_command("ledger", "import", str(bad))
-    path = write_csv(tmp_path / "a.csv", household("U000001") + household("U000002", village="500236002001"))
+    ordinary = {"户类型": "一般农户", "脱贫年度": ""}  # a village's regular import: no status
+    path = write_csv(tmp_path / "a.csv", household("U000001", head_extra=ordinary)
+                     + household("U000002", village="500236002001", head_extra=ordinary))
     call_command("ledger", "import", str(path), "--json", "--user", village_cadre.username)
     out = json.loads(capsys.readouterr().out)
     assert (out["households_accepted"], out["households_rejected"]) == (1, 1)

@@ -34,8 +34,8 @@ def test_first_import_creates_everything_with_history(tmp_path, run_import, rows
     assert (hh.household_type, hh.exit_year, hh.main_cause, hh.water_safe) == ("lifted", 2018, "01", True)
     record = hh.history.get()
     assert record.history_type == "+" and record.history_user == county_admin
-    assert record.history_change_reason == f"台账导入 #{batch.pk}"
-    assert Member.history.filter(history_change_reason=f"台账导入 #{batch.pk}").count() == 9
+    assert record.history_change_reason == batch.change_reason
+    assert Member.history.filter(history_change_reason=batch.change_reason).count() == 9
     status = hh.statuses.get()
     assert status.valid_to is None and status.household_type == "lifted"
     income = hh.incomes.get()
@@ -68,18 +68,18 @@ def test_corrected_file_updates_in_place_with_history(tmp_path, run_import, rows
     assert (hh.household_type, hh.exit_year, hh.housing_grade) == ("poor", None, "C")
     assert set(hh.members.values_list("id", flat=True)) == member_ids  # same rows, updated
     latest = hh.history.first()
-    assert latest.history_type == "~" and latest.history_change_reason == f"台账导入 #{second.pk}"
+    assert latest.history_type == "~" and latest.history_change_reason == second.change_reason
     assert latest.history_user == county_admin
     delta = latest.diff_against(latest.prev_record)
     assert {c.field for c in delta.changes} == {"household_type", "exit_year", "housing_grade"}
     changed = Member.objects.get(resident_id=rows[1]["身份证号"])
     assert changed.name == "改名字" and changed.education == "senior"
-    assert changed.history.first().history_change_reason == f"台账导入 #{second.pk}"
+    assert changed.history.first().history_change_reason == second.change_reason
     # Reclassification opened a status period the way registry services do (same day:
     # the open period is rewritten in place).
     statuses = list(hh.statuses.all())
     assert len(statuses) == 1 and statuses[0].household_type == "poor"
-    assert statuses[0].reason == f"台账导入 #{second.pk}"
+    assert statuses[0].reason == second.change_reason
     assert hh.incomes.get(year=2024).wage_income == 15000
     assert first.pk != second.pk
 
@@ -144,7 +144,7 @@ def test_signal_lists_the_touched_households(tmp_path, run_import, rows):
         again = run_import(write_csv(tmp_path / "a.csv", rows))
     finally:
         household_changed.disconnect(listener)
-    assert seen == [(sorted(Household.objects.values_list("id", flat=True)), f"台账导入 #{batch.pk}")]
+    assert seen == [(sorted(Household.objects.values_list("id", flat=True)), batch.change_reason)]
     assert again.unchanged == 3
 
 

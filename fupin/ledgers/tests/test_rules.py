@@ -151,7 +151,8 @@ def test_id_active_in_a_household_not_in_the_file(tmp_path, run_import):
 
 
 def test_village_outside_scope_rejected_with_reason(tmp_path, run_import, village_cadre):
-    rows = household("MINE001") + household("THEIRS1", village="500236002001")
+    ordinary = {"户类型": "一般农户", "脱贫年度": ""}
+    rows = household("MINE001", head_extra=ordinary) + household("THEIRS1", village="500236002001", head_extra=ordinary)
     batch = run_import(write_csv(tmp_path / "f.csv", rows), user=village_cadre)
     got = reasons(batch)
     assert "不在您的管辖范围内（您的范围：500236001001）" in got[5]
@@ -197,7 +198,7 @@ def test_other_member_rows_may_repeat_household_values(tmp_path, run_import):
 
 
 def test_member_row_only_household_values_are_not_needed(tmp_path, run_import):
-    rows = [member("MIN0001", "张一", **{"村(社区)代码": "500236001001"})]
+    rows = [member("MIN0001", "张一", head_extra={"村(社区)代码": "500236001001"})]
     batch = _one(tmp_path, run_import, rows)
     assert batch.accepted == 1, reasons(batch)
     hh = Household.objects.get(household_no="MIN0001")

@@ -28,7 +28,8 @@ def test_upload_runs_a_job_and_shows_counts(client, tmp_path, village_cadre,
                                             django_capture_on_commit_callbacks):
     client.force_login(village_cadre)
     assert client.get(reverse("ledgers:import")).status_code == 200
-    rows = household("WEB0001") + household("WEB0002", village="500236002001")
+    ordinary = {"户类型": "一般农户", "脱贫年度": ""}
+    rows = household("WEB0001", head_extra=ordinary) + household("WEB0002", village="500236002001", head_extra=ordinary)
     job = _upload(client, write_csv(tmp_path / "web.csv", rows), django_capture_on_commit_callbacks)
     assert job.status == "done", job.error
     progress = client.get(reverse("job_detail", args=[job.pk]), headers={"Accept": "application/json"}).json()

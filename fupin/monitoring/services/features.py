@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import connection
 
+from ..lines import every_year_keys
 from ..models import EventKind, Roster, RosterKind, RosterRow, Setting, SettingKey
 
 # name -> (Chinese label, kind) ; kind "num" may be used in conditions, "text" only shown.
@@ -37,7 +38,7 @@ FEATURES: dict[str, tuple[str, str]] = {
     "serious_ill_count": ("患大病人数", "num"),
     "disabled_count": ("残疾人数", "num"),
     "uninsured_count": ("未参加基本医保人数", "num"),
-    "school_age_count": ("义务教育适龄人数(非残疾)", "num"),
+    "school_age_count": ("义务教育适龄人数(不含经批准免学)", "num"),
     "dropout_count": ("适龄非在校生人数", "num"),
     "elderly_count": ("60 岁以上人数", "num"),
     "unsafe_house": ("住房为 C/D 级危房(1/0)", "num"),
@@ -47,8 +48,13 @@ FEATURES: dict[str, tuple[str, str]] = {
     "is_tekun": ("特困供养户(1/0)", "num"),
     "is_registered": ("建档立卡户(1/0)", "num"),
     "is_lifted": ("脱贫户(1/0)", "num"),
-    "is_monitored": ("监测对象(1/0)", "num"),
+    "is_monitored": ("监测对象(含风险已消除)(1/0)", "num"),
+    "is_at_risk": ("监测对象且风险未消除(1/0)", "num"),
+    "food_clothing_insecure": ("不愁吃或不愁穿未保障(1/0)", "num"),
     "medical_cost_12m": ("近期自付医疗费用(元)", "num"),
+    "education_cost_12m": ("近期大额教育支出(元)", "num"),
+    "rigid_cost_12m": ("近期刚性支出(医疗+教育)(元)", "num"),
+    "rigid_income_base": ("上年度家庭纯收入(无记录时按最近收入或监测线×人口)(元)", "num"),
     "disaster_events_12m": ("近期自然灾害次数", "num"),
     "accident_events_12m": ("近期意外事故次数", "num"),
     "disaster_loss_12m": ("近期灾害与事故损失(元)", "num"),
@@ -157,6 +163,12 @@ def _settings_ctes(as_of: dt.date, area: str, household_ids: Sequence[int] | Non
     y = as_of.year
     p: list[Any] = []
     ctes = []
+    # A line adjusted every year (贫困线, 监测线) resolves only for its own year: a year with
+    # no line of its own has none (fupin.monitoring.lines lists it), never last year's.
+    exact = sorted(k for k in every_year_keys() if _IDENT.match(k))
+    year_match = "s.year_from <= yrs.year" if not exact else (
+        "(s.year_from = yrs.year OR (s.year_from <= yrs.year AND s.key NOT IN ("
+        + ", ".join(f"'{k}'" for k in exact) + ")))")
     if household_ids is not None:
         ctes.append("vill AS (SELECT DISTINCT area_code FROM hh)")
         ctes.append("""yrs AS (
@@ -175,7 +187,7 @@ def _settings_ctes(as_of: dt.date, area: str, household_ids: Sequence[int] | Non
                             ORDER BY LENGTH(s.area_code) DESC, s.year_from DESC) AS rn
   FROM vill v CROSS JOIN yrs
   JOIN {Setting._meta.db_table} s ON v.area_code LIKE s.area_code || '%%'
-   AND s.year_from <= yrs.year)""")
+   AND {year_match})""")
     pivot = ",\n         ".join(
         f"MAX(CASE WHEN key = '{k}' THEN value END) AS {k}" for k in keys) or "NULL AS none_"
     ctes.append(f"""sv AS (
@@ -224,7 +236,8 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
         p.extend(ids)
     ctes.append(f"""hh AS (
   SELECT h.id, h.household_no, h.area_code, h.household_type, h.welfare_status,
-         h.monitoring_type, h.housing_grade, h.water_safe
+         h.monitoring_type, h.risk_eliminated, h.housing_grade, h.water_safe, h.food_secure,
+         h.clothing_secure
   FROM {t_h} h WHERE {where})""")
     sv_ctes, sv_params = _settings_ctes(as_of, area, household_ids, keys)
     if settings_table:
@@ -238,7 +251,8 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
         p.extend(sv_params)
     # status as of the date (falls back to the household row when no period covers it)
     ctes.append(f"""st AS (
-  SELECT s.household_id, s.household_type, s.welfare_status, s.monitoring_type
+  SELECT s.household_id, s.household_type, s.welfare_status, s.monitoring_type,
+         s.risk_eliminated
   FROM {t_s} s {only.format("s.household_id")}
   WHERE s.valid_from <= %s AND (s.valid_to IS NULL OR s.valid_to > %s))""")
     p.extend([as_of, as_of])
@@ -277,15 +291,17 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
             f"c_{kind}.roster_id AND r_{kind}.resident_id = m.resident_id")
     ctes.append(f"""ma AS (
   SELECT m.household_id, hh.area_code, m.labour, m.chronic_illness, m.serious_illness,
-         m.disabled, m.medical_insurance, m.schooling, {age} AS age
+         m.disabled, m.school_exempt, m.medical_insurance, m.schooling, {age} AS age
          {''.join(', ' + c for c in roster_cols)}
   FROM {t_m} m JOIN {t_h if whole else 'hh'} hh ON hh.id = m.household_id
   {' '.join(roster_joins)}
   WHERE (m.joined_on IS NULL OR m.joined_on <= %s) AND (m.left_on IS NULL OR m.left_on > %s)
     AND (m.status = 'active' OR m.left_on IS NOT NULL) AND m.birth_date <= %s)""")
     p.extend([y, mmdd, as_of, as_of, as_of])
+    # 控辍保学 (MECHANISM §4.3/§4.4): only a child exempted for health reasons is left out;
+    # a disabled child taught at home (送教上门) is schooled, a blank status is unknown.
     in_band = ("ma.age >= sa.school_age_min AND ma.age <= sa.school_age_max "
-               "AND ma.disabled = FALSE")
+               "AND ma.school_exempt = FALSE")
     ragg = {
         "roster_school_missing": (RosterKind.SCHOOL, f"SUM(CASE WHEN {in_band} AND "
                                   "ma.cov_school IS NOT NULL AND ma.in_school IS NULL "
@@ -331,6 +347,9 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     ctes.append(f"""ev AS (
   SELECT e.household_id,
          SUM(CASE WHEN e.kind = 'medical' THEN e.amount ELSE 0 END) AS medical_cost_12m,
+         SUM(CASE WHEN e.kind = 'education' THEN e.amount ELSE 0 END) AS education_cost_12m,
+         SUM(CASE WHEN e.kind IN ('medical', 'education') THEN e.amount ELSE 0 END)
+           AS rigid_cost_12m,
          SUM(CASE WHEN e.kind IN ('disaster', 'accident') THEN e.amount ELSE 0 END)
            AS disaster_loss_12m,
          {counts},
@@ -342,7 +361,7 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
   GROUP BY e.household_id)""")
     p.extend([y, as_of, y * 12 + as_of.month, as_of.day])
 
-    ev_cols = ["medical_cost_12m", "disaster_loss_12m", *kinds, "risk_events_12m",
+    ev_cols = ["medical_cost_12m", "education_cost_12m", "rigid_cost_12m", "disaster_loss_12m", *kinds, "risk_events_12m",
                "risk_amount_12m"]
     setting_cols = [f"{'si' if by_year else 'sa'}.{k} AS {k}" for k, by_year in keys.items()]
     roster_feature_cols = []
@@ -361,6 +380,11 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     welfare = "COALESCE(st.welfare_status, hh.welfare_status)"
     htype = "COALESCE(st.household_type, hh.household_type)"
     mtype = "COALESCE(st.monitoring_type, hh.monitoring_type)"
+    eliminated = "COALESCE(st.risk_eliminated, hh.risk_eliminated)"
+    # 刚性支出 is set against last year's household income (MECHANISM §1.1); without an income
+    # record, against the latest one, else the monitoring line times the people.
+    line_base = " mem.members * si.monitoring_line," if "monitoring_line" in keys else ""
+    rigid_base = f"COALESCE(ly.net, li.net,{line_base} NULL)"
     grade = "COALESCE(ah.housing_grade, hh.housing_grade)"
     water = "COALESCE(aw.water_safe, hh.water_safe)"
     sep = ",\n         "
@@ -391,6 +415,10 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          CASE WHEN {htype} IN ('lifted', 'poor') THEN 1 ELSE 0 END AS is_registered,
          CASE WHEN {htype} = 'lifted' THEN 1 ELSE 0 END AS is_lifted,
          CASE WHEN {mtype} <> '' THEN 1 ELSE 0 END AS is_monitored,
+         CASE WHEN {mtype} <> '' AND {eliminated} = FALSE THEN 1 ELSE 0 END AS is_at_risk,
+         CASE WHEN hh.food_secure = FALSE OR hh.clothing_secure = FALSE THEN 1 ELSE 0 END
+           AS food_clothing_insecure,
+         {rigid_base} AS rigid_income_base,
          {sep.join(f'COALESCE(ev.{c}, 0) AS {c}' for c in ev_cols)},
          {sep.join(roster_feature_cols)}
          {''.join(sep + c for c in setting_cols) if setting_cols else ''}
@@ -402,10 +430,11 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
   LEFT JOIN asm aw ON aw.household_id = hh.id AND aw.kind = 'water' AND aw.rn = 1
   LEFT JOIN mem ON mem.household_id = hh.id
   LEFT JOIN ev ON ev.household_id = hh.id
+  LEFT JOIN inc ly ON ly.household_id = hh.id AND ly.year = %s
   LEFT JOIN {sv} si ON si.area_code = hh.area_code AND si.year = COALESCE(li.year, %s)
   LEFT JOIN {sv} sa ON sa.area_code = hh.area_code AND sa.year = %s
   {' '.join(roster_name_joins)})""")
-    p.extend([y, y])
+    p.extend([y - 1, y, y])
     return Query("WITH " + ",\n".join(ctes), p)
 
 

@@ -14,6 +14,7 @@ from fupin.accounts.models import Role
 from fupin.accounts.scope import area_in_scope
 
 from ..models import (
+    LIVE_STATUSES,
     Rule,
     RuleAreaSwitch,
     RuleKind,
@@ -178,7 +179,7 @@ def update_rule(*, actor: Any, rule: Rule, changes: dict[str, Any], note: str = 
     if versioned:
         _new_version(rule, actor, note or "修改")
     if not rule.active:
-        Warning.objects.filter(rule=rule, status__in=["open", "dismissed"]).update(
+        Warning.objects.filter(rule=rule, status__in=LIVE_STATUSES).update(
             status="closed", closed_on=timezone.localdate(), close_note="规则已停用",
             updated_at=timezone.now())
     return rule
@@ -231,7 +232,7 @@ def _decimal(value: Any, errors: dict[str, list[str]]) -> Decimal:
 
 @transaction.atomic
 def set_setting(*, actor: Any, key: str, value: Any, area_code: str = "", year_from: Any = 0,
-                source_doc: str = "") -> Setting:
+                source_doc: str = "", verified: bool | None = None) -> Setting:
     """Create or change the value of a setting for an area and year (history is kept)."""
     require_rule_admin(actor)
     errors: dict[str, list[str]] = {}
@@ -255,6 +256,12 @@ def set_setting(*, actor: Any, key: str, value: Any, area_code: str = "", year_f
     amount = _decimal(value, errors)
     if amount < 0:
         errors.setdefault("value", []).append("取值不能为负数")
+    if skey is not None and skey.every_year:
+        if not year:
+            errors.setdefault("year_from", []).append(
+                f"{skey.name}每年调整，须填写适用的年度（不能用 0 表示不限年度）")
+        if not (source_doc or "").strip():
+            errors.setdefault("source_doc", []).append(f"请填写{skey.name}的依据文件（文号或网址）")
     if key in ("school_age_min", "school_age_max", "event_window_months") and (
             amount != amount.to_integral_value() or amount > 100):
         errors.setdefault("value", []).append("年龄与月数应为不超过 100 的整数")
@@ -264,6 +271,8 @@ def set_setting(*, actor: Any, key: str, value: Any, area_code: str = "", year_f
         or Setting(key_id=key, area_code=area_code, year_from=year)
     setting.value = amount
     setting.source_doc = source_doc or setting.source_doc
+    if verified is not None:
+        setting.verified = bool(verified)
     setting.updated_by = actor if getattr(actor, "pk", None) else None
     setting._history_user = setting.updated_by  # type: ignore[attr-defined]
     setting.save()
@@ -294,6 +303,9 @@ def add_setting_key(*, actor: Any, key: str, name: str, unit: str = "",
 def setting_value(key: str, area_code: str, year: int) -> Decimal | None:
     """A setting's value for one area and year, resolved as the sweep does in SQL: the
     longest matching area prefix wins, then the latest `year_from` not after `year`."""
+    from ..lines import line_value
+    if SettingKey.objects.filter(key=key, every_year=True).exists():
+        return line_value(key, area_code, year)
     prefixes = [""] + [area_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(area_code)]
     rows = list(Setting.objects.filter(key_id=key, area_code__in=prefixes, year_from__lte=year)
                 .values_list("area_code", "year_from", "value"))

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Rule, RuleAreaSwitch, RuleKind, RuleVersion, Sweep, SweepKind
+from ..models import LIVE_STATUSES, Rule, RuleAreaSwitch, RuleKind, RuleVersion, Sweep, SweepKind
 from .conditions import Compiled, compile_condition
 from .explain import placeholders
 from .features import (
@@ -36,7 +36,7 @@ from .features import (
     settings_table_sql,
 )
 
-LIVE = "('open', 'dismissed')"
+LIVE = "(" + ", ".join(f"'{s}'" for s in LIVE_STATUSES) + ")"
 RECHECK_CHUNK = 2000
 
 
@@ -301,10 +301,11 @@ def run_sweep(*, as_of: dt.date | None = None, area: str = "", user: Any = None,
     rules = compiled_rules(kinds=rule_kinds)
     result = evaluate(as_of, area=area, rules=rules, sweep=sweep,
                       source=source or f"排查 {as_of:%Y-%m-%d}", progress=progress)
+    from ..lines import missing_lines
     Sweep.objects.filter(pk=sweep.pk).update(
         finished_at=timezone.now(), households=result.households, opened=result.opened,
         refreshed=result.refreshed, closed=result.closed, per_rule=result.per_rule,
-        seconds=round(time.perf_counter() - t0, 3))
+        missing_lines=missing_lines(area, as_of), seconds=round(time.perf_counter() - t0, 3))
     sweep.refresh_from_db()
     return sweep
 

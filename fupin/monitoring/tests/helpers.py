@@ -11,12 +11,12 @@ from fupin.registry import services as registry
 
 
 def live_codes(household: Any) -> set[str]:
-    return set(Warning.objects.filter(household=household, status__in=["open", "dismissed"])
+    return set(Warning.objects.filter(household=household, status__in=["open", "dismissed", "decided"])
                .values_list("rule__code", flat=True))
 
 
 def warning(household: Any, code: str) -> Warning:
-    return Warning.objects.get(household=household, rule__code=code, status__in=["open", "dismissed"])
+    return Warning.objects.get(household=household, rule__code=code, status__in=["open", "dismissed", "decided"])
 
 
 def income(household: Any, year: int, per_capita: Any, members: int = 1) -> None:

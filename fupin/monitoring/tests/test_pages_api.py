@@ -25,7 +25,7 @@ def test_event_api_post_rechecks_at_once(client, village_cadre, household):
     assert "MEDICAL_BURDEN" in live_codes(household)
     resp = client.get("/api/monitoring/warnings/?rule_code=MEDICAL_BURDEN")
     row = resp.json()["results"][0]
-    assert row["rule"] == "MEDICAL_BURDEN" and row["rule_version"] == 1
+    assert row["rule"] == "MEDICAL_BURDEN" and row["rule_version"] == 2  # revised by policy (issue 11)
     assert "4,000.01 元" in row["explanation"]
 
 
@@ -134,9 +134,14 @@ def test_rules_and_settings_need_county_admin(client, village_cadre, county_admi
     assert resp.status_code == 200 and resp.json()["version"] == 2
     resp = client.post(reverse("monitoring:setting_add"), {
         "key": "poverty_line", "area_code": "500236", "year_from": 2020, "value": "4100"})
+    assert resp.status_code == 200 and "依据文件" in resp.content.decode()  # a line needs its source
+    resp = client.post(reverse("monitoring:setting_add"), {
+        "key": "poverty_line", "area_code": "500236", "year_from": 2020, "value": "4100",
+        "source_doc": "渝府发〔2020〕1号"})
     assert resp.status_code == 302
     resp = client.post(reverse("monitoring:setting_add"), {
-        "key": "poverty_line", "area_code": "500101", "year_from": 2020, "value": "4100"})
+        "key": "poverty_line", "area_code": "500101", "year_from": 2020, "value": "4100",
+        "source_doc": "某文件"})
     assert resp.status_code == 200 and "不在您的管辖范围内" in resp.content.decode()
     body = client.get(reverse("monitoring:setting_list")).content.decode()
     assert "修改记录" in body and "4100" in body

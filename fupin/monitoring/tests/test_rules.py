@@ -85,12 +85,23 @@ def test_dropout_age_band(birth, fires):
     assert ("DROPOUT" in live_codes(h)) is fires
 
 
-def test_dropout_not_for_disabled_or_in_school():
-    disabled = household_with(child(dt.date(2010, 1, 1), schooling="none", disabled=True,
-                                    disability_grade="1"))
+def test_dropout_exempts_only_documented_cases_and_counts_home_teaching():
+    """MECHANISM §4.3/§4.4: only a child exempted for health reasons is left out; a disabled
+    child taught at home (送教上门) is schooled; a disabled child out of school is a dropout;
+    a blank status is unknown, not a dropout."""
+    exempt = household_with(child(dt.date(2010, 1, 1), schooling="none", disabled=True,
+                                  disability_grade="1", school_exempt=True))
+    home = household_with(child(dt.date(2010, 1, 1), schooling="home_taught", disabled=True,
+                                disability_grade="2"))
+    disabled_out = household_with(child(dt.date(2010, 1, 1), schooling="none", disabled=True,
+                                        disability_grade="3"))
+    blank = household_with(child(dt.date(2010, 1, 1), schooling=""))
     in_school = household_with(child(dt.date(2010, 1, 1), schooling="primary"))
     evaluate(dt.date(2020, 9, 1))
-    assert "DROPOUT" not in live_codes(disabled)
+    assert "DROPOUT" not in live_codes(exempt)
+    assert "DROPOUT" not in live_codes(home)
+    assert "DROPOUT" in live_codes(disabled_out)
+    assert "DROPOUT" not in live_codes(blank)
     assert "DROPOUT" not in live_codes(in_school)
 
 
@@ -122,11 +133,13 @@ def test_no_labour_only_for_general_households():
 
 
 def test_as_of_ignores_later_incomes_and_members(household):
-    income(household, 2019, 3000)
+    from fupin.monitoring.services import set_setting
+    set_setting(actor=None, key="poverty_line", value="4000", year_from=2021, source_doc="测试")
+    income(household, 2020, 3000)
     income(household, 2021, 9000)
     evaluate(dt.date(2020, 6, 30))
     w = warning(household, "INCOME_BELOW_LINE")
-    assert w.values["income_year"] == 2019
+    assert w.values["income_year"] == 2020
     evaluate(dt.date(2022, 6, 30))
     assert "INCOME_BELOW_LINE" not in live_codes(household)
 

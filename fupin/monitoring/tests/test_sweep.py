@@ -79,8 +79,10 @@ def test_more_specific_area_setting_wins(county_admin):
     income(a, 2020, 4500)
     income(b, 2020, 4500)
     assert "INCOME_BELOW_LINE" not in live_codes(a)
-    set_setting(actor=county_admin, key="poverty_line", value="4600", area_code="500236")
-    set_setting(actor=county_admin, key="poverty_line", value="4400", area_code=villages[1])
+    set_setting(actor=county_admin, key="poverty_line", value="4600", area_code="500236",
+                year_from=2020, source_doc="县文件")
+    set_setting(actor=county_admin, key="poverty_line", value="4400", area_code=villages[1],
+                year_from=2020, source_doc="村试点文件")
     run_sweep(area="500236")
     assert "INCOME_BELOW_LINE" in live_codes(a)  # county line 4,600
     assert "INCOME_BELOW_LINE" not in live_codes(b)  # village line 4,400 overrides
@@ -89,7 +91,9 @@ def test_more_specific_area_setting_wins(county_admin):
 
 def test_line_taken_by_income_year(county_admin, household):
     set_setting(actor=county_admin, key="monitoring_line", value="6600", area_code="500236",
-                year_from=2022)
+                year_from=2022, source_doc="县文件")
+    set_setting(actor=county_admin, key="poverty_line", value="4000", area_code="500236",
+                year_from=2022, source_doc="县文件")
     income(household, 2021, 6300)
     assert "INCOME_NEAR_LINE" not in live_codes(household)  # 2021 line 6,000
     income(household, 2022, 6300)

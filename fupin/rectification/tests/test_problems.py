@@ -95,3 +95,26 @@ def test_escalation_job(problem):
     from fupin.core.jobs import run_inline
     job = run_inline("rectification.escalate", "升级", params={"area": "500236"}, show_progress=False)
     assert job.status == "done" and job.result["township"] == 1
+
+
+def test_sample_includes_non_registered_and_skips_recent_rounds(inspector):
+    """MECHANISM §5.7: ≥ 5 non-registered households per village sampled (漏评 can be found);
+    households drawn in the last rounds are not drawn again."""
+    registered = [make_household(household_type="poor").pk for _ in range(6)]
+    ordinary = [make_household().pk for _ in range(8)]
+    first = sampling.draw(actor=inspector, area_code="500236", month=dt.date(2026, 10, 1),
+                          kind="household", size=3, seed=7)
+    drawn = set(first.items.values_list("household_id", flat=True))
+    assert len(drawn & set(registered)) == 3 and len(drawn & set(ordinary)) == 5
+    assert first.size == 8
+    second = sampling.draw(actor=inspector, area_code="500236", month=dt.date(2026, 11, 1),
+                           kind="household", size=3, seed=7)
+    again = set(second.items.values_list("household_id", flat=True))
+    assert not again & drawn  # nothing from the previous round
+    assert len(again & set(ordinary)) == 3  # the 3 ordinary ones left
+    with pytest.raises(ValidationError, match="近几轮已抽过"):
+        sampling.draw(actor=inspector, area_code="500236", month=dt.date(2026, 12, 1),
+                      kind="household", size=3, seed=7)
+    third = sampling.draw(actor=inspector, area_code="500236", month=dt.date(2026, 12, 1),
+                          kind="household", size=3, seed=7, exclude_rounds=0)
+    assert third.items.count() == 8

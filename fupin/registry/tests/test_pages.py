@@ -214,8 +214,6 @@ def test_create_household_with_head(cadre_client):
 
 @pytest.mark.parametrize("extra, field, message", [
     ({"head_resident_id": "500236197005011234"}, "head_resident_id", "身份证"),
-    ({"household_type": "lifted"}, "exit_year", "脱贫年度"),
-    ({"household_type": "poor"}, "main_cause", "致贫原因"),
     ({"phone": "12345"}, "phone", "11 位手机号"),
     ({"area": "500101001001"}, "area", "选择一个有效的选项"),
     ({"head_disabled": "on"}, "head_disability_grade", "残疾等级"),
@@ -262,21 +260,33 @@ def test_edit_member_records_history(cadre_client, village_cadre, families):
     assert "长期慢性病：" in body
 
 
-def test_edit_household_rules_and_status_period(client, township_staff):
+def test_edit_household_cannot_change_type_or_monitoring_status(client, township_staff):
+    """MECHANISM §5: the household type and monitoring status change only by procedure; the
+    edit form shows them disabled and ignores posted values; other fields still save."""
     client.force_login(township_staff)
     hh = make_household(actor=township_staff)
     resp = client.get(reverse("registry:household_edit", args=[hh.pk]))
-    data = {k: v for k, v in resp.context["form"].initial.items() if v is not None and v is not False and v != []}
-    data["household_type"] = "lifted"
-    resp = client.post(reverse("registry:household_edit", args=[hh.pk]), data)
-    assert "脱贫年度" in " ".join(resp.context["form"].errors["exit_year"])
-    hh.refresh_from_db()
-    assert hh.household_type == "ordinary"
-    data.update(household_type="lifted", exit_year="2019", main_cause="02")
+    form = resp.context["form"]
+    assert all(form.fields[f].disabled for f in ("household_type", "monitoring_type", "risk_types"))
+    data = {k: v for k, v in form.initial.items() if v is not None and v is not False and v != []}
+    data.update(household_type="lifted", exit_year="2019", main_cause="02",
+                monitoring_type="edge", address="新地址 1 号")
     resp = client.post(reverse("registry:household_edit", args=[hh.pk]), data)
     assert resp.status_code == 302
     hh.refresh_from_db()
-    assert hh.household_type == "lifted" and hh.statuses.count() == 2
+    assert (hh.household_type, hh.monitoring_type, hh.address) == ("ordinary", "", "新地址 1 号")
+    assert hh.statuses.count() == 1
+    from django.core.exceptions import ValidationError
+
+    from fupin.registry import services
+    try:
+        services.update_household(actor=township_staff, household=hh,
+                                  changes={"monitoring_type": "edge", "household_type": "lifted"})
+    except ValidationError as exc:
+        assert set(exc.message_dict) == {"monitoring_type", "household_type"}
+        assert "识别纳入" in exc.message_dict["monitoring_type"][0]
+    else:
+        raise AssertionError("a direct change of the monitoring type must be refused")
 
 
 def test_income_negative_and_valid(cadre_client, families):

@@ -56,6 +56,14 @@ def test_levels_add_up_and_incidence(small_registry):
     village = next(c for c in township["children"] if c["area"] == w["a1"])
     assert village["rates"]["incidence"] == 5.0  # 3 / 60 (2025 figure, latest <= 2026)
     assert township["figures"]["pp_poor"] == 3
+    # once every village of the township has its figure, the township's is their sum
+    from fupin.areas.models import Area
+    for v in Area.objects.filter(parent_id=TOWNSHIP_A).exclude(code=w["a1"]):
+        AreaPopulation.objects.create(area_id=v.code, year=2026, rural_population=40)
+    township = indicators.area_indicators(TOWNSHIP_A, BEFORE)
+    villages = Area.objects.filter(parent_id=TOWNSHIP_A).count()
+    assert township["population"] == 60 + 40 * (villages - 1)
+    assert township["rates"]["incidence"] == round(3 * 100.0 / township["population"], 4)
 
 
 def test_as_of_before_and_after_status_change(small_registry):

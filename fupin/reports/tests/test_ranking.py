@@ -85,3 +85,17 @@ def test_assessment_attainment(small_registry):
     tot = assessment.totals(list(rows.values()))
     assert tot == [{"area": "500236", "name": tot[0]["name"], "points": 25.0, "full": 30.0,
                     "met": 1, "targets": 2}]
+
+
+def test_default_ranking_does_not_reward_fewer_monitored_households():
+    """Issue 11: since 2021 no quota may be set on monitoring (不得设置规模限制)."""
+    assert {i.indicator for i in ranking.DEFAULT_ITEMS}.isdisjoint(
+        {"monitored_share", "monitored_hh_share", "pp_monitored", "hh_monitored"})
+    base = {"hh_total": 10, "pp_total": 30, "hh_poor": 1, "pp_poor": 3, "pp_registered": 10,
+            "id_approved": 2, "id_within_limit": 2, "visit_due": 4, "visit_ok": 4,
+            "prob_found": 2, "prob_closed": 2}
+    few = dict(base, hh_monitored=1, pp_monitored=3)
+    many = dict(base, hh_monitored=5, pp_monitored=15)
+    rows = ranking.score_areas([("A", "甲", few, 300), ("B", "乙", many, 300)],
+                               ranking.items_of(None))
+    assert rows[0].score == rows[1].score and rows[0].rank == rows[1].rank == 1

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="导入台账文件（.xlsx/.xls/.csv）")
         imp.add_argument("file")
         imp.add_argument("--dry-run", action="store_true", help="只校验并统计，不写入")
+        imp.add_argument("--baseline", action="store_true",
+                         help="历史数据导入：区县首次导入，由县级管理员把台账中的户类型、监测状态作为历史载入")
         imp.add_argument("--json", action="store_true", help="以 JSON 输出计数")
         imp.add_argument("--report", help="拒收行报告另存为（.xlsx）")
         imp.add_argument("--user", help="以该用户身份导入（按其管辖范围）；缺省为系统操作员（全部范围）")
@@ -76,7 +78,8 @@ class Command(BaseCommand):
             raise CommandError(f"文件 {path} 不存在")
         job = run_inline("ledger_import", f"导入台账 {path.name}", user=user,
                          params={"path": str(path.resolve()), "file_name": path.name,
-                                 "user_id": getattr(user, "pk", None), "dry_run": opts["dry_run"]},
+                                 "user_id": getattr(user, "pk", None), "dry_run": opts["dry_run"],
+                                 "baseline": opts["baseline"]},
                          show_progress=not opts["json"])
         if job.status != JobStatus.DONE:
             raise CommandError(job.message or job.error)
@@ -91,7 +94,7 @@ class Command(BaseCommand):
         assert set(COUNT_FIELDS) <= set(result)
         if opts.get("report") and batch.report_file:
             shutil.copyfile(batch.report_file, opts["report"])
-        result.update({"dry_run": batch.dry_run, "seconds": batch.seconds,
+        result.update({"dry_run": batch.dry_run, "baseline": batch.baseline, "seconds": batch.seconds,
                        "report": opts.get("report") or batch.report_file or None,
                        "unknown_columns": batch.unknown_columns, "timings": batch.timings})
         if opts["json"]:

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         sw.add_argument("--quiet", action="store_true", help="不显示进度条")
         wl = sub.add_parser("warnings", help="列出预警")
         wl.add_argument("--area", default="")
-        wl.add_argument("--status", default="", choices=["", "open", "dismissed", "closed"])
+        wl.add_argument("--status", default="", choices=["", "open", "dismissed", "decided", "closed"])
         wl.add_argument("--rule", default="")
         wl.add_argument("--limit", type=int, default=0)
         wl.add_argument("--json", action="store_true")
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         data = {"sweep_id": sweep.pk, "area": sweep.area_code, "as_of": sweep.as_of.isoformat(),
                 "households": sweep.households, "opened": sweep.opened,
                 "refreshed": sweep.refreshed, "closed": sweep.closed, "seconds": sweep.seconds,
-                "per_rule": sweep.per_rule}
+                "per_rule": sweep.per_rule, "missing_lines": sweep.missing_lines}
         if opts["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
@@ -73,6 +73,11 @@ class Command(BaseCommand):
             for code, s in sorted(sweep.per_rule.items()):
                 self.stdout.write(f"  {code:<30} 新增 {s['opened']:>7} 持续 {s['refreshed']:>7} "
                                   f"解除 {s['closed']:>7}")
+            if sweep.missing_lines:
+                from fupin.monitoring.lines import describe_missing
+                self.stderr.write("警告：以下收入线未设定，依赖它们的规则未触发：")
+                for text in describe_missing(sweep.missing_lines):
+                    self.stderr.write(f"  {text}")
 
     def warnings(self, opts: dict[str, Any]) -> None:
         from fupin.monitoring.models import Warning

@@ -16,6 +16,7 @@ from fupin.registry.figures import area_summary
 ROWS = (
     ("全部农户", ""), ("建档立卡户", "registered_"), ("  已脱贫", "lifted_"),
     ("  未脱贫", "poor_"), ("一般农户", "ordinary_"), ("监测对象", "monitored_"),
+    ("  风险未消除", "at_risk_"), ("  风险已消除", "eliminated_"),
     ("  脱贫不稳定户", "unstable_"), ("  边缘易致贫户", "edge_"), ("  突发严重困难户", "sudden_"),
 )
 
