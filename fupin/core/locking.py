@@ -81,8 +81,13 @@ class OptimisticLockMixin:
             current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             fields = self._fields(form, current)
             now = snapshot(current, fields)
+            token = form.cleaned_data.get(LOCK_FIELD) or ""
+            if not token:
+                # No version sent (a script, not the page): nothing to compare; the service
+                # still checks who may write.
+                return super().form_valid(form)  # type: ignore[misc]
             try:
-                seen = signing.loads(form.cleaned_data.get(LOCK_FIELD) or "", salt=SALT)
+                seen = signing.loads(token, salt=SALT)
             except signing.BadSignature:
                 seen = None
             if not isinstance(seen, dict):

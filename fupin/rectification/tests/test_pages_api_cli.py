@@ -119,12 +119,15 @@ def test_edit_page_changes_deadline_and_refuses_inspector(client, village_cadre,
     p = problems[1]
     client.force_login(village_cadre)
     url = reverse("rectification:problem_edit", args=[p.pk])
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    # The form's version (optimistic locking, issue 12) goes back with the save.
+    lock = {"_edit_snapshot": page.context["form"].initial["_edit_snapshot"]}
     r = client.post(url, {"category": "water", "responsible_unit": "水务所", "owner_name": "李四",
-                          "deadline": "2026-09-01", "plan": "x"})
+                          "deadline": "2026-09-01", "plan": "x", **lock})
     assert r.status_code == 200 and "不能早于发现日期" in r.content.decode()
     r = client.post(url, {"category": "water", "responsible_unit": "水务所", "owner_name": "李四",
-                          "deadline": "2026-12-01", "plan": "打井"})
+                          "deadline": "2026-12-01", "plan": "打井", **lock})
     assert r.status_code == 302
     p.refresh_from_db()
     assert p.responsible_unit == "水务所" and str(p.deadline) == "2026-12-01"
