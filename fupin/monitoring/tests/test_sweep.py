@@ -148,7 +148,12 @@ def test_bulk_recheck_is_the_instant_recheck_in_one_pass(monkeypatch):
     monkeypatch.setattr(sweep, "SWEEP_SHARE", 0.9)  # 4 of 6 households: below
     calls = []
     real = sweep.evaluate
-    monkeypatch.setattr(sweep, "evaluate", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
+
+    def spy(*a, **kw):
+        calls.append(kw)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(sweep, "evaluate", spy)
     bulk = sweep.recheck(ids)
     assert state() == expected and bulk.opened == instant.opened
     assert len(calls) == 1 and calls[0]["ids_table"].startswith("monitoring_ids_")
