@@ -37,4 +37,4 @@ def notify_changed(household_ids: Iterable[int], reason: str) -> None:
                 logger.error("household_changed listener %r failed for %d households (%s): %s",
                              receiver, len(ids), reason, result, exc_info=result)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
