@@ -86,3 +86,11 @@ def artifacts_dir():
     path = Path(__file__).resolve().parent / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _on_commit_as_in_production(monkeypatch):
+    """on_commit callbacks run when the code's own outermost transaction ends (see
+    fupin.core.testing.commit_at_service_boundary), not never as in a bare test case."""
+    from fupin.core.testing import commit_at_service_boundary
+    commit_at_service_boundary(monkeypatch)

@@ -22,6 +22,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -65,13 +66,33 @@ def xlsx_response(filename: str, headers: list[str], rows: Any, sheet: str = "Sh
 
 
 class BoundedPaginator(Paginator):
-    """`?per_page=` comes from the user: keep it between 1 and MAX_PER_PAGE."""
+    """`?per_page=` comes from the user: keep it between 1 and MAX_PER_PAGE.
+
+    The count is bounded too: at most COUNT_CAP + 1 rows are counted (`SELECT COUNT(*) FROM
+    (SELECT … LIMIT COUNT_CAP + 1)`, without the ordering), so a list over a million
+    households does not count them all for every page; `capped` tells the template to say
+    "more than COUNT_CAP" (narrow the filter to page further)."""
 
     MAX_PER_PAGE = 500
+    COUNT_CAP = 10_000
 
     def __init__(self, object_list: Any, per_page: int | str, *args: Any, **kwargs: Any) -> None:
         per_page = min(max(int(per_page), 1), self.MAX_PER_PAGE)
         super().__init__(object_list, per_page, *args, **kwargs)
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        for _ in range(3):  # django-tables2 wraps the queryset (rows -> data -> queryset)
+            if isinstance(qs, QuerySet) or not hasattr(qs, "data"):
+                break
+            qs = qs.data
+        if not isinstance(qs, QuerySet):
+            return int(super().count)
+        n = int(qs.order_by().values("pk")[: self.COUNT_CAP + 1].count())
+        self.capped = n > self.COUNT_CAP
+        return min(n, self.COUNT_CAP)
 
 
 class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):

@@ -81,3 +81,72 @@ def make_household(area: str = VILLAGE_A, *, members: list[dict[str, Any]] | Non
     # a test builds the state it needs, as the baseline import loads history
     return services.create_household(actor=actor, data=data, members=members, history=True,
                                      effective=fields.get("identified_on") or dt.date(2019, 1, 1))
+
+
+# ---------------------------------------------------------------- commits in tests
+
+_capturing = [0]  # inside captureOnCommitCallbacks: leave the callbacks to it
+
+
+def _only_test_blocks(conn: Any) -> bool:
+    return bool(not _capturing[0] and conn.in_atomic_block and conn.atomic_blocks
+                and all(getattr(b, "_from_testcase", False) for b in conn.atomic_blocks))
+
+
+def _run(callbacks: list[Any]) -> None:
+    import logging
+    for _sids, func, robust in callbacks:
+        if robust:
+            try:
+                func()
+            except Exception as exc:  # as Django does for robust callbacks
+                logging.getLogger("django.db.backends").error(
+                    "Error calling %s in on_commit() (%s).", func.__qualname__, exc, exc_info=True)
+        else:
+            func()
+
+
+def commit_at_service_boundary(monkeypatch: Any) -> None:
+    """Make `transaction.on_commit` behave in a test-case transaction as it does in
+    production: a callback runs when the outermost transaction *of the code under test*
+    ends (the test's own wrapping transaction stands for the database), or at once when
+    there is none. Callbacks of a rolled-back block are dropped by Django as usual."""
+    from django.db import transaction
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.transaction import Atomic
+
+    original_exit = Atomic.__exit__
+    original_on_commit = BaseDatabaseWrapper.on_commit
+
+    def exit_(self: Atomic, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        original_exit(self, exc_type, exc_value, traceback)
+        conn = transaction.get_connection(self.using)
+        if (exc_type is None and not getattr(self, "_from_testcase", False)
+                and _only_test_blocks(conn) and conn.run_on_commit and not conn.needs_rollback):
+            pending, conn.run_on_commit = conn.run_on_commit, []
+            _run(pending)
+
+    def on_commit(self: BaseDatabaseWrapper, func: Any, robust: bool = False) -> None:
+        if _only_test_blocks(self):
+            _run([(set(), func, robust)])
+        else:
+            original_on_commit(self, func, robust)
+
+    import contextlib
+
+    from django.test import TestCase
+
+    original_capture = TestCase.captureOnCommitCallbacks.__func__  # type: ignore[attr-defined]
+
+    @contextlib.contextmanager
+    def capture(cls: Any, *, using: str = "default", execute: bool = False) -> Any:
+        _capturing[0] += 1
+        try:
+            with original_capture(cls, using=using, execute=execute) as callbacks:
+                yield callbacks
+        finally:
+            _capturing[0] -= 1
+
+    monkeypatch.setattr(Atomic, "__exit__", exit_)
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
+    monkeypatch.setattr(TestCase, "captureOnCommitCallbacks", classmethod(capture))

@@ -26,7 +26,7 @@ from fupin.accounts.actors import Actor, history_user
 from fupin.core.scope import can_write_area
 
 from .models import Household, Income, IncomeFlow, MemberStatus
-from .signals import household_changed
+from .signals import notify_changed
 
 # Components a payment may add to (business_cost is a cost, never a payment).
 COMPONENTS = {"wage_income": "工资性收入", "business_income": "生产经营性收入",
@@ -133,9 +133,7 @@ def record_flows(*, actor: Actor, flows: Sequence[Flow], reason: str = "") -> Fl
         totals[(flow.household_id, flow.year)][flow.component] += flow.amount
     _add_to_incomes(totals, user, reason or f"收入流水：{new[0].source}" if new else "")
     touched = sorted({hid for hid, _year in totals})
-    if touched:
-        transaction.on_commit(lambda: household_changed.send(
-            sender=Household, household_ids=touched, reason="income_flow"))
+    notify_changed(touched, "income_flow")
     return FlowResult(recorded=len(new), already=len(flows) - len(new), households=touched)
 
 

@@ -10,18 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from pypinyin import lazy_pinyin
 
+from fupin.accounts.actors import history_user
 from fupin.accounts.scope import area_in_scope, can_write_area
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.privacy import OUTSIDE_SCOPE
 
 from . import resident_id as rid
+from . import rules as household_rules
+from .bulk.statuses import STATUS_SCHEMA
 from .choices import (
     JOINING_EVENTS,
     LEAVING_EVENTS,
@@ -31,8 +34,9 @@ from .choices import (
     MemberStatus,
     Relation,
 )
-from .models import Assessment, Household, HouseholdStatus, Income, Member, MemberEvent
-from .signals import household_changed
+from .models import Assessment, Household, Income, Member, MemberEvent
+from .names import SURNAME_PINYIN, pinyin_of  # noqa: F401  (re-exported)
+from .signals import notify_changed
 
 HOUSEHOLD_FIELDS = (
     "household_no", "area", "group", "address", "phone", "bank_account", "household_type",
@@ -62,29 +66,10 @@ MEMBER_FIELDS = (
     "months_worked", "medical_insurance", "critical_illness_insurance", "pension_insurance",
     "phone", "joined_on", "school_exempt", "family_doctor", "chronic_card",
 )
-INCOME_FIELDS = (
-    "wage_income", "business_income", "property_income", "transfer_income", "business_cost")
+INCOME_FIELDS = household_rules.INCOME_FIELDS
 
 
 # ---------------------------------------------------------------- helpers
-
-# Surnames whose reading differs from the character's common reading.
-SURNAME_PINYIN = {
-    "曾": "zeng", "覃": "qin", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao",
-    "查": "zha", "区": "ou", "盖": "ge", "缪": "miao", "翟": "zhai", "乐": "yue", "尉": "yu",
-    "員": "yun", "召": "shao", "繁": "po", "种": "chong", "秘": "bi", "任": "ren", "沈": "shen",
-}
-
-
-def pinyin_of(name: str) -> tuple[str, str]:
-    """Full pinyin and initials of a name, lower case: ("zhangsan", "zs"); surnames read
-    as surnames (曾 zeng, 覃 qin)."""
-    syllables = lazy_pinyin(name, errors="ignore")
-    if name and name[0] in SURNAME_PINYIN and syllables:
-        syllables[0] = SURNAME_PINYIN[name[0]]
-    initials = [s[0] for s in syllables if s]
-    return "".join(syllables).lower()[:100], "".join(initials).lower()[:20]
-
 
 def _as_actor(obj: Any, actor: Any) -> None:
     """Tell django-simple-history who made this change (works outside requests too)."""
@@ -107,9 +92,7 @@ def _require_write(actor: Any, area_code: str, what: str = "area") -> None:
 
 
 def _notify(household_ids: Iterable[int], reason: str) -> None:
-    ids = sorted(set(household_ids))
-    if ids:
-        household_changed.send(sender=Household, household_ids=ids, reason=reason)
+    notify_changed(household_ids, reason)
 
 
 def today() -> dt.date:
@@ -128,35 +111,14 @@ def village(code: str) -> Area:
 
 
 def validate_household_rules(data: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Cross-field rules of a household (LEDGER.md), as field -> Chinese messages."""
-    errors: dict[str, list[str]] = {}
-    htype = data.get("household_type") or HouseholdType.ORDINARY
-    exit_year = data.get("exit_year")
-    if htype == HouseholdType.LIFTED:
-        if not exit_year:
-            errors.setdefault("exit_year", []).append("脱贫户须填写脱贫年度（2014–2020）")
-        elif not 2014 <= int(exit_year) <= 2020:
-            errors.setdefault("exit_year", []).append(f"脱贫年度 {exit_year} 应在 2014–2020 之间")
-    elif exit_year:
-        errors.setdefault("exit_year", []).append("只有脱贫户才填写脱贫年度")
-    if htype != HouseholdType.ORDINARY and not data.get("main_cause"):
-        errors.setdefault("main_cause", []).append("建档立卡户须填写主要致贫原因")
-    others = data.get("other_causes") or []
-    if len(others) > 2:
-        errors.setdefault("other_causes", []).append("其他致贫原因最多选 2 项")
-    if data.get("main_cause") and data.get("main_cause") in others:
-        errors.setdefault("other_causes", []).append("其他致贫原因不应重复主要致贫原因")
-    phone = str(data.get("phone") or "")
-    if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
-        errors.setdefault("phone", []).append(f"联系电话“{phone}”应为 11 位手机号")
-    return errors
+    """Cross-field rules of a household (LEDGER.md), as field -> Chinese messages: the
+    rules of `fupin.registry.rules`, the same the bulk path checks."""
+    return household_rules.check_household(data)
 
 
 def validate_member_rules(data: Mapping[str, Any], *, exclude_member: int | None = None,
                           check_unique: bool = True, actor: Any = None) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if not str(data.get("name") or "").strip():
-        errors.setdefault("name", []).append("姓名不能为空")
+    errors = household_rules.check_member(data)
     try:
         parsed = rid.parse(data.get("resident_id"))
     except ValidationError as exc:
@@ -175,16 +137,6 @@ def validate_member_rules(data: Mapping[str, Any], *, exclude_member: int | None
             errors.setdefault("resident_id", []).append(
                 f"身份证号 {rid.mask(parsed.number)} 已登记在户 {other.household.household_no}，"
                 "一个人同一时间只能在一户")
-    if data.get("disability_grade") and not data.get("disabled"):
-        errors.setdefault("disability_grade", []).append("只有残疾人才填写残疾等级")
-    if data.get("disabled") and not data.get("disability_grade"):
-        errors.setdefault("disability_grade", []).append("残疾人须填写残疾等级（一级至四级）")
-    months = data.get("months_worked") or 0
-    try:
-        if not 0 <= int(months) <= 12:
-            errors.setdefault("months_worked", []).append(f"务工时间 {months} 个月应在 0–12 之间")
-    except (TypeError, ValueError):
-        errors.setdefault("months_worked", []).append(f"务工时间“{months}”不是整数")
     return errors
 
 
@@ -259,7 +211,7 @@ def create_household(*, actor: Any, data: Mapping[str, Any],
     baseline ledger import, the demo, system actions)."""
     area = data["area"] if isinstance(data.get("area"), Area) else village(data.get("area", ""))
     _require_write(actor, area.code)
-    errors = validate_household_rules(data)
+    errors = household_rules.check_household(data, members)
     if not (history or is_system(actor)):
         blank = {"household_type": HouseholdType.ORDINARY, "monitoring_type": "", "risk_types": []}
         errors.update(procedure_fields_changed(blank, {k: data[k] for k in blank if k in data}))
@@ -268,11 +220,6 @@ def create_household(*, actor: Any, data: Mapping[str, Any],
         errors.setdefault("household_no", []).append("户编号不能为空")
     elif Household.objects.filter(household_no=no).exists():
         errors.setdefault("household_no", []).append(_taken_no(actor, no))
-    if not members:
-        errors.setdefault("members", []).append("一户至少要有一名成员")
-    heads = sum(1 for m in members if m.get("relation_to_head") == Relation.HEAD)
-    if members and heads != 1:
-        errors.setdefault("members", []).append(f"一户应有且只有一位户主，现有 {heads} 位")
     seen: set[str] = set()
     for i, m in enumerate(members, start=1):
         for field, msgs in validate_member_rules(m, actor=actor).items():
@@ -287,16 +234,20 @@ def create_household(*, actor: Any, data: Mapping[str, Any],
     values["household_no"] = no
     household = Household(area=area, **values)
     household.full_clean(exclude=["head_name", "head_initials"])
+    rows = [_member_defaults(m) for m in members]
+    head = next((r for r in rows if r.get("relation_to_head") == Relation.HEAD), None)
+    household.head_name = head["name"] if head else ""
+    household.head_initials = head["name_initials"] if head else ""
     _as_actor(household, actor)
+    household._change_reason = reason  # type: ignore[attr-defined]
     household.save()
-    for m in members:
-        member = Member(household=household, **_member_defaults(m))
+    for values in rows:
+        member = Member(household=household, **values)
         _as_actor(member, actor)
+        member._change_reason = reason  # type: ignore[attr-defined]
         member.save()
     _sync_head(household)
-    day = effective or household.identified_on or today()
-    HouseholdStatus.objects.create(household=household, valid_from=day, reason=reason,
-                                   **{f: getattr(household, f) for f in STATUS_FIELDS})
+    _open_status(household, effective or household.identified_on or today(), reason, actor)
     _notify([household.pk], "create_household")
     return household
 
@@ -338,26 +289,23 @@ def update_household(*, actor: Any, household: Household, changes: Mapping[str, 
     household.save()
     new_status = {f: getattr(household, f) for f in STATUS_FIELDS}
     if new_status != old_status:
-        _open_status(household, effective or today(), reason or "信息变更")
+        _open_status(household, effective or today(), reason or "信息变更", actor)
     _notify([household.pk], "update_household")
     return household
 
 
-def _open_status(household: Household, day: dt.date, reason: str) -> HouseholdStatus:
-    current = household.statuses.filter(valid_to__isnull=True).first()
-    values = {f: getattr(household, f) for f in STATUS_FIELDS}
-    if current and current.valid_from >= day:
-        # Same-day correction (or a backdated one): rewrite the open period in place.
-        for k, v in values.items():
-            setattr(current, k, v)
-        current.reason = reason
-        current.save()
-        return current
-    if current:
-        current.valid_to = day
-        current.save(update_fields=["valid_to"])
-    return HouseholdStatus.objects.create(household=household, valid_from=day, reason=reason,
-                                          **values)
+def _open_status(household: Household, day: dt.date, reason: str, actor: Any) -> None:
+    """The household's classification from `day` on: the registry's one status-period
+    writer (`bulk.statuses`), with one household."""
+    import polars as pl
+
+    from .bulk import open_status_periods, write_history
+
+    user = history_user(actor) if actor is not None else None
+    row = {"household_id": household.pk, **{f: getattr(household, f) for f in STATUS_FIELDS}}
+    open_status_periods(pl.DataFrame([row], schema=STATUS_SCHEMA, orient="row"), day=day,
+                        reason=reason, history=partial(write_history, user_id=getattr(user, "pk", None),
+                                                       reason=reason, when=timezone.now()))
 
 
 def change_status(*, actor: Any, household: Household, effective: dt.date, reason: str,

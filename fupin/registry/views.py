@@ -9,6 +9,8 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from fupin.accounts.scope import can_write_area
 from fupin.areas.filters import area_tree
@@ -72,7 +74,33 @@ class HouseholdListView(ObjectListView):
         for key in ("area", "page", "export"):
             params.pop(key, None)
         ctx["query_without_area"] = params.urlencode()
+        ctx["area_tree_html"] = area_tree_html(ctx["area_tree"], ctx["current_area"],
+                                               ctx["query_without_area"])
         return ctx
+
+
+def area_tree_html(tree: list[Any], current: str, query: str) -> str:
+    """The area picker (counties > townships > villages as nested <details>), built in
+    Python: a county admin's two thousand village links cost a second in the template
+    language and a few milliseconds here."""
+    base = "?" + escape(query) + ("&amp;" if query else "") + "area="
+
+    def link(node: Any, cls: str = "") -> str:
+        bold = " fw-bold text-danger" if current == node.code else ""
+        return (f'<a href="{base}{escape(node.code)}" class="{cls}{bold}">'
+                f"{escape(node.name)}</a>")
+
+    out: list[str] = []
+    for county in tree:
+        is_open = current[:6] == county.code or len(tree) == 1
+        out.append(f'<details {"open" if is_open else ""}><summary class="small">{link(county)}</summary>')
+        for town in county.children:
+            out.append(f'<details class="ms-3" {"open" if current[:9] == town.code else ""}>'
+                       f'<summary class="small">{link(town)}</summary><ul class="list-unstyled ms-3 mb-1">')
+            out.extend(f"<li>{link(v, 'small')}</li>" for v in town.children)
+            out.append("</ul></details>")
+        out.append("</details>")
+    return mark_safe("".join(out))  # every value above is escaped
 
 
 class HouseholdDetailView(ObjectDetailView):

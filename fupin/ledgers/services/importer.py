@@ -12,15 +12,15 @@ import polars as pl
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from fupin.accounts.actors import SystemActor
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.jobs import Progress
 from fupin.core.privacy import OUTSIDE_SCOPE
-from fupin.registry.models import Household
-from fupin.registry.signals import household_changed
+from fupin.registry import bulk as registry_bulk
+from fupin.registry.bulk import insert_frame, is_pg, update_frame
 
 from ..models import BatchStatus, ImportBatch, LedgerLock, StagedRow
-from . import commit, report, status_policy
-from .bulk import insert_frame, is_pg, update_frame
+from . import report, status_policy
 from .errors import LedgerBusy, LedgerRefused
 from .reading import ROW, RawTable, read_ledger
 from .validate import (
@@ -92,19 +92,19 @@ def registry_rules(df: pl.DataFrame, hh: pl.DataFrame, user: Any
     households of the file."""
     prefixes = _prefixes(user)
     numbers = hh.filter(pl.col("household_no") != "").get_column("household_no").to_list()
-    cur = commit.current_households(numbers)
+    cur = registry_bulk.current_households(numbers)
     outside = (cur.filter(~scope_expr("cur_area_id", prefixes))
                .join(hh.select("household_no", pl.col("report_row").alias(ROW)), on="household_no")
                .select(ROW, pl.format("户编号“{}”" + OUTSIDE_SCOPE + "，不能通过导入修改",
                                       pl.col("household_no")).alias("message")))
     df = add_errors(df, outside)
     ids = df.filter(pl.col("resident_id").str.contains(r"^\d{17}[\dX]$")).get_column("resident_id").unique()
-    active = commit.members_by_resident_id(ids.to_list()).select("resident_id", "cur_household_no")
+    active = registry_bulk.members_by_resident_id(ids.to_list()).select("resident_id", "cur_household_no")
     in_file = set(numbers)
     elsewhere = (df.select(ROW, HH, "household_no", "resident_id").join(active, on="resident_id")
                  .filter(pl.col("cur_household_no") != pl.col("household_no")))
     # Where the person is registered is named (or linked) only inside the user's scope.
-    areas = commit.current_households(elsewhere.get_column("cur_household_no").unique().to_list()
+    areas = registry_bulk.current_households(elsewhere.get_column("cur_household_no").unique().to_list()
                                       ).select(pl.col("household_no").alias("cur_household_no"),
                                                "cur_area_id")
     elsewhere = elsewhere.join(areas, on="cur_household_no", how="left")
@@ -192,7 +192,7 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
                 LedgerLock.objects.bulk_create([LedgerLock(county_code=c) for c in sorted(counties) if c],
                                                ignore_conflicts=True)
                 _lock(counties)
-                existing = commit.current_households(hh.get_column("household_no").to_list())
+                existing = registry_bulk.current_households(hh.get_column("household_no").to_list())
                 extra = set(existing.get_column("cur_area_id").str.slice(0, 6).to_list()) - counties
                 if extra:
                     LedgerLock.objects.bulk_create([LedgerLock(county_code=c) for c in sorted(extra)],
@@ -201,7 +201,7 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
                 lap("lock")
             df, links = registry_rules(df, hh, user)
             df, leads = status_policy.status_rules(
-                df, hh, commit.current_households(hh.get_column("household_no").to_list()),
+                df, hh, registry_bulk.current_households(hh.get_column("household_no").to_list()),
                 baseline=baseline)
             df = verdict(df, links)
             lap("registry_checks")
@@ -213,12 +213,15 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
             # Only the rejected rows' raw values are needed further on (for the report).
             table.df = table.df.join(rejected.select(ROW), on=ROW, how="semi")
             members = typed_members(ok)
-            members = pl.concat([members, commit.pinyin_frame(members.get_column("name"))], how="horizontal")
+            members = pl.concat([members, registry_bulk.pinyin_frame(members.get_column("name"))], how="horizontal")
             hh_ok = typed_households(hh.join(ok.select(HH).unique(), on=HH, how="semi"))
             del ok, hh
-            result = commit.apply(members, hh_ok, user_id=getattr(user, "pk", None),
-                                  reason=batch.change_reason, today=today, now=timezone.now(),
-                                  dry_run=dry_run)
+            # The registry's bulk service writes; the scope of every row was checked above
+            # (village_rules, registry_rules) with a message per row.
+            result = registry_bulk.commit_households(
+                actor=user if user is not None else SystemActor("台账导入"), households=hh_ok,
+                members=members, reason=batch.change_reason, today=today, now=timezone.now(),
+                dry_run=dry_run, check_scope=False)
             lap("commit")
             if not dry_run:
                 status_policy.raise_leads(leads, batch_id=batch.pk, file_name=batch.file_name)
@@ -235,9 +238,8 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
             batch.save()
         lap("transaction_commit")
         assert batch.accepted + batch.rejected == batch.read, "rows lost"
-        if result.touched:
-            household_changed.send(sender=Household, household_ids=result.touched,
-                                   reason=batch.change_reason)
+        # household_changed went out when the transaction committed (registry.signals);
+        # a failing re-check is logged and retried there and never fails this import.
         if batch.rejected:
             progress.set(90, "生成拒收报告")
             batch.report_file = str(report.write_rejected(batch, table, rejected))

@@ -9,7 +9,7 @@ import json
 import pytest
 from python_calamine import CalamineWorkbook
 
-from fupin.ledgers.models import StagedRow
+from fupin.ledgers.models import ImportBatch, StagedRow
 from fupin.ledgers.services.validate import WITH_HOUSEHOLD
 from fupin.registry.models import Household, HouseholdStatus, Income, Member, MemberEvent
 from fupin.registry.signals import household_changed
@@ -132,20 +132,47 @@ def test_move_from_a_rejected_household_rejects_the_target_too(tmp_path, run_imp
     assert Member.objects.get(resident_id=mover["身份证号"]).household.household_no == "HH00001"
 
 
-def test_signal_lists_the_touched_households(tmp_path, run_import, rows):
+def test_signal_lists_the_touched_households(tmp_path, run_import, rows,
+                                            django_capture_on_commit_callbacks):
     seen = []
 
     def listener(sender, household_ids, reason, **kw):
-        seen.append((sorted(household_ids), reason))
+        # sent after the import's transaction: the batch is already marked committed
+        seen.append((sorted(household_ids), reason, ImportBatch.objects.latest("pk").status))
 
     household_changed.connect(listener)
     try:
-        batch = run_import(write_csv(tmp_path / "a.csv", rows))
-        again = run_import(write_csv(tmp_path / "a.csv", rows))
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = run_import(write_csv(tmp_path / "a.csv", rows))
+        with django_capture_on_commit_callbacks(execute=True):
+            again = run_import(write_csv(tmp_path / "a.csv", rows))
     finally:
         household_changed.disconnect(listener)
-    assert seen == [(sorted(Household.objects.values_list("id", flat=True)), batch.change_reason)]
+    assert seen == [(sorted(Household.objects.values_list("id", flat=True)), batch.change_reason,
+                     "committed")]
     assert again.unchanged == 3
+
+
+def test_a_failing_recheck_never_fails_a_committed_import(tmp_path, run_import, rows, monkeypatch,
+                                                          django_capture_on_commit_callbacks, caplog):
+    """The re-check runs after commit; when it fails it is logged and retried in the
+    background, and the import stays COMMITTED with its rows."""
+    from fupin.ledgers.models import BatchStatus
+    from fupin.monitoring import signals as monitoring_signals
+
+    calls = []
+
+    def broken(ids, **kw):
+        calls.append(len(ids))
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(monitoring_signals, "_recheck", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = run_import(write_csv(tmp_path / "a.csv", rows))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMMITTED and Household.objects.count() == 3
+    assert calls == [3] * (1 + monitoring_signals.RECHECK_RETRIES)  # first try + the retries
+    assert "re-check of 3 households failed" in caplog.text
 
 
 def test_dry_run_writes_nothing_to_the_registry(tmp_path, run_import, rows):

@@ -198,7 +198,7 @@ def test_other_member_rows_may_repeat_household_values(tmp_path, run_import):
 
 
 def test_member_row_only_household_values_are_not_needed(tmp_path, run_import):
-    rows = [member("MIN0001", "张一", head_extra={"村(社区)代码": "500236001001"})]
+    rows = [member("MIN0001", "张一", **{"村(社区)代码": "500236001001"})]
     batch = _one(tmp_path, run_import, rows)
     assert batch.accepted == 1, reasons(batch)
     hh = Household.objects.get(household_no="MIN0001")

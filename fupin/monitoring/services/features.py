@@ -206,9 +206,13 @@ def settings_table_sql(as_of: dt.date, area: str, table: str) -> Query:
 
 
 def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | None = None,
-                 dialect: Dialect | None = None, settings_table: str = "") -> Query:
-    """`WITH … , f AS (…)`: one row per household of the area (or of the ids) with every
-    feature and every resolved setting as columns. Append a SELECT over `f`."""
+                 dialect: Dialect | None = None, settings_table: str = "",
+                 ids_table: str = "") -> Query:
+    """`WITH … , f AS (…)`: one row per household of the area (or of the ids, or of the
+    ids in the table `ids_table` — a bulk re-check) with every feature and every resolved
+    setting as columns. Append a SELECT over `f`."""
+    if ids_table:
+        household_ids = ()  # restricted; the ids come from the table
     d = dialect or Dialect()
     keys = setting_keys()
     rosters = active_roster_kinds(as_of)
@@ -230,7 +234,9 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     # households in scope
     where = "h.area_code LIKE %s"
     p.append(f"{area}%")
-    if household_ids is not None:
+    if ids_table:
+        where += f" AND h.id IN (SELECT id FROM {ids_table})"
+    elif household_ids is not None:
         ids = [int(i) for i in household_ids] or [-1]
         where += " AND h.id IN (" + ", ".join(["%s"] * len(ids)) + ")"
         p.extend(ids)

@@ -37,7 +37,11 @@ from .features import (
 )
 
 LIVE = "(" + ", ".join(f"'{s}'" for s in LIVE_STATUSES) + ")"
-RECHECK_CHUNK = 2000
+# A re-check of up to INSTANT_MAX households is the instant path (ids inline, index scans);
+# a larger one is one set-based pass over a temporary table of the ids (the sweep's plan);
+# one that touches at least SWEEP_SHARE of the registry is the whole sweep itself.
+INSTANT_MAX = 2000
+SWEEP_SHARE = 0.5
 
 
 @dataclass
@@ -162,9 +166,10 @@ class Result:
 
 def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | None = None,
              rules: Sequence[CompiledRule] | None = None, sweep: Sweep | None = None,
-             source: str = "", progress: Any = None) -> Result:
+             source: str = "", progress: Any = None, ids_table: str = "") -> Result:
     """Evaluate `rules` (default: every active rule) for the households of `area` (or the
-    given ids) as of `as_of`, and bring the warnings in line. Runs in one transaction."""
+    given ids, or the ids in the temporary table `ids_table`) as of `as_of`, and bring the
+    warnings in line. Runs in one transaction."""
     rules = compiled_rules() if rules is None else list(rules)
     ops = connection.ops
     dialect = Dialect()
@@ -175,15 +180,18 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
     per_rule: dict[str, dict[str, int]] = {
         cr.rule.code: {"hits": 0, "opened": 0, "refreshed": 0, "closed": 0} for cr in rules}
     step = _Steps(progress, 5)
+    big = household_ids is None  # a sweep's plan: hash joins over whole tables
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
             # JIT-compiling this wide query costs seconds and buys nothing
             cur.execute("SET LOCAL jit = off")
-            if household_ids is None:
+            if big:
                 cur.execute("SET LOCAL work_mem = '128MB'")
         hh_where = "h.area_code LIKE %s"
         hh_params: list[Any] = [f"{area}%"]
-        if household_ids is not None:
+        if ids_table:
+            hh_where += f" AND h.id IN (SELECT id FROM {ids_table})"
+        elif household_ids is not None:
             ids = [int(i) for i in household_ids] or [-1]
             hh_where += " AND h.id IN (" + ", ".join(["%s"] * len(ids)) + ")"
             hh_params += ids
@@ -191,7 +199,7 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
         households = int(cur.fetchone()[0])
         step("计算户特征并评估规则")
         table = ""
-        if rules and household_ids is None:
+        if rules and big:
             # materialise the resolved settings so the planner knows their size
             table = f"monitoring_sv_{run}"
             tq = settings_table_sql(as_of, area, table)
@@ -199,10 +207,10 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
             cur.execute(f"ANALYZE {table}")
         if rules:
             feats = features_cte(as_of, area=area, household_ids=household_ids, dialect=dialect,
-                                 settings_table=table)
+                                 settings_table=table, ids_table=ids_table)
             stmt = _hits_statement(feats, rules, run, dialect)
             cur.execute(stmt.sql, stmt.params)
-        if connection.vendor == "postgresql" and household_ids is None:
+        if connection.vendor == "postgresql" and big:
             # the planner must know how many hits there are (hash joins, not nested loops
             # over a table this very statement is filling)
             cur.execute("ANALYZE monitoring_hit")
@@ -312,25 +320,39 @@ def run_sweep(*, as_of: dt.date | None = None, area: str = "", user: Any = None,
 
 def recheck(household_ids: Iterable[int], *, as_of: dt.date | None = None,
             source: str = "即时复核") -> Result:
-    """Re-evaluate every active rule for these households now (same SQL, restricted)."""
+    """Re-evaluate every active rule for these households now, with the sweep's SQL:
+    inline ids for a few (the instant path), one set-based pass over a temporary table of
+    the ids for a bulk change, the whole sweep when they are most of the registry."""
     ids = sorted({int(i) for i in household_ids})
     as_of = as_of or timezone.localdate()
-    total = Result(0, 0, 0, 0, {})
     if not ids:
-        return total
+        return Result(0, 0, 0, 0, {})
     rules = compiled_rules()
-    for start in range(0, len(ids), RECHECK_CHUNK):  # chunks of ids, not a loop over households
-        r = evaluate(as_of, household_ids=ids[start:start + RECHECK_CHUNK], rules=rules,
-                     source=source)
-        total.households += r.households
-        total.opened += r.opened
-        total.refreshed += r.refreshed
-        total.closed += r.closed
-        for code, stats in r.per_rule.items():
-            acc = total.per_rule.setdefault(code, dict.fromkeys(stats, 0))
-            for k, v in stats.items():
-                acc[k] += v
-    return total
+    if len(ids) <= INSTANT_MAX:
+        return evaluate(as_of, household_ids=ids, rules=rules, source=source)
+    from fupin.registry.models import Household
+    if len(ids) >= SWEEP_SHARE * Household.objects.count():
+        return evaluate(as_of, rules=rules, source=source)
+    return _bulk_recheck(ids, as_of, rules, source)
+
+
+def _bulk_recheck(ids: list[int], as_of: dt.date, rules: list[CompiledRule],
+                  source: str) -> Result:
+    """One pass over a temporary table of the touched ids."""
+    table = f"monitoring_ids_{secrets.randbits(40)}"
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute(f"CREATE TEMP TABLE {table} (id bigint PRIMARY KEY)")
+            if connection.vendor == "postgresql":
+                with cur.cursor.copy(f"COPY {table} (id) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    copy.write("\n".join(map(str, ids)) + "\n")
+                cur.execute(f"ANALYZE {table}")
+            else:
+                cur.executemany(f"INSERT INTO {table} (id) VALUES (%s)", [(i,) for i in ids])
+        result = evaluate(as_of, household_ids=None, ids_table=table, rules=rules, source=source)
+        with connection.cursor() as cur:  # (on an error the rollback removes it)
+            cur.execute(f"DROP TABLE {table}")
+    return result
 
 
 ROSTER_KINDS = (RuleKind.ROSTER, RuleKind.QUALITY)

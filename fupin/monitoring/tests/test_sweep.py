@@ -127,3 +127,50 @@ def test_sweep_statistics_and_commands(household):
     assert {"household_no", "area_code", "rule", "rule_version", "severity", "status",
             "opened_at", "values"} <= set(row)
     assert row["rule_version"] == 1 and row["values"]["poverty_line"] in (4000, "4000", 4000.0)
+
+
+def test_bulk_recheck_is_the_instant_recheck_in_one_pass(monkeypatch):
+    """A bulk change (above INSTANT_MAX) is re-checked in one pass over a temporary table
+    of the ids, or by the whole sweep when it touches most of the registry: the same
+    warnings open and close as on the instant path."""
+    from fupin.monitoring.services import sweep
+
+    households = [make_household() for _ in range(4)]
+    others = [make_household() for _ in range(2)]
+    for h in households[:3] + others:
+        income(h, 2020, 3000)
+    ids = [h.pk for h in households]
+
+    def state():
+        return sorted(Warning.objects.filter(status="open").values_list("household_id", "rule__code"))
+
+    Warning.objects.all().delete()
+    instant = sweep.recheck(ids)
+    expected = state()
+    assert {hid for hid, _ in expected} == {h.pk for h in households[:3]}  # not the others
+    Warning.objects.all().delete()
+    monkeypatch.setattr(sweep, "INSTANT_MAX", 1)
+    monkeypatch.setattr(sweep, "SWEEP_SHARE", 0.9)  # 4 of 6 households: below
+    calls = []
+    real = sweep.evaluate
+
+    def spy(*a, **kw):
+        calls.append(kw)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(sweep, "evaluate", spy)
+    bulk = sweep.recheck(ids)
+    assert state() == expected and bulk.opened == instant.opened
+    assert len(calls) == 1 and calls[0]["ids_table"].startswith("monitoring_ids_")
+    # an income that rises (written behind the services' back: no instant re-check)
+    # closes the warning on the bulk path too
+    from fupin.registry.models import Income
+    Income.objects.filter(household=households[0]).update(wage_income=90000)
+    sweep.recheck(ids)
+    assert {hid for hid, _ in state()} == {h.pk for h in households[1:3]}
+    # most of the registry: the whole sweep (which also sees the other households)
+    monkeypatch.setattr(sweep, "SWEEP_SHARE", 0.5)
+    calls.clear()
+    sweep.recheck(ids)
+    assert "ids_table" not in calls[0] and calls[0].get("household_ids") is None
+    assert {hid for hid, _ in state()} == {h.pk for h in households[1:3] + others}

@@ -15,18 +15,20 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import polars as pl
+from pypinyin import lazy_pinyin
 
-from fupin.registry.choices import MemberEventKind, MemberStatus
-from fupin.registry.models import Household, HouseholdStatus, Income, Member, MemberEvent
-from fupin.registry.services import pinyin_of
+from ..choices import MemberEventKind, MemberStatus
+from ..models import Household, Income, Member, MemberEvent
+from ..names import SURNAME_PINYIN
+from ..rules import INCOME_FIELDS
+from .frames import fetch_in, insert_frame, update_frame, write_history
+from .statuses import STATUS_FIELDS, open_status_periods
 
-from .bulk import fetch_in, insert_frame, update_frame, write_history
-from .columns import MONEY_FIELDS
+MONEY_FIELDS = list(INCOME_FIELDS)  # in cents (Int64) in the frames
 
 HOUSEHOLD_COMPARE = ["area_id", "group", "household_type", "exit_year", "welfare_status",
                      "monitoring_type", "main_cause", "housing_grade", "water_safe", "phone",
                      "head_name"]
-STATUS_FIELDS = ["household_type", "exit_year", "welfare_status", "monitoring_type"]
 MEMBER_COMPARE = ["name", "relation_to_head", "ethnicity", "education", "schooling",
                   "chronic_illness", "serious_illness", "disabled", "disability_grade", "labour",
                   "employment", "months_worked", "medical_insurance"]
@@ -72,17 +74,27 @@ def members_of(household_ids: list[int]) -> pl.DataFrame:
 
 
 def pinyin_frame(names: pl.Series) -> pl.DataFrame:
-    """Pinyin and initials of names, character by character from a table of the distinct
-    characters in the file (a few thousand pypinyin calls instead of one per person)."""
+    """Pinyin and initials of names as `names.pinyin_of` gives them (the surname read as a
+    surname), character by character from a table of the distinct characters in the file
+    (a few thousand pypinyin calls instead of one per person)."""
     chars = names.str.split("").explode().drop_nulls().unique().to_list()
     full: dict[str, str] = {}
     initial: dict[str, str] = {}
     for ch in chars:
-        full[ch], initial[ch] = pinyin_of(ch)
+        syllable = "".join(lazy_pinyin(ch, errors="ignore")).lower()
+        full[ch], initial[ch] = syllable, syllable[:1]
+    s_full = {**full, **{ch: SURNAME_PINYIN[ch] for ch in full if ch in SURNAME_PINYIN}}
+    s_initial = {ch: v[:1] for ch, v in s_full.items()}
     split = names.str.split("")
+
+    def spell(table: dict[str, str], first: dict[str, str]) -> pl.Series:
+        head = split.list.first().replace_strict(first, default="").fill_null("")
+        rest = split.list.slice(1).list.eval(pl.element().replace_strict(table, default="")).list.join("")
+        return head + rest
+
     return pl.DataFrame({
-        "name_pinyin": split.list.eval(pl.element().replace_strict(full, default="")).list.join("").str.slice(0, 100),
-        "name_initials": split.list.eval(pl.element().replace_strict(initial, default="")).list.join("").str.slice(0, 20),
+        "name_pinyin": spell(full, s_full).str.slice(0, 100),
+        "name_initials": spell(initial, s_initial).str.slice(0, 20),
     })
 
 
@@ -191,9 +203,11 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         pl.lit(now_s).alias("updated_at")))
     history(Household, upd_hh.get_column("cur_id").to_list(), "~")
     # ---- statuses: a period for each new household, a new period on reclassification
-    _statuses(new_hh.with_columns(pl.Series("household_id", new_ids, dtype=pl.Int64)),
-              hh.filter("status_changed").with_columns(pl.col("cur_id").alias("household_id")),
-              today, reason, history)
+    open_status_periods(pl.concat([
+        new_hh.with_columns(pl.Series("household_id", new_ids, dtype=pl.Int64)).select(
+            "household_id", *STATUS_FIELDS),
+        hh.filter("status_changed").select(pl.col("cur_id").alias("household_id"), *STATUS_FIELDS),
+    ]), day=today, reason=reason, history=history)
     # ---- memberships that end: moved to another household of the file, or no longer listed
     ended = pl.concat([
         moved_out.join(id_map.rename({"household_no": "to_no", "household_id": "related_household_id"}),
@@ -256,32 +270,6 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     result.touched = sorted(set(new_ids) | set(
         hh.filter(~pl.col("is_new") & pl.col("any_change")).get_column("cur_id").to_list()))
     return result
-
-
-def _statuses(new: pl.DataFrame, changed: pl.DataFrame, today: dt.date, reason: str,
-              history: Callable[..., None]) -> None:
-    """Open a period for new households; for reclassified ones close the open period (or
-    rewrite it when it began today or later), as registry.services._open_status does."""
-    cols = ["household_id", *STATUS_FIELDS]
-    open_rows = fetch_in(
-        "SELECT id, household_id, CAST(valid_from AS TEXT) FROM registry_householdstatus "
-        "WHERE valid_to IS NULL AND household_id {IN}", changed.get_column("household_id").to_list(),
-        {"status_id": pl.Int64, "household_id": pl.Int64, "valid_from": pl.Utf8})
-    changed = changed.select(cols).join(
-        open_rows.with_columns(pl.col("valid_from").str.slice(0, 10).str.to_date()), on="household_id", how="left")
-    rewrite = changed.filter(pl.col("valid_from") >= pl.lit(today))
-    close = changed.filter(pl.col("valid_from") < pl.lit(today))
-    update_frame(HouseholdStatus, rewrite.select(pl.col("status_id").alias("id"), *STATUS_FIELDS,
-                                                 pl.lit(reason).alias("reason")))
-    update_frame(HouseholdStatus, close.select(pl.col("status_id").alias("id"), pl.lit(today).alias("valid_to")))
-    history(HouseholdStatus, rewrite.get_column("status_id").to_list()
-            + close.get_column("status_id").to_list(), "~")
-    opened = pl.concat([new.select(cols), changed.filter(pl.col("status_id").is_null()
-                                                         | (pl.col("valid_from") < pl.lit(today))).select(cols)])
-    ids = insert_frame(HouseholdStatus, opened.with_columns(
-        pl.lit(today).alias("valid_from"), pl.lit(None, dtype=pl.Date).alias("valid_to"),
-        pl.lit(reason).alias("reason")), key=["household_id"], where="valid_to IS NULL")
-    history(HouseholdStatus, ids, "+")
 
 
 def _events(df: pl.DataFrame, kind: str, today: dt.date, now_s: str,
