@@ -334,3 +334,19 @@ def test_lead_list_page_shows_found_day_and_deadline(client, village_cadre):
     client.force_login(village_cadre)
     body = client.get("/cases/leads/?status=new").content.decode()
     assert household.household_no in body and "2026-01-17" in body
+
+
+def test_open_identification_page_from_a_lead(client, village_cadre):
+    household = make_household(VILLAGE_A)
+    lead = raise_lead(actor=village_cadre, household=household, channel=Channel.SELF_REPORT,
+                      found_on=dt.date(2026, 11, 25), description="农户申请：突发重病")
+    client.force_login(village_cadre)
+    page = client.get(f"/cases/add/?lead_id={lead.pk}")
+    assert page.context["form"].initial["found_on"] == dt.date(2026, 11, 25)
+    resp = client.post("/cases/add/", {"household": household.household_no, "channel": "self_report",
+                                       "lead_id": lead.pk, "lead": "农户申请：突发重病"})
+    assert resp.status_code == 302, resp.context["form"].errors if resp.context else resp
+    from fupin.cases.models import Case
+    case = Case.objects.get(household=household)
+    assert case.found_on == dt.date(2026, 11, 25) and case.source_lead_id == lead.pk
+    assert case.due_date == dt.date(2026, 12, 10)
