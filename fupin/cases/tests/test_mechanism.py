@@ -124,7 +124,7 @@ def test_rigid_spending_and_the_identifying_risk_must_be_solved(household):
     RiskEvent.objects.create(household=household, area_code=household.area_id, kind="medical",
                              date=dt.date(2026, 1, 20), amount=Decimal("80000"))
     rigid = rigid_criterion(household, dt.date(2026, 2, 10))
-    assert not rigid.ok and "合计 80000 元" in rigid.detail and "20000.00 元" in rigid.detail
+    assert not rigid.ok and "合计 80000.00 元" in rigid.detail and "20000.00 元" in rigid.detail
     criteria = {c.code: c for c in elimination_criteria(household, dt.date(2026, 2, 10),
                                                        risks=["illness"])}
     assert not criteria["risk_illness"].ok
