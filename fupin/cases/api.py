@@ -87,6 +87,9 @@ class OpenCaseSerializer(serializers.Serializer):
     lead = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     warning = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     help_first = serializers.BooleanField(required=False, default=False)
+    lead_id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                       max_value=2**31 - 1, label="来源线索编号")
+    found_on = serializers.DateField(required=False, allow_null=True, label="线索发现日期")
     monitoring_type = serializers.ChoiceField(choices=MonitoringType.choices, required=False,
                                               default="")
     main_risk = serializers.ChoiceField(choices=[("", ""), *RiskType.choices], required=False,
@@ -171,7 +174,7 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
                 actor=request.user, household=d["household"], channel=d["channel"],
                 lead=d["lead"], warning_id=d.get("warning"), help_first=d["help_first"],
                 monitoring_type=d["monitoring_type"], main_risk=d["main_risk"],
-                other_risks=d["other_risks"])
+                other_risks=d["other_risks"], lead_id=d.get("lead_id"), found_on=d.get("found_on"))
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])

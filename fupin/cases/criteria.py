@@ -156,7 +156,7 @@ def _events(household: Household, on: dt.date, kinds: tuple[str, ...], months: i
     start = add_months(on, -months)
     total = RiskEvent.objects.filter(household=household, kind__in=kinds, date__gt=start,
                                      date__lte=on).aggregate(s=Sum("amount"))["s"]
-    return Decimal(total or 0)
+    return Decimal(total or 0).quantize(Decimal("0.01"))  # the same text on every database
 
 
 def previous_income(household: Household, on: dt.date) -> Income | None:

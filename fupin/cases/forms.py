@@ -54,6 +54,11 @@ class OpenIdentificationForm(forms.Form):
     channel = forms.ChoiceField(label="线索来源", choices=[
         c for c in Channel.choices if c[0] != Channel.REFLAG] + [(Channel.REFLAG, Channel.REFLAG.label)])
     warning = forms.IntegerField(label="来源预警编号", required=False, min_value=1)
+    lead_id = forms.IntegerField(label="来源线索编号", required=False, min_value=1,
+                                 max_value=2**31 - 1)
+    found_on = forms.DateField(label="线索发现日期", required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text="识别纳入 15 天时限自此日起算；空着：来源预警的日期或今天")
     lead = forms.CharField(label="线索说明", widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=2000, error_messages={"required": "请填写线索说明"})
     monitoring_type = forms.ChoiceField(label="拟定监测对象类型", required=False,

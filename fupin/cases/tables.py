@@ -64,11 +64,19 @@ class LeadTable(tables.Table):
     status = tables.Column(verbose_name="状态")
     case = tables.Column(verbose_name="案件", linkify=True)
     description = tables.Column(verbose_name="线索说明")
+    act = tables.Column(verbose_name="办理", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta:
         model = Lead
         fields = ["id", "household__household_no", "household__head_name",
                   "household__area__name", "channel", "found_on", "deadline", "status", "case",
-                  "description"]
+                  "description", "act"]
         attrs = {"class": "table table-sm table-hover align-middle"}
         row_attrs = {"class": lambda record: "table-danger" if record.is_overdue_on(local_day()) else ""}
+
+    def render_act(self, record: Lead) -> Any:
+        if record.status != "new":
+            return "—"
+        from django.urls import reverse
+        return format_html('<a class="btn btn-sm btn-outline-danger" href="{}?lead_id={}">识别立案</a>',
+                           reverse("cases:case_add"), record.pk)

@@ -134,6 +134,12 @@ class OpenIdentificationView(ServiceFormView):
             initial["channel"] = get["channel"]
         if get.get("lead"):
             initial["lead"] = get["lead"][:2000]
+        if get.get("lead_id", "").isdigit():
+            lead = Lead.objects.visible_to(self.request.user).filter(pk=int(get["lead_id"])).first()
+            if lead is not None:
+                initial.update(lead_id=lead.pk, household=lead.household.household_no,
+                               channel=lead.channel, found_on=lead.found_on,
+                               lead=initial.get("lead") or lead.description)
         return initial
 
     def perform(self, form: Any) -> Any:
@@ -142,7 +148,8 @@ class OpenIdentificationView(ServiceFormView):
             actor=self.request.user, household=d["household"], channel=d["channel"],
             lead=d["lead"], warning_id=d.get("warning"), help_first=d.get("help_first", False),
             monitoring_type=d.get("monitoring_type", ""), main_risk=d.get("main_risk", ""),
-            other_risks=d.get("other_risks") or [])
+            other_risks=d.get("other_risks") or [], lead_id=d.get("lead_id"),
+            found_on=d.get("found_on"))
 
 
 class OpenEliminationView(OpenIdentificationView):

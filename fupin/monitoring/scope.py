@@ -22,7 +22,8 @@ def _build(world: dict[str, Any]) -> dict[str, Any]:
 
 
 register_builder("monitoring", _build)
-register("monitoring warning list", "list", lambda w: reverse("monitoring:warning_list"),
+register("monitoring warning list", "list",  # every tray: the cases builder opens a case
+         lambda w: reverse("monitoring:warning_list") + "?status=",
          lambda w: w["household"].household_no)
 register("monitoring warning detail", "detail",
          lambda w: reverse("monitoring:warning_detail", args=[w["warning"].pk]))

@@ -124,7 +124,7 @@ def test_rigid_spending_and_the_identifying_risk_must_be_solved(household):
     RiskEvent.objects.create(household=household, area_code=household.area_id, kind="medical",
                              date=dt.date(2026, 1, 20), amount=Decimal("80000"))
     rigid = rigid_criterion(household, dt.date(2026, 2, 10))
-    assert not rigid.ok and "合计 80000 元" in rigid.detail and "20000.00 元" in rigid.detail
+    assert not rigid.ok and "合计 80000.00 元" in rigid.detail and "20000.00 元" in rigid.detail
     criteria = {c.code: c for c in elimination_criteria(household, dt.date(2026, 2, 10),
                                                        risks=["illness"])}
     assert not criteria["risk_illness"].ok
@@ -334,3 +334,19 @@ def test_lead_list_page_shows_found_day_and_deadline(client, village_cadre):
     client.force_login(village_cadre)
     body = client.get("/cases/leads/?status=new").content.decode()
     assert household.household_no in body and "2026-01-17" in body
+
+
+def test_open_identification_page_from_a_lead(client, village_cadre):
+    household = make_household(VILLAGE_A)
+    lead = raise_lead(actor=village_cadre, household=household, channel=Channel.SELF_REPORT,
+                      found_on=dt.date(2026, 11, 25), description="农户申请：突发重病")
+    client.force_login(village_cadre)
+    page = client.get(f"/cases/add/?lead_id={lead.pk}")
+    assert page.context["form"].initial["found_on"] == dt.date(2026, 11, 25)
+    resp = client.post("/cases/add/", {"household": household.household_no, "channel": "self_report",
+                                       "lead_id": lead.pk, "lead": "农户申请：突发重病"})
+    assert resp.status_code == 302, resp.context["form"].errors if resp.context else resp
+    from fupin.cases.models import Case
+    case = Case.objects.get(household=household)
+    assert case.found_on == dt.date(2026, 11, 25) and case.source_lead_id == lead.pk
+    assert case.due_date == dt.date(2026, 12, 10)
