@@ -192,9 +192,18 @@ def submit_application(*, data: Mapping[str, Any], ip: str = "", photo: Any = No
     The answer never depends on whether the person is in the registry."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    errors: dict[str, list[str]] = {}
     if actor is None:
-        check_challenge(str(data.get("challenge") or ""), data.get("answer"))
-    clean, village = _clean_application(data)
+        try:
+            check_challenge(str(data.get("challenge") or ""), data.get("answer"))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    try:
+        clean, village = _clean_application(data)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     assert village is not None
     if actor is not None:
         if not can_write_area(actor, village.code):
