@@ -31,3 +31,17 @@ def assigned(db, county_admin, helper_user):
     for h in hh:
         services.assign_helper(actor=county_admin, household=h, helper=helper, started_on=dt.date(2026, 1, 1))
     return {"helper": helper, "households": hh}
+
+
+@pytest.fixture
+def divisions(transactional_db):
+    """Browser tests run on a transactional database whose teardown flushes every table,
+    including the areas loaded by a data migration; reload them when they are gone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from fupin.areas.models import Area
+
+    if not Area.objects.exists():
+        import_module("fupin.areas.migrations.0002_load_bundled_divisions").load(apps, None)

@@ -74,7 +74,7 @@
       return '<div class="card work-card mb-2" data-hh="' + h.id + '"><div class="card-body p-2">' +
         '<div class="d-flex gap-2"><div class="me-auto min-w-0"><span class="fw-semibold">' + esc(h.head_name) + '</span> <span class="small text-muted">' + esc(h.household_no) + '</span>' +
         '<div class="small text-muted">' + esc(h.village) + " · " + esc(h.type) + (h.monitoring ? " · " + esc(h.monitoring) : "") + '</div></div>' +
-        '<span class="badge ' + badge + '">' + esc(h.visit_state_label) + '</span></div>' +
+        '<span class="badge align-self-start ' + badge + '">' + esc(h.visit_state_label) + '</span></div>' +
         '<div class="d-flex gap-2 mt-2"><button type="button" class="btn btn-danger btn-sm flex-grow-1" data-visit="' + h.id + '">记走访</button>' +
         '<button type="button" class="btn btn-outline-secondary btn-sm" data-event="' + h.id + '">报风险</button></div></div></div>';
     }).join("");
@@ -173,13 +173,14 @@
         return r.json();
       }).then(function (d) {
         var byId = {}; todo.forEach(function (i) { byId[i.uuid] = i; });
+        var refresh = d.results.some(function (r) { return r.status === "accepted"; });
         return Promise.all(d.results.map(function (res) {
           var it = byId[res.uuid]; if (!it) return null;
           if (res.status === "accepted" || res.status === "duplicate") { addSynced(it, res); return queueDel(it.uuid); }
           it.status = res.status; it.reason = res.reason || ""; it.server = res.server || null;
           if (res.server && res.server.version) it.server_version = res.server.version;
           return queuePut(it);
-        }));
+        })).then(function () { if (refresh) return loadHouseholds(); });
       });
     }).catch(function (e) {
       el("cache-state").textContent = "同步失败：" + e.message;

@@ -23,7 +23,7 @@ function networkFirst(request) {
     }
     return resp;
   }).catch(function () {
-    return caches.match(request, {ignoreSearch: true}).then(function (hit) {
+    return caches.match(request, {ignoreSearch: true, ignoreVary: true}).then(function (hit) {
       return hit || new Response("离线：尚未缓存此页面", {status: 503, headers: {"Content-Type": "text/plain; charset=utf-8"}});
     });
   });
@@ -36,6 +36,6 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) return;
   if (url.pathname === SHELL[0] || url.pathname === DATA) { event.respondWith(networkFirst(req)); return; }
   if (SHELL.indexOf(url.pathname) >= 0) {
-    event.respondWith(caches.match(req).then(function (hit) { return hit || networkFirst(req); }));
+    event.respondWith(caches.match(req, {ignoreVary: true}).then(function (hit) { return hit || networkFirst(req); }));
   }
 });
