@@ -159,7 +159,8 @@ class VisitForm(forms.Form):
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = list(household.active_members())
-        self.fields["confirmed_by"].choices = [("", "（不选）"), *((m.name, m.name) for m in self.members)]
+        confirmed: Any = self.fields["confirmed_by"]
+        confirmed.choices = [("", "（不选）"), *((m.name, m.name) for m in self.members)]
         for m in self.members:
             self.fields[f"m{m.pk}_schooling"] = forms.ChoiceField(
                 label=f"{m.name}·在校生状况", required=False, choices=[("", "不变"), *Schooling.choices])

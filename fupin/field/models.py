@@ -12,6 +12,7 @@ UUID the phone generated: a retried sync finds the receipt and never records twi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -57,7 +58,7 @@ class SelfApplication(AreaScopedModel):
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+", verbose_name=_("代填人"))
 
-    objects = SelfApplicationQuerySet.as_manager()
+    objects: ClassVar[Any] = SelfApplicationQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-found_on", "-id"]

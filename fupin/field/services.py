@@ -43,7 +43,8 @@ def helper_households(user: Any, day: dt.date | None = None) -> QuerySet[Househo
     from fupin.rectification.models import UNRESOLVED_STATES, Problem
 
     day = day or local_today()
-    assigned = Assignment.objects.filter(ended_on__isnull=True, helper__user_id=getattr(user, "pk", None))
+    user_id: Any = getattr(user, "pk", None)
+    assigned = Assignment.objects.filter(ended_on__isnull=True, helper__user_id=user_id)
     open_measures = (Measure.objects.filter(plan__household=OuterRef("pk"), plan__year=day.year)
                      .exclude(status__in=["done", "cancelled"]).order_by()
                      .values("plan__household").annotate(n=Count("pk")).values("n"))
@@ -219,7 +220,8 @@ def submit_application(*, data: Mapping[str, Any], ip: str = "", photo: Any = No
         checked = check_upload(photo, photos_only=True, field="photo")
     app = SelfApplication(area=village, receipt_no=_receipt_no(today), found_on=today,
                           accept_due=today + dt.timedelta(days=ACCEPT_DAYS),
-                          filed_by=actor if getattr(actor, "pk", None) else None, **clean)
+                          filed_by=actor if getattr(actor, "pk", None) else None,  # type: ignore[misc]
+                          **clean)
     if checked is not None:
         app.photo.save(f"{app.receipt_no}.{checked.content_type.rsplit('/', 1)[-1]}", checked.file, save=False)
     if getattr(actor, "pk", None):
@@ -407,7 +409,8 @@ def _sync_one(actor: Actor, item: Mapping[str, Any]) -> SyncResult:
     kind = str(item.get("kind") or "")
     if kind not in SyncKind.values:
         return SyncResult(uuid=raw_uuid, status="refused", reason=f"未知的记录类别“{kind}”")
-    household = Household.objects.visible_to(actor).filter(pk=item.get("household")).first()
+    hh_id: Any = item.get("household")
+    household = Household.objects.visible_to(actor).filter(pk=hh_id).first() if str(hh_id).isdigit() else None
     if household is None:
         return SyncResult(uuid=raw_uuid, status="refused",
                           reason="该户已不在您的管辖范围（可能已迁出或更换帮扶责任人），请核实后删除此条")

@@ -42,7 +42,7 @@ def client_ip(request: HttpRequest) -> str:
 def my_work(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.role == Role.HELPER:
-        households = list(services.helper_households(user))
+        households: list[Any] = list(services.helper_households(user))
         counts = {s: sum(1 for h in households if h.visit_state == s) for s in ("overdue", "due", "done")}
         return render(request, "field/my_work_helper.html", {
             "households": households, "counts": counts, "today": timezone.localdate(),

@@ -79,8 +79,8 @@ def due_households(user: Any, *, now: dt.datetime | None = None, area: str = "",
 def visit_state_of(household: Household, day: dt.date | None = None) -> dict[str, Any]:
     """The visit state of one household (for its page): state, label and the periods."""
     day = day or local_today()
-    row: Any = (with_visit_status(Household.objects.filter(pk=household.pk), day)
-                .values("visit_state", "due_since", "prev_since", "last_visit").first())
+    qs: Any = with_visit_status(Household.objects.filter(pk=household.pk), day)
+    row: Any = qs.values("visit_state", "due_since", "prev_since", "last_visit").first()
     if row is None:
         return {}
     return {**row, "label": STATE_LABELS[row["visit_state"]]}

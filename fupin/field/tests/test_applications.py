@@ -77,7 +77,7 @@ def test_rate_limits_per_ip_and_per_id(db):
 
 def test_same_answer_whether_registered_or_not(client, db):
     hh = make_household(members=[member_data("张三")])
-    registered = hh.members.first().resident_id
+    registered = hh.members.get().resident_id
     a = services.submit_application(data=_data(resident_id=registered, name="张三"))
     b = services.submit_application(data=_data())
     assert services.public_status(a.receipt_no) == services.public_status(b.receipt_no) == "已收到"
@@ -87,7 +87,7 @@ def test_township_accepts_and_case_opens(db, township_staff, village_cadre):
     from fupin.cases.models import Case
 
     hh = make_household(members=[member_data("张三")])
-    app = services.submit_application(data=_data(resident_id=hh.members.first().resident_id, name="张三"))
+    app = services.submit_application(data=_data(resident_id=hh.members.get().resident_id, name="张三"))
     with pytest.raises(PermissionDenied):
         services.accept_application(actor=village_cadre, application=app)
     services.accept_application(actor=township_staff, application=app)
@@ -110,7 +110,7 @@ def test_unregistered_goes_to_village_which_links_household(db, township_staff, 
     hh = make_household()
     services.link_household(actor=village_cadre, application=app, household_no=hh.household_no)
     app.refresh_from_db()
-    assert app.state == "case_opened" and app.case.household == hh
+    assert app.state == "case_opened" and app.case is not None and app.case.household == hh
 
 
 def test_acceptance_deadline_shown_overdue(client, db, township_staff):

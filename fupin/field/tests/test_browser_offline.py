@@ -32,7 +32,7 @@ def test_offline_visits_sync_exactly_once(divisions, browser_page, artifacts_dir
         page.fill("#v-findings", text)
         page.select_option("#v-confirmed", index=1)
         page.click("#save-visit")
-        page.wait_for_selector(f"#list:not(.d-none)")
+        page.wait_for_selector("#list:not(.d-none)")
     page.wait_for_function("document.querySelectorAll('#queue .queue-item').length === 2")
     assert page.locator("#queue-count").inner_text() == "2"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -57,7 +57,6 @@ def test_refused_item_stays_with_reason(divisions, browser_page, assigned, count
     import datetime as dt
 
     from conftest import browser_login
-
     from fupin.assistance import services
 
     page = browser_page
