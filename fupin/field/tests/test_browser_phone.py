@@ -85,6 +85,23 @@ def test_helper_pages_fit_a_phone(field_world, browser_page, artifacts_dir):
     ]
     for url, action, shot in pages:
         _check(page, url, action, shot, artifacts_dir)
+    page.goto(f"{page.live_server_url}/registry/households/{w['h2'].pk}/")
+    panel = page.locator("#assistance-panel")
+    panel.scroll_into_view_if_needed()
+    assert "逾期未走访" in panel.inner_text()
+    panel.screenshot(path=str(artifacts_dir / "field_household_panel.png"))
+    page.goto(f"{page.live_server_url}/assistance/households/{w['h2'].pk}/visit/")
+    evidence = page.locator("#visit-evidence")
+    evidence.scroll_into_view_if_needed()
+    canvas = page.locator("canvas[data-signature]").bounding_box()
+    assert canvas and canvas["x"] + canvas["width"] <= W
+    page.mouse.move(canvas["x"] + 30, canvas["y"] + 100)
+    page.mouse.down()
+    for i in range(12):
+        page.mouse.move(canvas["x"] + 40 + i * 20, canvas["y"] + 60 + (i % 3) * 25)
+    page.mouse.up()
+    assert page.locator("input[name=signature]").input_value().startswith("data:image/png;base64,")
+    evidence.screenshot(path=str(artifacts_dir / "field_visit_evidence.png"))
 
 
 @pytest.mark.browser
