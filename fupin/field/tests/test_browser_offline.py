@@ -78,3 +78,32 @@ def test_refused_item_stays_with_reason(divisions, browser_page, assigned, count
     page.on("dialog", lambda d: d.accept())
     page.click("#queue button[data-discard]")
     page.wait_for_function("document.querySelectorAll('#queue .queue-item').length === 0")
+
+
+@pytest.mark.browser
+def test_conflict_shown_and_resolved_by_the_helper(divisions, browser_page, assigned, county_admin):
+    """The household changed on the server while the phone was offline: the visit comes back
+    as a conflict, the helper checks and sends it anyway; it is recorded once."""
+    from conftest import browser_login
+
+    from fupin.registry import services as registry
+
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, "helper1")
+    page.goto(f"{page.live_server_url}/field/offline/")
+    page.wait_for_selector("#offline-app[data-ready='1']")
+    h1 = assigned["households"][0]
+    page.context.set_offline(True)
+    page.click(f"button[data-visit='{h1.pk}']")
+    page.fill("#v-findings", "入户了解")
+    page.click("#save-visit")
+    page.wait_for_selector("#queue .queue-item")
+    registry.update_household(actor=county_admin, household=h1, changes={"address": "新地址 3 组"})
+    page.context.set_offline(False)
+    page.wait_for_selector("#queue .queue-item[data-status='conflict']")
+    assert "已被他人修改" in page.locator("#queue .reason").inner_text()
+    assert Visit.objects.count() == 0  # never overwritten silently
+    page.click("#queue button[data-confirm]")
+    page.wait_for_function("document.querySelectorAll('#queue .queue-item').length === 0")
+    assert Visit.objects.filter(household=h1).count() == 1
