@@ -85,7 +85,6 @@ def test_conflict_shown_and_resolved_by_the_helper(divisions, browser_page, assi
     """The household changed on the server while the phone was offline: the visit comes back
     as a conflict, the helper checks and sends it anyway; it is recorded once."""
     from conftest import browser_login
-
     from fupin.registry import services as registry
 
     page = browser_page
