@@ -174,6 +174,8 @@ class OverdueSerializer(serializers.Serializer):
     area_code = serializers.CharField(source="area_id")
     visit_kind = serializers.CharField()
     due_since = serializers.DateField()
+    prev_since = serializers.DateField()
+    visit_state = serializers.CharField()
     last_visit = serializers.DateField(allow_null=True)
     helper_id = serializers.IntegerField(allow_null=True)
     helper_name = serializers.CharField(allow_null=True)
@@ -278,7 +280,8 @@ class VisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
 
 
 class OverdueViewSet(viewsets.GenericViewSet):
-    """Households without a visit in their current period. ?area=CODE&helper=ID"""
+    """Overdue households (the last ended visit period passed without a visit);
+    ?state=due lists the households due this period instead. ?area=CODE&helper=ID"""
 
     serializer_class = OverdueSerializer
     queryset = Household.objects.none()  # for the schema; the real rows come from get_queryset
@@ -287,7 +290,9 @@ class OverdueViewSet(viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Household.objects.none()
         helper = self.request.query_params.get("helper")
-        return services.overdue_households(self.request.user, area=self.request.query_params.get("area", ""),
+        fn = (services.due_households if self.request.query_params.get("state") == "due"
+              else services.overdue_households)
+        return fn(self.request.user, area=self.request.query_params.get("area", ""),
                                            helper=int(helper) if helper and helper.isdigit() else None)
 
     def list(self, request: Request) -> Response:

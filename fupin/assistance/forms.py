@@ -146,10 +146,21 @@ class VisitForm(forms.Form):
     problem_description = forms.CharField(label="问题描述", required=False,
                                           widget=forms.Textarea(attrs={"rows": 2}))
     problem_deadline = forms.DateField(label="建议整改时限", widget=DATE, required=False)
+    # evidence (optional): the phone fills latitude/longitude/accuracy and the signature
+    latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    accuracy = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=0)
+    checkin_photo = forms.FileField(label="签到照片（与户主或门牌合影，可选）", required=False,
+                                    widget=forms.ClearableFileInput(attrs={
+                                        "accept": "image/jpeg,image/png,image/webp", "capture": "user"}))
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    confirmed_by = forms.ChoiceField(label="确认的家庭成员", required=False)
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = list(household.active_members())
+        confirmed: Any = self.fields["confirmed_by"]
+        confirmed.choices = [("", "（不选）"), *((m.name, m.name) for m in self.members)]
         for m in self.members:
             self.fields[f"m{m.pk}_schooling"] = forms.ChoiceField(
                 label=f"{m.name}·在校生状况", required=False, choices=[("", "不变"), *Schooling.choices])
@@ -199,6 +210,13 @@ class VisitForm(forms.Form):
         if members:
             out["members"] = members
         return out
+
+    def evidence(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        location = ({"latitude": d["latitude"], "longitude": d["longitude"], "accuracy": d.get("accuracy")}
+                    if d.get("latitude") is not None and d.get("longitude") is not None else None)
+        return {"location": location, "checkin_photo": d.get("checkin_photo"),
+                "signature": d.get("signature") or None, "confirmed_by": d.get("confirmed_by") or ""}
 
     def problems(self) -> list[dict[str, Any]]:
         d = self.cleaned_data

@@ -335,6 +335,19 @@ class Visit(models.Model):
     policies_explained = models.CharField(_("宣讲政策"), max_length=300, blank=True)
     measures_agreed = models.CharField(_("商定措施"), max_length=300, blank=True)
     updates = models.JSONField(_("更新的户情"), default=dict, blank=True)
+    # Evidence (§5.8): where (the phone's location, optional; personal data shown to writers
+    # only), a check-in photo, and the household's confirmation: a signature drawn on the
+    # screen (PNG) or the name of the family member who confirmed.
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))])
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))])
+    location_accuracy = models.PositiveIntegerField(_("定位精度(米)"), null=True, blank=True)
+    checkin_photo = models.FileField(_("签到照片"), upload_to="visits/checkin/%Y/%m/", blank=True)
+    signature = models.FileField(_("户签名"), upload_to="visits/signature/%Y/%m/", blank=True)
+    confirmed_by = models.CharField(_("确认的家庭成员"), max_length=50, blank=True)
+    recorded_at = models.DateTimeField(_("手机记录时间"), null=True, blank=True,
+                                       help_text=_("离线记录时手机上的时间"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
@@ -357,6 +370,18 @@ class Visit(models.Model):
     @property
     def area_id(self) -> str:
         return self.household.area_id
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def confirmation_label(self) -> str:
+        if self.signature:
+            return "户签名确认" + (f"（{self.confirmed_by}）" if self.confirmed_by else "")
+        if self.confirmed_by:
+            return f"家庭成员 {self.confirmed_by} 确认"
+        return ""
 
 
 class VisitPhotoQuerySet(ScopedQuerySet["VisitPhoto"]):

@@ -29,6 +29,7 @@ def build(world: World) -> World:
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 32
     photo = VisitPhoto(visit=visit, content_type="image/png", size=len(png), sha256="0" * 64)
     photo.file.save(f"{no}.png", ContentFile(png))
+    visit.signature.save(f"sig{no}.png", ContentFile(png))
     poor = make_household(h.area_id, household_no=f"{no}P", household_type="poor")
     flagged = services.flag(actor=None, area=h.area_id, household=h, leader_name=f"领导{no}")
     return {"unit": unit, "helper": helper, "plan": plan, "measure": plan.measures.get(), "visit": visit,
@@ -51,6 +52,8 @@ register("visit list", "list", lambda w: reverse("assistance:visit_list"), _no)
 register("visit detail", "detail", lambda w: reverse("assistance:visit_detail", args=[w["visit"].pk]))
 register("visit photo file", "detail",
          lambda w: reverse("assistance:visit_photo", args=[w["visit_photo"].pk]))
+register("visit evidence file", "detail",
+         lambda w: reverse("assistance:visit_evidence", args=[w["visit"].pk, "signature"]))
 register("visit add form", "detail", lambda w: reverse("assistance:visit_add", args=[w["household"].pk]))
 register("assign form", "detail", lambda w: reverse("assistance:assign", args=[w["household"].pk]))
 register("overdue visits", "list", lambda w: reverse("assistance:overdue_visits"),

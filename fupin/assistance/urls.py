@@ -25,6 +25,7 @@ urlpatterns = [
     path("visits/", views.VisitListView.as_view(), name="visit_list"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("photos/<int:pk>/", views.visit_photo, name="visit_photo"),
+    path("visits/<int:pk>/evidence/<str:which>/", views.visit_evidence, name="visit_evidence"),
     path("overdue/", views.OverdueView.as_view(), name="overdue_visits"),
     path("township/", views.township_pick, name="township_pick"),
     path("township/<str:code>/", views.township_overview, name="township"),

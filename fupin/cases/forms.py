@@ -105,7 +105,7 @@ class StepActionForm(forms.Form):
                                             choices=RiskType.choices,
                                             widget=forms.CheckboxSelectMultiple)
     start = forms.DateField(label="公示开始日期", required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     days = forms.IntegerField(label="公示天数", required=False, min_value=1, max_value=30)
     attachments = MultipleFileField(label="附件（PDF、JPG、PNG、DOCX、XLSX）", required=False)
 
@@ -144,7 +144,7 @@ class StepActionForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
-    raised_on = forms.DateField(label="提出日期", widget=forms.DateInput(attrs={"type": "date"}))
+    raised_on = forms.DateField(label="提出日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     raised_by = forms.CharField(label="异议人（不公开）", required=False, max_length=100)
     content = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 2}),
                               max_length=2000)

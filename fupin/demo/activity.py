@@ -32,6 +32,9 @@ def seed_activity(codes: list[str], progress: Progress | None = None) -> dict[st
         out[f"sweep_{code}"] = sweep.pk
         if progress:
             progress.advance(1, f"排查 {code}")
+    # Helpers for every registered and monitored household, and their visits (set-based).
+    from fupin.demo.field import seed_field
+    out["field"] = seed_field(codes)
     cadre = User.objects.get(username="village_cadre")
     helper_user = User.objects.get(username="helper")
     village = cadre.scope_codes[0]

@@ -9,7 +9,7 @@ from .models import EventKind, RosterKind, SettingKey, Severity
 
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label="事件类别", choices=EventKind.choices)
-    date = forms.DateField(label="发生日期", widget=forms.DateInput(attrs={"type": "date"}),
+    date = forms.DateField(label="发生日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
     amount = forms.DecimalField(label="金额(元)", min_value=0, max_digits=12, decimal_places=2,
                                 required=False, help_text="医疗支出填自付金额；灾害、事故填损失金额")
@@ -74,7 +74,7 @@ class RosterForm(forms.Form):
     name = forms.CharField(label="名册名称", max_length=200,
                            help_text="例如：奉节县 2020 年秋季学期义务教育在校生名册")
     area_code = forms.CharField(label="覆盖区划", max_length=12)
-    as_of = forms.DateField(label="名册日期", widget=forms.DateInput(attrs={"type": "date"}),
+    as_of = forms.DateField(label="名册日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
     department = forms.CharField(label="报送部门", max_length=100, required=False)
     file = forms.FileField(label="文件（.csv / .xlsx）",
@@ -84,7 +84,7 @@ class RosterForm(forms.Form):
 class SweepForm(forms.Form):
     area_code = forms.CharField(label="区划代码", max_length=12, required=False)
     as_of = forms.DateField(label="基准日", required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}),
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
 
 

@@ -13,10 +13,13 @@ from .helpers import (
     update_helper,
 )
 from .overdue import (
+    STATE_LABELS,
+    due_households,
     local_today,
     overdue_by_helper,
     overdue_by_village,
     overdue_households,
+    visit_state_of,
     with_visit_status,
 )
 from .permissions import can_act_on_household, helper_of, require_household
@@ -32,6 +35,7 @@ from .rules import helper_limit, period_start, rule_for, set_rule
 from .visits import record_visit
 
 __all__ = [
+    "STATE_LABELS", "due_households", "visit_state_of",
     "Suggestion", "add_measure", "assign_helper", "can_act_on_household", "create_helper",
     "create_plan", "create_unit", "end_assignment", "end_pairing", "flag", "has_labour", "helper_limit",
     "helper_of", "local_today", "overdue_by_helper", "overdue_by_village", "overdue_households",

@@ -70,6 +70,23 @@ def due_since_expr(day: dt.date, kind_field: str = "visit_kind") -> Combinable:
     return Case(*whens, default=Value(None), output_field=DateField())
 
 
+def previous_period_start(day: dt.date, months: int) -> dt.date:
+    """First day of the period before the one containing `day` (the last ended period)."""
+    return period_start(period_start(day, months) - dt.timedelta(days=1), months)
+
+
+def prev_since_expr(day: dt.date, kind_field: str = "visit_kind") -> Combinable:
+    """SQL: per household, the start of the last ENDED visit period (the one before the
+    current) under the applicable rule. Its end is `due_since_expr(day)` (exclusive)."""
+    whens = []
+    for rule in rules_by_specificity():
+        area_q = Q(area__code__startswith=rule.area_code) if rule.area_code else Q()
+        for kind, field in KIND_FIELD.items():
+            whens.append(When(area_q & Q(**{kind_field: kind.value}),
+                              then=Value(previous_period_start(day, int(getattr(rule, field))))))
+    return Case(*whens, default=Value(None), output_field=DateField())
+
+
 RULE_FIELDS = ("max_households_per_helper", "visit_months_monitored", "visit_months_poor",
                "visit_months_lifted")
 
@@ -99,5 +116,5 @@ def months_for(area_code: str, kind: str) -> int:
     return int(getattr(rule_for(area_code), KIND_FIELD[VisitKind(kind)]))
 
 
-__all__ = ["F", "due_since_expr", "helper_limit", "months_for", "period_start", "rule_for", "set_rule",
+__all__ = ["F", "due_since_expr", "prev_since_expr", "previous_period_start", "helper_limit", "months_for", "period_start", "rule_for", "set_rule",
            "visit_kind_expr"]

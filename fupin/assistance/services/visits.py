@@ -3,11 +3,15 @@ monitoring re-check fires), problems raised, photos."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,13 +65,76 @@ def _apply_updates(actor: Any, household: Household, updates: Mapping[str, Any],
     return done
 
 
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_SIGNATURE_BYTES = 512 * 1024
+
+
+def signature_png(data: str | bytes | None) -> bytes | None:
+    """A drawn signature as PNG bytes, from a canvas data URL ("data:image/png;base64,...")
+    or raw bytes; ValidationError when it is not a PNG or too big."""
+    if not data:
+        return None
+    raw: bytes
+    if isinstance(data, str):
+        head, _, body = data.partition(",")
+        if not head.startswith("data:image/png;base64"):
+            raise ValidationError({"signature": ["签名须为手写板生成的 PNG 图片"]})
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError({"signature": ["签名图片数据损坏，请重新签名"]}) from exc
+    else:
+        raw = data
+    if not raw.startswith(PNG_MAGIC):
+        raise ValidationError({"signature": ["签名须为 PNG 图片"]})
+    if len(raw) > MAX_SIGNATURE_BYTES:
+        raise ValidationError({"signature": [f"签名图片过大（{len(raw) // 1024} KB，上限 512 KB）"]})
+    return raw
+
+
+def _location(location: Mapping[str, Any] | None, errors: dict[str, list[str]]) -> tuple[Any, Any, Any]:
+    if not location or location.get("latitude") in (None, "") or location.get("longitude") in (None, ""):
+        return None, None, None
+    try:
+        lat = Decimal(str(location["latitude"])).quantize(Decimal("0.000001"))
+        lng = Decimal(str(location["longitude"])).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        errors.setdefault("location", []).append("定位数据无效")
+        return None, None, None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        errors.setdefault("location", []).append(f"定位超出范围（纬度 {lat}，经度 {lng}）")
+        return None, None, None
+    acc = location.get("accuracy")
+    try:
+        accuracy = max(0, int(float(acc))) if acc not in (None, "") else None
+    except ValueError:
+        accuracy = None
+    return lat, lng, accuracy
+
+
 @transaction.atomic
 def record_visit(*, actor: Any, household: Household, visited_on: dt.date, channel: str,
                  findings: str, helper: Helper | None = None, policies_explained: str = "",
                  measures_agreed: str = "", updates: Mapping[str, Any] | None = None,
-                 problems: list[Mapping[str, Any]] | None = None, photos: list[Any] | None = None) -> Visit:
+                 problems: list[Mapping[str, Any]] | None = None, photos: list[Any] | None = None,
+                 location: Mapping[str, Any] | None = None, checkin_photo: Any = None,
+                 signature: str | bytes | None = None, confirmed_by: str = "",
+                 recorded_at: dt.datetime | None = None) -> Visit:
+    """Record a visit. Evidence is optional: `location` {latitude, longitude, accuracy} from
+    the phone, a `checkin_photo` upload, the household's `signature` (canvas PNG data URL)
+    and/or `confirmed_by` (the family member who confirmed). `recorded_at` is the phone's
+    time for visits recorded offline."""
     require_household(actor, household)
     errors: dict[str, list[str]] = {}
+    lat, lng, accuracy = _location(location, errors)
+    try:
+        sig = signature_png(signature)
+    except ValidationError as exc:
+        sig = None
+        for k, v in exc.message_dict.items():
+            errors.setdefault(k, []).extend(v)
+    confirmed_by = (confirmed_by or "").strip()[:50]
+    checkin = check_upload(checkin_photo, photos_only=True, field="checkin_photo") if checkin_photo else None
     today = timezone.localdate()
     if visited_on > today:
         errors.setdefault("visited_on", []).append(f"走访日期 {visited_on:%Y-%m-%d} 晚于今天")
@@ -85,8 +152,16 @@ def record_visit(*, actor: Any, household: Household, visited_on: dt.date, chann
         raise ValidationError(errors)
     visit = Visit(household=household, helper=helper, visited_on=visited_on, channel=channel,
                   findings=findings.strip(), policies_explained=policies_explained,
-                  measures_agreed=measures_agreed, created_by=actor if getattr(actor, "pk", None) else None)
-    visit.full_clean(exclude=["household", "helper", "updates"])
+                  measures_agreed=measures_agreed, created_by=actor if getattr(actor, "pk", None) else None,
+                  latitude=lat, longitude=lng, location_accuracy=accuracy, confirmed_by=confirmed_by,
+                  recorded_at=recorded_at)
+    if checkin is not None:
+        visit.checkin_photo.save(f"checkin-{checkin.sha256[:16]}.{checkin.content_type.rsplit('/', 1)[-1]}",
+                                 checkin.file, save=False)
+    if sig is not None:
+        import hashlib
+        visit.signature.save(f"sig-{hashlib.sha256(sig).hexdigest()[:16]}.png", ContentFile(sig), save=False)
+    visit.full_clean(exclude=["household", "helper", "updates", "checkin_photo", "signature"])
     as_actor(visit, actor)
     visit.save()
     if updates:

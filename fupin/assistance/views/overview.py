@@ -24,31 +24,39 @@ from ..tables import OverdueTable
 
 
 class OverdueView(LoginRequiredMixin, TemplateView):
-    """Households without a visit in their current visit period, by helper and village."""
+    """Overdue households (their last ended visit period passed without a visit), or with
+    ?state=due the households due this period (not late yet), by helper and village."""
 
     template_name = "assistance/overdue.html"
 
+    def state(self) -> str:
+        return "due" if self.request.GET.get("state") == "due" else "overdue"
+
+    def title(self) -> str:
+        return "本期待走访" if self.state() == "due" else "逾期未走访"
+
     def rows(self) -> Any:
         helper = self.request.GET.get("helper") or None
-        return services.overdue_households(self.request.user, area=self.request.GET.get("area", "").strip(),
-                                           helper=int(helper) if helper and helper.isdigit() else None)
+        fn = services.due_households if self.state() == "due" else services.overdue_households
+        return fn(self.request.user, area=self.request.GET.get("area", "").strip(),
+                  helper=int(helper) if helper and helper.isdigit() else None)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.GET.get("export") == "xlsx":
             qs = self.rows()
             log_access(request.user, "export", "assistance.overdue", "", detail=request.GET.urlencode()[:300])
-            return xlsx_response(f"逾期未走访_{timezone.localdate():%Y%m%d}.xlsx",
+            return xlsx_response(f"{self.title()}_{timezone.localdate():%Y%m%d}.xlsx",
                                  ["户编号", "户主", "村(社区)", "类别", "本周期起", "最近走访", "帮扶责任人"],
                                  ([h.household_no, h.head_name, h.area.name, str(VisitKind(h.visit_kind).label),
                                    f"{h.due_since:%Y-%m-%d}", f"{h.last_visit:%Y-%m-%d}" if h.last_visit else "从未走访",
-                                   h.helper_name or "未结对"] for h in qs), "逾期未走访")
+                                   h.helper_name or "未结对"] for h in qs), self.title())
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         qs = self.rows()
         table = OverdueTable(qs[:500])
-        ctx.update(title="逾期未走访", table=table, total=qs.count(), today=services.local_today(),
+        ctx.update(title=self.title(), state=self.state(), table=table, total=qs.count(), today=services.local_today(),
                    by_helper=services.overdue_by_helper(qs), by_village=services.overdue_by_village(qs),
                    query_string=self.request.GET.urlencode(), area=self.request.GET.get("area", ""))
         return ctx
@@ -91,7 +99,8 @@ def township_overview(request: HttpRequest, code: str) -> HttpResponse:
     households = list(qs.annotate(plan_id=Subquery(plans.values("pk")[:1])).select_related("area")
                       .order_by("area_id", "household_no")[:2000])
     for h in households:
-        h.overdue = h.last_visit is None or h.last_visit < h.due_since  # type: ignore[attr-defined, operator]
+        h.overdue = h.visit_state == "overdue"  # type: ignore[attr-defined]
+        h.visit_due_now = h.visit_state == "due"  # type: ignore[attr-defined]
     problems = (Problem.objects.visible_to(request.user).in_area(code)
                 .filter(state__in=[*UNRESOLVED_STATES, ProblemState.RECTIFIED])
                 .select_related("household", "area", "owner").order_by("deadline", "pk"))

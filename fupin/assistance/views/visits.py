@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fupin.accounts.scope import can_write_area
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object
 from fupin.core.privacy import log_access
 from fupin.registry.models import Household
@@ -31,7 +33,9 @@ class VisitListView(ObjectListView):
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_scoped_object(Visit, request.user, pk=pk)
     return render(request, "assistance/visit_detail.html", {
-        "visit": visit, "photos": visit.photos.all(), "problems": visit.problems.all()})
+        "visit": visit, "photos": visit.photos.all(), "problems": visit.problems.all(),
+        # the visit's location is personal data: writers of the household's area only
+        "show_location": can_write_area(request.user, visit.household.area_id)})
 
 
 @login_required
@@ -40,6 +44,17 @@ def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
     log_access(request.user, "download", "assistance.VisitPhoto", photo.pk,
                photo.visit.household.area_id)
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+
+
+@login_required
+def visit_evidence(request: HttpRequest, pk: int, which: str) -> FileResponse:
+    """The check-in photo or the drawn signature of a visit the user sees."""
+    visit = get_scoped_object(Visit, request.user, pk=pk)
+    f = {"checkin": visit.checkin_photo, "signature": visit.signature}.get(which)
+    if not f:
+        raise Http404("没有该凭证")
+    ctype = "image/png" if which == "signature" else (mimetypes.guess_type(f.name)[0] or "image/jpeg")
+    return FileResponse(f.open("rb"), content_type=ctype)
 
 
 class VisitCreateView(ServiceFormView):
@@ -67,4 +82,4 @@ class VisitCreateView(ServiceFormView):
             actor=self.request.user, household=self.household(), visited_on=d["visited_on"],
             channel=d["channel"], findings=d["findings"], policies_explained=d["policies_explained"],
             measures_agreed=d["measures_agreed"], updates=form.updates(), problems=form.problems(),
-            photos=d["photos"])
+            photos=d["photos"], **form.evidence())
