@@ -29,17 +29,16 @@ def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
-def post(uri: str, body: dict[str, Any], timeout: float | None = None) -> int:
-    data = json.dumps(body, ensure_ascii=False).encode()
+def post(uri: str, data: bytes, timeout: float | None = None) -> int:
     req = urllib.request.Request(uri, data=data, method="POST",
                                  headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=timeout or _setting("DCI_CALLBACK_TIMEOUT", 10)) as resp:
         return int(resp.status)
 
 
-def _envelope(d: Delivery) -> dict[str, Any]:
+def _envelope(d: Delivery) -> bytes:
     if d.payload is not None:
-        return d.payload
+        return json.dumps(d.payload, ensure_ascii=False).encode()
     return notify_envelope(d)
 
 
@@ -102,7 +101,7 @@ def retry_due(now: dt.datetime | None = None) -> tuple[int, int]:
 # -- notify ------------------------------------------------------------------------------
 
 
-def notify_envelope(d: Delivery) -> dict[str, Any]:
+def notify_envelope(d: Delivery) -> bytes:
     """The notify message for a delivery, built from the registry as it is now."""
     sub = d.subscription
     assert sub is not None
@@ -113,8 +112,9 @@ def notify_envelope(d: Delivery) -> dict[str, Any]:
         recs = records.member_records(d.household_ids, partner.grants)
     else:
         recs = records.group_records(d.household_ids, partner.grants)
+    stamp = protocol.now_ts()
     events = [{
-        "reference_id": f"{sub.reference_id}-{i + 1}"[:99], "timestamp": protocol.now_ts(),
+        "reference_id": f"{sub.reference_id}-{i + 1}"[:99], "timestamp": stamp,
         "data": {"version": protocol.VERSION, "reg_type": protocol.REG_TYPE,
                  "reg_event_type": sub.requested_event_type,
                  "reg_record_type": sub.notify_record_type, "reg_records": rec},
@@ -123,7 +123,7 @@ def notify_envelope(d: Delivery) -> dict[str, Any]:
     header = protocol.callback_header("notify", partner, status="succ", total=len(events),
                                       completed=len(events), message_id=d.message_id)
     d.records = len(events)
-    return protocol.signed(header, message)
+    return protocol.signed_bytes(header, message)
 
 
 def _matches(sub: Subscription, etype: str, ids: list[int], event: ChangeEvent) -> list[int]:

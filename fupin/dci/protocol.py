@@ -206,6 +206,14 @@ def signed(header: dict[str, Any], message: Any = None) -> dict[str, Any]:
     return body
 
 
+def signed_bytes(header: dict[str, Any], message: Any) -> bytes:
+    """The signed envelope serialised once: the canonical JSON the signature covers is
+    reused as the body (so large notify messages are encoded a single time)."""
+    body = signing.canonical(header, message)
+    sig = signing.sign_canonical(signing.server_key(), signing.server_kid(), body)
+    return b'{"signature":' + json.dumps(sig).encode() + b"," + body[1:]
+
+
 def ack(correlation_id: str) -> JsonResponse:
     return JsonResponse({"message": {"ack_status": "ACK", "timestamp": now_ts(),
                                      "correlation_id": correlation_id}})

@@ -145,21 +145,38 @@ def disclose(partner: Partner, *, action: str, entity: str, count: int, first: s
 # -- transactions --------------------------------------------------------------------------
 
 
-def open_transaction(partner: Partner, kind: str, header: dict[str, Any], message: dict[str, Any],
-                     *, sync: bool, reference_ids: list[Any]) -> Transaction:
-    """Record the received message; a repeated message_id is refused."""
+def new_transaction(partner: Partner, kind: str, header: dict[str, Any], message: dict[str, Any],
+                    *, sync: bool, reference_ids: list[Any]) -> Transaction:
+    """The received message as an (unsaved) transaction."""
+    return Transaction(
+        partner=partner, kind=kind, sync=sync, message_id=str(header["message_id"]),
+        transaction_id=str(message.get("transaction_id") or ""),
+        correlation_id=new_id(), sender_uri=str(header.get("sender_uri") or ""),
+        reference_ids=[str(r) for r in reference_ids if isinstance(r, (str, int))][:1000],
+        request={"header": header, "message": message}, status=TxnStatus.RCVD)
+
+
+def save_new(txn: Transaction) -> Transaction:
+    """Insert a new transaction; a repeated message_id is refused. Inside the caller's
+    atomic block, the refusal rolls back everything the message did."""
     try:
-        with transaction.atomic():
-            return Transaction.objects.create(
-                partner=partner, kind=kind, sync=sync, message_id=str(header["message_id"]),
-                transaction_id=str(message.get("transaction_id") or ""),
-                correlation_id=new_id(), sender_uri=str(header.get("sender_uri") or ""),
-                reference_ids=[str(r) for r in reference_ids if isinstance(r, (str, int))][:1000],
-                request={"header": header, "message": message}, status=TxnStatus.RCVD)
+        if transaction.get_connection().in_atomic_block:
+            txn.save(force_insert=True)
+        else:
+            with transaction.atomic():
+                txn.save(force_insert=True)
     except IntegrityError:
         raise DciError("err.request.bad",
-                       f"header.message_id“{header['message_id']}”已用过，请换新的报文编号",
+                       f"header.message_id“{txn.message_id}”已用过，请换新的报文编号",
                        "rjct.message_id.duplicate") from None
+    return txn
+
+
+def open_transaction(partner: Partner, kind: str, header: dict[str, Any], message: dict[str, Any],
+                     *, sync: bool, reference_ids: list[Any]) -> Transaction:
+    """Record the received message now; a repeated message_id is refused."""
+    return save_new(new_transaction(partner, kind, header, message, sync=sync,
+                                    reference_ids=reference_ids))
 
 
 def callback_uri(partner: Partner, header: dict[str, Any], action: str) -> str:
@@ -253,8 +270,9 @@ def search_item(partner: Partner, item: Any, *, seen: set[str], txn: Transaction
         qs = base_queryset(entity, principal(partner))
         qs = order(qs, entity, criteria.get("sort"), comp)
         qs = annotate(qs, entity, comp.needs).filter(q)
-        total = qs.count()
         ids = list(qs.values_list("pk", flat=True)[(page - 1) * size: page * size])
+        # A short first page is the whole answer: no second query to count it.
+        total = len(ids) if page == 1 and len(ids) < size else qs.count()
     except QueryError as exc:
         return _rejected(ref, exc.reason, exc.message)
     if entity == "Member":
@@ -284,10 +302,12 @@ def run_search(partner: Partner, txn: Transaction, message: dict[str, Any],
     response = {"transaction_id": txn.transaction_id, "correlation_id": txn.correlation_id,
                 "search_response": items}
     ok = any(i["status"] == "succ" for i in items)
-    Transaction.objects.filter(pk=txn.pk).update(
-        status=TxnStatus.SUCC if ok else TxnStatus.RJCT, response=response, records=disclosed,
-        updated_at=timezone.now())
     txn.status, txn.response, txn.records = (TxnStatus.SUCC if ok else TxnStatus.RJCT), response, disclosed
+    if txn.pk is None:  # sync: one insert, after the answer (duplicates roll the answer back)
+        save_new(txn)
+    else:
+        Transaction.objects.filter(pk=txn.pk).update(status=txn.status, response=response,
+                                                     records=disclosed, updated_at=timezone.now())
     return response, disclosed
 
 

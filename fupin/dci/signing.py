@@ -55,17 +55,25 @@ def canonical(header: Any, message: Any = None) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def signing_content(created: int, expires: int, header: Any, message: Any = None) -> bytes:
-    digest = base64.b64encode(hashlib.blake2b(canonical(header, message), digest_size=64).digest())
+def signing_content(created: int, expires: int, header: Any, message: Any = None,
+                    body: bytes | None = None) -> bytes:
+    raw = body if body is not None else canonical(header, message)
+    digest = base64.b64encode(hashlib.blake2b(raw, digest_size=64).digest())
     return (f"(created): {created}\n(expires): {expires}\n"
             f"digest: BLAKE-512={digest.decode()}").encode()
 
 
 def sign(key: Ed25519PrivateKey, kid: str, header: Any, message: Any = None,
          now: int | None = None, ttl: int = SIGNATURE_TTL) -> str:
+    return sign_canonical(key, kid, canonical(header, message), now, ttl)
+
+
+def sign_canonical(key: Ed25519PrivateKey, kid: str, body: bytes, now: int | None = None,
+                   ttl: int = SIGNATURE_TTL) -> str:
+    """Sign an already canonical {"header", "message"} serialisation."""
     created = int(now if now is not None else time.time())
     expires = created + ttl
-    sig = base64.b64encode(key.sign(signing_content(created, expires, header, message))).decode()
+    sig = base64.b64encode(key.sign(signing_content(created, expires, None, body=body))).decode()
     return (f'Signature: namespace="spdci", kidId="{kid}", algorithm="ed25519", '
             f'created="{created}", expires="{expires}", headers="(created) (expires) digest", '
             f'signature="{sig}"')
@@ -160,5 +168,9 @@ def receiver_id() -> str:
     return str(getattr(settings, "DCI_SENDER_ID", "") or "fupin")
 
 
+def server_kid() -> str:
+    return f"{receiver_id()}|{server_key_id()}|ed25519"
+
+
 def sign_as_server(header: Any, message: Any = None) -> str:
-    return sign(server_key(), f"{receiver_id()}|{server_key_id()}|ed25519", header, message)
+    return sign(server_key(), server_kid(), header, message)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -81,10 +82,11 @@ def search(partner: Partner, header: dict[str, Any], message: dict[str, Any]) ->
 def sync_search(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> JsonResponse:
     protocol.check_transaction_id(message)
     items = protocol.check_batch(header, message.get("search_request"), "search_request")
-    txn = services.open_transaction(partner, TxnKind.SEARCH, header, message, sync=True,
-                                    reference_ids=[i.get("reference_id") for i in items
-                                                   if isinstance(i, dict)])
-    response, _n = services.run_search(partner, txn, message, action="sync/search")
+    txn = services.new_transaction(partner, TxnKind.SEARCH, header, message, sync=True,
+                                   reference_ids=[i.get("reference_id") for i in items
+                                                  if isinstance(i, dict)])
+    with transaction.atomic():
+        response, _n = services.run_search(partner, txn, message, action="sync/search")
     reply = protocol.callback_header("on-search", partner,
                                      status=services.header_status(response["search_response"]),
                                      total=len(items), completed=len(items))

@@ -4,7 +4,13 @@ import pytest
 from django.test import override_settings
 
 from fupin.accounts.actors import SystemActor
-from fupin.core.testing import VILLAGE_A, make_household, member_data, next_resident_id, village_codes
+from fupin.core.testing import (
+    VILLAGE_A,
+    make_household,
+    member_data,
+    next_resident_id,
+    village_codes,
+)
 from fupin.dci import services
 
 
