@@ -152,6 +152,7 @@ def _matches(sub: Subscription, etype: str, ids: list[int], event: ChangeEvent) 
     out: list[int] = []
     for i in range(0, len(ids), 10000):
         chunk = ids[i:i + 10000]
+        qs: Any
         if entity == "Member":
             qs = Member.objects.visible_to(services.principal(partner))
             if etype in ("LINK", "UNLINK"):

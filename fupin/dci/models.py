@@ -3,6 +3,8 @@ the registry change events raised for subscribers and the delivery log of callba
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,10 @@ GRANTS = {
     "health": _("健康（残疾）"),
 }
 EVENT_TYPES = ("REGISTER", "UPDATE", "DELETE", "LINK", "UNLINK")
+
+
+class PartnerQuerySet(ScopedQuerySet["Partner"]):
+    scope_field = "area__code"
 
 
 class Partner(AreaScopedModel):
@@ -36,6 +42,8 @@ class Partner(AreaScopedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
+    objects: ClassVar[Any] = PartnerQuerySet.as_manager()  # type: ignore[assignment]
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("DCI 对接方")
@@ -46,10 +54,6 @@ class Partner(AreaScopedModel):
 
     def granted(self, field: str) -> bool:
         return field in (self.grants or [])
-
-
-class PartnerScopedQuerySet(ScopedQuerySet["models.Model"]):
-    scope_field = "partner__area__code"
 
 
 class TxnKind(models.TextChoices):
@@ -65,6 +69,10 @@ class TxnStatus(models.TextChoices):
     PDNG = "pdng", _("处理中")
     SUCC = "succ", _("成功")
     RJCT = "rjct", _("拒绝")
+
+
+class TransactionQuerySet(ScopedQuerySet["Transaction"]):
+    scope_field = "partner__area__code"
 
 
 class Transaction(models.Model):
@@ -85,7 +93,7 @@ class Transaction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PartnerScopedQuerySet.as_manager()
+    objects = TransactionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -94,6 +102,10 @@ class Transaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.transaction_id}"
+
+
+class SubscriptionQuerySet(ScopedQuerySet["Subscription"]):
+    scope_field = "partner__area__code"
 
 
 class Subscription(models.Model):
@@ -113,7 +125,7 @@ class Subscription(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PartnerScopedQuerySet.as_manager()
+    objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -134,6 +146,10 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
     DELIVERED = "delivered", _("已送达")
     FAILED = "failed", _("失败")
+
+
+class DeliveryQuerySet(ScopedQuerySet["Delivery"]):
+    scope_field = "partner__area__code"
 
 
 class Delivery(models.Model):
@@ -165,7 +181,7 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PartnerScopedQuerySet.as_manager()
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

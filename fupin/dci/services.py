@@ -55,11 +55,11 @@ def _clean_partner(*, actor: Actor, name: str, area_code: str, grants: list[str]
     name = (name or "").strip()
     if not name or len(name) > 100:
         errors["name"] = ["名称不能为空，最多 100 个字符"]
-    elif Partner.objects.filter(name=name).exclude(pk=getattr(partner, "pk", None)).exists():
+    other = Partner.objects.exclude(pk=partner.pk) if partner is not None else Partner.objects.all()
+    if not errors and other.filter(name=name).exists():
         errors["name"] = [f"对接方“{name}”已存在"]
     sender_id = (sender_id or name).strip()
-    if sender_id and Partner.objects.filter(sender_id=sender_id).exclude(
-            pk=getattr(partner, "pk", None)).exists():
+    if sender_id and other.filter(sender_id=sender_id).exists():
         errors["sender_id"] = [f"发送方标识“{sender_id}”已被使用"]
     area = Area.objects.filter(code=(area_code or "").strip()).first()
     if area is None:

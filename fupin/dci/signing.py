@@ -146,10 +146,10 @@ def server_key() -> Ed25519PrivateKey:
             except FileExistsError:
                 pass
         pem = path.read_text()
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
+    loaded = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise ValueError("DCI_SIGNING_KEY 须为 Ed25519 私钥")
-    return key
+    return loaded
 
 
 def server_public_pem() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
+from fupin.accounts.models import User
 from fupin.accounts.scope import area_in_scope
 from fupin.core.generic import apply_errors
 from fupin.core.jobs import start_job
@@ -135,6 +136,10 @@ def public_key(request: HttpRequest) -> HttpResponse:
 # -- partner management pages ----------------------------------------------------------------
 
 
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)  # the views are login_required
+
+
 def _require_admin(request: HttpRequest) -> None:
     if not services.can_manage(request.user):
         raise PermissionDenied("只有县级（及以上）管理员可以管理 DCI 对接方")
@@ -156,7 +161,7 @@ def partner_add(request: HttpRequest) -> HttpResponse:
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partner, token = services.add_partner(actor=request.user, **form.service_kwargs())
+            partner, token = services.add_partner(actor=_user(request), **form.service_kwargs())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -181,14 +186,14 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _require_admin(request)
         if "rotate" in request.POST:
-            token = services.rotate_token(actor=request.user, partner=partner)
+            token = services.rotate_token(actor=_user(request), partner=partner)
             request.session["dci_new_token"] = {"name": partner.name, "token": token}
             messages.success(request, "已更换令牌，旧令牌立即失效")
             return redirect("dci:partner_list")
         if form.is_valid():
             try:
                 kw = form.service_kwargs()
-                services.update_partner(actor=request.user, partner=partner, area_code=kw["area_code"],
+                services.update_partner(actor=_user(request), partner=partner, area_code=kw["area_code"],
                                         grants=kw["grants"], public_key=kw["public_key"],
                                         callback_uri=kw["callback_uri"],
                                         active=form.cleaned_data["active"])

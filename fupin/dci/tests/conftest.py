@@ -48,5 +48,5 @@ def registry(db, other_village):
 def partner(db):
     p, token = services.add_partner(actor=SystemActor("test"), name="医保局", area_code=VILLAGE_A[:9],
                                     grants=["resident_id", "health"], sender_id="nhsa.example")
-    p.token = token
+    p.token = token  # type: ignore[attr-defined]
     return p

@@ -38,9 +38,9 @@ def search_message(*items: dict[str, Any]) -> dict[str, Any]:
 
 
 def post(client: Client, path: str, body: Any, token: str | None) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-    return client.post("/api/dci" + path, data=data, content_type="application/json", **headers)
+    return client.post("/api/dci" + path, data=data, content_type="application/json", headers=headers)
 
 
 def check_request(path: str, body: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -345,7 +346,7 @@ def test_txn_status_of_each_kind(client, registry, partner, django_capture_on_co
 def _other_partner(registry):
     from fupin.dci import services
     p, token = services.add_partner(actor=SystemActor("t"), name="民政局", area_code=registry["own"].area_id[:6])
-    p.token = token
+    p.token = token  # type: ignore[attr-defined]
     return p
 
 
@@ -439,8 +440,8 @@ def test_signature_required_and_checked_when_partner_has_key(client, registry, p
     partner.public_key = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     partner.save()
-    body = {"header": header("search", partner.sender_id),
-            "message": search_message(search_item("idtype-value", {"type": "HOUSEHOLD_ID", "value": "DCI-A-2"}))}
+    body: dict[str, Any] = {"header": header("search", partner.sender_id), "message": search_message(
+        search_item("idtype-value", {"type": "HOUSEHOLD_ID", "value": "DCI-A-2"}))}
     resp = post(client, PATHS["sync_search"], body, partner.token)
     assert resp.status_code == 401
     assert check_response(PATHS["sync_search"], resp)["errors"][0]["code"] == "err.signature.missing"
