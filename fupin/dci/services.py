@@ -295,6 +295,11 @@ def search_item(partner: Partner, item: Any, *, seen: set[str], txn: Transaction
 def run_search(partner: Partner, txn: Transaction, message: dict[str, Any],
                action: str = "search") -> tuple[dict[str, Any], int]:
     """The SearchResponse message for a search message, and the records disclosed."""
+    conn = transaction.get_connection()
+    if conn.vendor == "postgresql" and conn.in_atomic_block:
+        # Short, index-driven queries: JIT compilation costs more than it saves (≈0.3 s).
+        with conn.cursor() as cur:
+            cur.execute("SET LOCAL jit = off")
     seen: set[str] = set()
     items = [search_item(partner, item, seen=seen, txn=txn, action=action)
              for item in message["search_request"]]
