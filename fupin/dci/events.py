@@ -104,8 +104,13 @@ def created_by_import(ids: list[int]) -> set[int]:
     table = Household.history.model._meta.db_table
     found: set[int] = set()
     with connection.cursor() as cur:
-        for i in range(0, len(ids), 10000):
-            chunk = ids[i:i + 10000]
+        if connection.vendor == "postgresql":
+            cur.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) GROUP BY id "
+                        "HAVING COUNT(*) = 1 AND MIN(history_type) = '+'", [ids])
+            found.update(r[0] for r in cur.fetchall())
+            return found
+        for i in range(0, len(ids), 5000):
+            chunk = ids[i:i + 5000]
             marks = ",".join(["%s"] * len(chunk))
             cur.execute(f"SELECT id FROM {table} WHERE id IN ({marks}) GROUP BY id "
                         "HAVING COUNT(*) = 1 AND MIN(history_type) = '+'", chunk)

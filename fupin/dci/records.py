@@ -59,7 +59,7 @@ def group_identifier(household_no: str) -> list[dict[str, str]]:
              "identifier_value": household_no}]
 
 
-def member_record(m: dict[str, Any], grants: Iterable[str]) -> dict[str, Any]:
+def member_record(m: dict[str, Any], grants: Iterable[str], top: bool = True) -> dict[str, Any]:
     grants = set(grants)
     ids = [{"@type": "Identifier", "identifier_type": "MEMBER_ID",
             "identifier_value": f"{m['household__household_no']}-{m['id']}"}]
@@ -77,7 +77,6 @@ def member_record(m: dict[str, Any], grants: Iterable[str]) -> dict[str, Any]:
     if "phone" in grants and m["phone"]:
         person["phone_number"] = m["phone"]
     rec: dict[str, Any] = {
-        "@context": CONTEXT,
         "@type": "Member",
         "@id": f"urn:fupin:member:{m['id']}",
         "member_identifier": ids,
@@ -92,14 +91,17 @@ def member_record(m: dict[str, Any], grants: Iterable[str]) -> dict[str, Any]:
         rec["employment_status"] = EMPLOYMENT.get(m["employment"], m["employment"])
     if "health" in grants:
         rec["is_disabled"] = bool(m["disabled"])
-    return rec
+    return {"@context": CONTEXT, **rec} if top else rec
 
 
-def _members_of(household_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _members_of(household_ids: list[int], numbers: dict[int, str]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for m in (Member.objects.filter(household_id__in=household_ids, status=MemberStatus.ACTIVE)
-              .order_by("household_id", "id").values(*MEMBER_FIELDS)):
+              .order_by().values(*MEMBER_FIELDS[:-1])):
+        m["household__household_no"] = numbers[m["household_id"]]
         out[m["household_id"]].append(m)
+    for rows in out.values():
+        rows.sort(key=lambda m: m["id"])
     return out
 
 
@@ -111,13 +113,13 @@ def group_records(household_ids: list[int], grants: Iterable[str]) -> list[dict[
     rows = {h["id"]: h for h in Household.objects.filter(pk__in=household_ids)
             .annotate(dci_size=group_size("pk"), dci_score=poverty_score("pk"))
             .values(*HOUSEHOLD_FIELDS, "dci_size", "dci_score")}
-    members = _members_of(household_ids)
+    members = _members_of(household_ids, {h: r["household_no"] for h, r in rows.items()})
     out = []
     for hid in household_ids:
         h = rows.get(hid)
         if h is None:
             continue
-        mlist = [member_record(m, grants) for m in members.get(hid, [])]
+        mlist = [member_record(m, grants, top=False) for m in members.get(hid, [])]
         head = next((r for r, m in zip(mlist, members.get(hid, []), strict=True)
                      if m["relation_to_head"] == Relation.HEAD), None)
         place: dict[str, Any] = {"@type": "Place", "containedInPlace": h["area_id"],

@@ -284,6 +284,7 @@ def search_item(partner: Partner, item: Any, *, seen: set[str], txn: Transaction
     disclose(partner, action=action, entity=entity, count=len(recs), first=first,
              txn=txn.transaction_id)
     return {
+        "_ids": ids,  # kept with the transaction instead of the records (see `compact`)
         "reference_id": ref, "timestamp": now_ts(), "status": "succ",
         "data": {"version": protocol.VERSION, "reg_type": protocol.REG_TYPE,
                  "reg_record_type": entity, "reg_records": recs},
@@ -304,16 +305,52 @@ def run_search(partner: Partner, txn: Transaction, message: dict[str, Any],
     items = [search_item(partner, item, seen=seen, txn=txn, action=action)
              for item in message["search_request"]]
     disclosed = sum(len(i.get("data", {}).get("reg_records", [])) for i in items)
+    stored = compact(txn, items)
     response = {"transaction_id": txn.transaction_id, "correlation_id": txn.correlation_id,
-                "search_response": items}
+                "search_response": [{k: v for k, v in i.items() if k != "_ids"} for i in items]}
     ok = any(i["status"] == "succ" for i in items)
-    txn.status, txn.response, txn.records = (TxnStatus.SUCC if ok else TxnStatus.RJCT), response, disclosed
+    txn.status, txn.response, txn.records = (TxnStatus.SUCC if ok else TxnStatus.RJCT), stored, disclosed
     if txn.pk is None:  # sync: one insert, after the answer (duplicates roll the answer back)
         save_new(txn)
     else:
-        Transaction.objects.filter(pk=txn.pk).update(status=txn.status, response=response,
+        Transaction.objects.filter(pk=txn.pk).update(status=txn.status, response=stored,
                                                      records=disclosed, updated_at=timezone.now())
     return response, disclosed
+
+
+def compact(txn: Transaction, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The SearchResponse as kept with the transaction: each item's records replaced by the
+    ids of what was sent (`_ids`), so the log stays small and a later txn-status rebuilds
+    the records as they are then (and only those still in the partner's scope)."""
+    out = []
+    for i in items:
+        c = {k: v for k, v in i.items() if k != "data"}
+        if "data" in i:
+            c["data"] = {**i["data"], "reg_records": []}
+        out.append(c)
+    return {"transaction_id": txn.transaction_id, "correlation_id": txn.correlation_id,
+            "search_response": out}
+
+
+def expand(partner: Partner, stored: dict[str, Any]) -> tuple[dict[str, Any], int, str]:
+    """A stored SearchResponse with its records rebuilt, inside the partner's scope now."""
+    items, count, first = [], 0, ""
+    for i in stored.get("search_response", []):
+        i = dict(i)
+        ids = i.pop("_ids", None) or []
+        if "data" in i:
+            entity = i["data"].get("reg_record_type", "Group")
+            visible = set(base_queryset(entity, principal(partner)).filter(pk__in=ids)
+                          .values_list("pk", flat=True))
+            keep = [x for x in ids if x in visible]
+            recs = (records.member_records(keep, partner.grants) if entity == "Member"
+                    else records.group_records(keep, partner.grants))
+            i["data"] = {**i["data"], "reg_records": recs}
+            count += len(recs)
+            if recs and not first:
+                first = recs[0]["group_identifier"][0]["identifier_value"]
+        items.append(i)
+    return {**stored, "search_response": items}, count, first
 
 
 def header_status(items: list[dict[str, Any]]) -> str:
@@ -543,14 +580,12 @@ def run_txn_status(partner: Partner, txn: Transaction, message: dict[str, Any]) 
                else {})
             for i in sub["subscribe_response"]]}
     else:
-        status_body = target.response
-        shown = [r for i in status_body.get("search_response", [])
-                 for r in i.get("data", {}).get("reg_records", [])]
+        status_body, shown, first = expand(partner, target.response)
         if shown:
             disclose(partner, action="txn-status", entity=str(
                 status_body["search_response"][0].get("data", {}).get("reg_record_type", "Group")),
-                count=len(shown), first=shown[0]["group_identifier"][0]["identifier_value"],
-                txn=target.transaction_id)
+                count=shown, first=first, txn=target.transaction_id)
     body = {**base, "txnstatus_response": {"txn_type": txn_type, "txn_status": status_body}}
-    Transaction.objects.filter(pk=txn.pk).update(status=TxnStatus.SUCC, response=body)
+    Transaction.objects.filter(pk=txn.pk).update(
+        status=TxnStatus.SUCC, response={**base, "txnstatus_response": {"txn_type": txn_type}})
     return body, "succ"

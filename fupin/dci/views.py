@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
@@ -26,7 +26,7 @@ from .protocol import DciError, HttpError
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Partner, dict[str, Any], dict[str, Any]], JsonResponse]
+Handler = Callable[[Partner, dict[str, Any], dict[str, Any]], HttpResponse]
 
 
 def endpoint(action: str, reply_action: str, sync: bool) -> Callable[[Handler], Callable[..., HttpResponse]]:
@@ -58,7 +58,7 @@ def endpoint(action: str, reply_action: str, sync: bool) -> Callable[[Handler], 
 
 
 def _async(partner: Partner, header: dict[str, Any], message: dict[str, Any], kind: str,
-           reply: str, items_key: str | None) -> JsonResponse:
+           reply: str, items_key: str | None) -> HttpResponse:
     protocol.check_transaction_id(message)
     refs: list[Any] = []
     if items_key:
@@ -75,12 +75,12 @@ def _async(partner: Partner, header: dict[str, Any], message: dict[str, Any], ki
 
 
 @endpoint("search", "on-search", sync=False)
-def search(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> JsonResponse:
+def search(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> HttpResponse:
     return _async(partner, header, message, TxnKind.SEARCH, "on-search", "search_request")
 
 
 @endpoint("search", "on-search", sync=True)
-def sync_search(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> JsonResponse:
+def sync_search(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> HttpResponse:
     protocol.check_transaction_id(message)
     items = protocol.check_batch(header, message.get("search_request"), "search_request")
     txn = services.new_transaction(partner, TxnKind.SEARCH, header, message, sync=True,
@@ -91,33 +91,33 @@ def sync_search(partner: Partner, header: dict[str, Any], message: dict[str, Any
     reply = protocol.callback_header("on-search", partner,
                                      status=services.header_status(response["search_response"]),
                                      total=len(items), completed=len(items))
-    return JsonResponse(protocol.signed(reply, response), json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(protocol.signed_bytes(reply, response), content_type="application/json")
 
 
 @endpoint("subscribe", "on-subscribe", sync=False)
-def subscribe(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> JsonResponse:
+def subscribe(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> HttpResponse:
     services.notify_uri_for(partner, header)  # refuse now when there is nowhere to notify
     return _async(partner, header, message, TxnKind.SUBSCRIBE, "on-subscribe", "subscribe_request")
 
 
 @endpoint("unsubscribe", "on-unsubscribe", sync=False)
-def unsubscribe(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> JsonResponse:
+def unsubscribe(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> HttpResponse:
     return _async(partner, header, message, TxnKind.UNSUBSCRIBE, "on-unsubscribe", None)
 
 
 @endpoint("txn-status", "txn-on-status", sync=False)
-def txn_status(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> JsonResponse:
+def txn_status(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> HttpResponse:
     return _async(partner, header, message, TxnKind.TXN_STATUS, "txn-on-status", None)
 
 
 @endpoint("txn-status", "txn-on-status", sync=True)
-def sync_txn_status(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> JsonResponse:
+def sync_txn_status(partner: Partner, header: dict[str, Any], message: dict[str, Any]) -> HttpResponse:
     protocol.check_transaction_id(message)
     txn = services.open_transaction(partner, TxnKind.TXN_STATUS, header, message, sync=True,
                                     reference_ids=[])
     response, status = services.run_txn_status(partner, txn, message)
     reply = protocol.callback_header("txn-on-status", partner, status=status, total=1, completed=1)
-    return JsonResponse(protocol.signed(reply, response), json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(protocol.signed_bytes(reply, response), content_type="application/json")
 
 
 @csrf_exempt
