@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: demo test smoke install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports bench-scale clean
+.PHONY: demo test smoke install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports bench-scale clean bench-dci
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,8 @@ bench-reports: install
 ## make bench-scale: sweep, re-check and household-list time at 1M and 5M households (BENCH_SIZES)
 bench-scale: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_scale.py
+bench-dci: install
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_dci.py
 
 clean:
 	rm -rf $(VENV) var/test
