@@ -128,7 +128,7 @@ def family(prefix: str, days: list[dt.date],
         continuing = (Q(plan_year__lt=year, started_on__lte=day) &
                       (Q(completed_on__isnull=True) | Q(completed_on__gte=jan1)) &
                       ~Q(removed_on__lte=day))
-        rows = projects.values(code=F("area")).annotate(
+        rows = projects.values(ac=F("area")).annotate(
             library=Count("id", filter=Q(entered_library_on__lte=day) & ~Q(removed_on__lte=day)),
             entered=Count("id", filter=Q(entered_library_on__lte=day,
                                          entered_library_on__gte=jan1)),
@@ -143,35 +143,35 @@ def family(prefix: str, days: list[dt.date],
                              ("prj_plan", "plan"), ("prj_started", "started"),
                              ("prj_completed", "completed"), ("prj_continuing", "cont"),
                              ("prj_cont_completed", "cont_done")):
-                _put(per, r["code"], key, r[col])
+                _put(per, r["ac"], key, r[col])
         for r in (projects.annotate(bucket=state_on(day)).exclude(bucket="")
-                  .values("bucket", code=F("area")).annotate(n=Count("id")).order_by()):
-            _hist(per, r["code"], STATE_KEY, r["bucket"], r["n"])
+                  .values("bucket", ac=F("area")).annotate(n=Count("id")).order_by()):
+            _hist(per, r["ac"], STATE_KEY, r["bucket"], r["n"])
         for r in (FundSource.objects.filter(_area(prefix, villages, "area__code"), year=year)
-                  .values("kind", code=F("area")).annotate(s=Sum("amount")).order_by()):
-            _put(per, r["code"], "funds_yuan", r["s"])
-            _hist(per, r["code"], SOURCE_KEY, r["kind"], r["s"])
+                  .values("kind", ac=F("area")).annotate(s=Sum("amount")).order_by()):
+            _put(per, r["ac"], "funds_yuan", r["s"])
+            _hist(per, r["ac"], SOURCE_KEY, r["kind"], r["s"])
         for r in (Allocation.objects.filter(_area(prefix, villages, "project__area__code"),
                                             project__plan_year=year, allocated_on__lte=day)
-                  .values(code=F("project__area")).annotate(s=Sum("amount")).order_by()):
-            _put(per, r["code"], "funds_allocated", r["s"])
+                  .values(ac=F("project__area")).annotate(s=Sum("amount")).order_by()):
+            _put(per, r["ac"], "funds_allocated", r["s"])
         for r in (Payment.objects.filter(_area(prefix, villages, "allocation__project__area__code"),
                                          allocation__project__plan_year=year, paid_on__lte=day)
-                  .values(code=F("allocation__project__area")).annotate(s=Sum("amount"))
+                  .values(ac=F("allocation__project__area")).annotate(s=Sum("amount"))
                   .order_by()):
-            _put(per, r["code"], "funds_paid", r["s"])
+            _put(per, r["ac"], "funds_paid", r["s"])
         for r in (Beneficiary.objects.filter(_area(prefix, villages, "household__area__code"),
                                              project__plan_year=year, added_on__lte=day)
-                  .values(code=F("household__area"))
+                  .values(ac=F("household__area"))
                   .annotate(n=Count("household", distinct=True),
                             p=Coalesce(Sum("people"), 0)).order_by()):
-            _put(per, r["code"], "ben_households", r["n"])
-            _put(per, r["code"], "ben_people", r["p"])
+            _put(per, r["ac"], "ben_households", r["n"])
+            _put(per, r["ac"], "ben_people", r["p"])
         in_force = Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         links = BenefitLink.objects.filter(_area(prefix, villages, "area__code")).filter(in_force)
-        for r in links.values(code=F("area")).annotate(
+        for r in links.values(ac=F("area")).annotate(
                 n=Count("household", distinct=True)).order_by():
-            _put(per, r["code"], "hh_linked", r["n"])
+            _put(per, r["ac"], "hh_linked", r["n"])
         industry_link = BenefitLink.objects.filter(in_force, industry=True,
                                                    household=OuterRef("pk"))
         industry_benefit = Beneficiary.objects.filter(
@@ -181,9 +181,9 @@ def family(prefix: str, days: list[dt.date],
                                             household_type__in=REGISTERED)
                    .filter(Exists(industry_link) | Exists(industry_benefit)))
         covered_villages = set()
-        for r in covered.values(code=F("area")).annotate(n=Count("id")).order_by():
-            _put(per, r["code"], "hh_industry", r["n"])
-            covered_villages.add(r["code"])
+        for r in covered.values(ac=F("area")).annotate(n=Count("id")).order_by():
+            _put(per, r["ac"], "hh_industry", r["n"])
+            covered_villages.add(r["ac"])
         if poor:
             with_project = set(projects.filter(area__code__in=poor, category="industry",
                                                entered_library_on__lte=day)
@@ -194,10 +194,10 @@ def family(prefix: str, days: list[dt.date],
                     _put(per, code, "vil_poor_covered", 1)
         for r in (ConsumptionSale.objects.filter(_area(prefix, villages, "area__code"),
                                                  sold_on__gte=jan1, sold_on__lte=day)
-                  .values("channel", code=F("area"))
+                  .values("channel", ac=F("area"))
                   .annotate(s=Coalesce(Sum("amount"), Value(0, output_field=money))).order_by()):
-            _put(per, r["code"], "sales_yuan", r["s"])
-            _hist(per, r["code"], CHANNEL_KEY, r["channel"], r["s"])
+            _put(per, r["ac"], "sales_yuan", r["s"])
+            _hist(per, r["ac"], CHANNEL_KEY, r["channel"], r["s"])
         out[day] = per  # type: ignore[assignment]
     return out
 

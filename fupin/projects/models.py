@@ -278,7 +278,7 @@ class BeneficiaryQuerySet(ScopedQuerySet[Any]):
 
 class Beneficiary(HistoryModel):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="beneficiaries")
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT,
+    household = models.ForeignKey("registry.Household", on_delete=models.CASCADE,
                                   related_name="project_benefits")
     kind = models.CharField("受益户类别", max_length=12, choices=BeneficiaryKind.choices)
     people = models.PositiveIntegerField("受益人数", default=0)
@@ -299,7 +299,7 @@ class Beneficiary(HistoryModel):
 class BenefitLink(AreaScopedModel):
     """A household's benefit link; `area` is the household's village."""
 
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT,
+    household = models.ForeignKey("registry.Household", on_delete=models.CASCADE,
                                   related_name="benefit_links")
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="links")
@@ -332,7 +332,7 @@ class PayoutQuerySet(ScopedQuerySet[Any]):
 class Payout(models.Model):
     """One payment of a benefit link to its household (flows into the household's income)."""
 
-    link = models.ForeignKey(BenefitLink, on_delete=models.PROTECT, related_name="payouts")
+    link = models.ForeignKey(BenefitLink, on_delete=models.CASCADE, related_name="payouts")
     paid_on = models.DateField("发放日期")
     amount = models.DecimalField("金额（元）", **MONEY)
     note = models.CharField("备注", max_length=200, blank=True)
@@ -405,7 +405,7 @@ class ConsumptionSale(AreaScopedModel):
 
     seller_kind = models.CharField("销售主体类型", max_length=12, choices=SellerKind.choices)
     household = models.ForeignKey("registry.Household", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="consumption_sales")
+                                  on_delete=models.SET_NULL, related_name="consumption_sales")
     seller_name = models.CharField("销售主体", max_length=200)
     channel = models.CharField("销售渠道", max_length=20, choices=SaleChannel.choices)
     product = models.CharField("产品", max_length=200)
