@@ -422,7 +422,8 @@ class SaleViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         if d["household_no"] and not Household.objects.visible_to(request.user).filter(
                 household_no=d["household_no"]).exists():
             raise serializers.ValidationError({"household_no": ["户编号不存在，或不在您的管辖范围内"]})
-        sale = benefits.record_sale(actor=request.user, **d)
+        area = d.pop("area")
+        sale = benefits.record_sale(actor=request.user, area_code=area, **d)
         return Response(SaleSerializer(sale).data, status=status.HTTP_201_CREATED)
 
 

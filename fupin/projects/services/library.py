@@ -200,8 +200,15 @@ def propose(*, actor: Actor, area_code: str, data: dict[str, Any],
     on = on or today()
     area = _check_area(str(area_code).strip())
     require_write(actor, area.code)
-    fields = _project_fields(data)
-    fields.update(validate_meeting(data, on))
+    errors: dict[str, list[str]] = {}
+    fields: dict[str, Any] = {}
+    for check in (lambda: _project_fields(data), lambda: validate_meeting(data, on)):
+        try:
+            fields.update(check())
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     code = str(data.get("code", "") or "").strip() or next_code(area.code[:6], on.year)
     if Project.objects.filter(code=code).exists():
         raise ValidationError({"code": [f"项目编号“{code}”已存在"]})
