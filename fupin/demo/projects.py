@@ -28,7 +28,6 @@ import datetime as dt
 import random
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 
@@ -224,10 +223,7 @@ def _links(county: str, registered: dict[str, list[tuple[int, str, int]]],
             if rng.random() >= share:
                 continue
             project = industry.get(village)
-            if county == "500112":
-                mode = LinkMode.COLLECTIVE_DIVIDEND
-            else:
-                mode = rng.choice(MODES)
+            mode = LinkMode.COLLECTIVE_DIVIDEND if county == "500112" else rng.choice(MODES)
             if project is not None and mode != LinkMode.COLLECTIVE_DIVIDEND:
                 kind, name = "project", project.name
             elif mode == LinkMode.COLLECTIVE_DIVIDEND:

@@ -29,6 +29,7 @@ from .models import (
     Project,
 )
 from .services import benefits, funds, library
+from .services.common import me
 from .services.summary import summary
 
 
@@ -107,7 +108,7 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class AllocateSerializer(serializers.Serializer):
-    source = serializers.IntegerField()
+    source = serializers.IntegerField()  # type: ignore[assignment]  # DRF: a field named "source"
     amount = serializers.CharField(max_length=30)
     allocated_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -146,14 +147,14 @@ class ProjectViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         d = self._data(request)
         area = d.pop("area")
-        project = library.propose(actor=request.user, area_code=area, data=d)
+        project = library.propose(actor=me(request), area_code=area, data=d)
         return self._out(project, status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def act(self, request: Request, pk: Any = None) -> Response:
         project = self.get_object()
         d = self._data(request)
-        project = library.act(actor=request.user, project=project, action=d["action"],
+        project = library.act(actor=me(request), project=project, action=d["action"],
                               version=d["version"], comment=d["comment"], data=d["values"])
         return self._out(project)
 
@@ -164,7 +165,7 @@ class ProjectViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         notice = project.notices.filter(pk=d["notice"]).first()
         if notice is None:
             raise serializers.ValidationError({"notice": ["本项目没有这条公示"]})
-        library.raise_objection(actor=request.user, notice=notice, content=d["content"],
+        library.raise_objection(actor=me(request), notice=notice, content=d["content"],
                                 raised_on=d["raised_on"])
         return self._out(project, status.HTTP_201_CREATED)
 
@@ -175,7 +176,7 @@ class ProjectViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         objection = Objection.objects.filter(pk=d["objection"], notice__project=project).first()
         if objection is None:
             raise serializers.ValidationError({"objection": ["本项目没有这条异议"]})
-        library.answer_objection(actor=request.user, objection=objection, answer=d["answer"],
+        library.answer_objection(actor=me(request), objection=objection, answer=d["answer"],
                                  upheld=d["upheld"], answered_on=d["answered_on"])
         return self._out(project)
 
@@ -186,7 +187,7 @@ class ProjectViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         source = FundSource.objects.visible_to(request.user).filter(pk=d["source"]).first()
         if source is None:
             raise serializers.ValidationError({"source": ["资金来源不存在，或不在您的管辖范围内"]})
-        funds.allocate(actor=request.user, project=project, source=source, amount=d["amount"],
+        funds.allocate(actor=me(request), project=project, source=source, amount=d["amount"],
                        on=d["allocated_on"])
         return self._out(project, status.HTTP_201_CREATED)
 
@@ -197,7 +198,7 @@ class ProjectViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         allocation = project.allocations.filter(pk=d["allocation"]).first()
         if allocation is None:
             raise serializers.ValidationError({"allocation": ["本项目没有这笔资金安排"]})
-        funds.pay(actor=request.user, allocation=allocation, amount=d["amount"],
+        funds.pay(actor=me(request), allocation=allocation, amount=d["amount"],
                   paid_on=d["paid_on"], voucher=d["voucher"])
         return self._out(project, status.HTTP_201_CREATED)
 
@@ -205,7 +206,7 @@ class ProjectViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     def beneficiaries(self, request: Request, pk: Any = None) -> Response:
         project = self.get_object()
         d = self._data(request)
-        benefits.add_beneficiaries(actor=request.user, project=project,
+        benefits.add_beneficiaries(actor=me(request), project=project,
                                    household_nos=d["households"])
         return self._out(project, status.HTTP_201_CREATED)
 
@@ -239,7 +240,7 @@ class FundSourceViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         ser = FundSourceInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        source = funds.add_source(actor=request.user, county_code=d["area"], kind=d["kind"],
+        source = funds.add_source(actor=me(request), county_code=d["area"], kind=d["kind"],
                                   name=d["name"], year=d["year"], amount=d["amount"])
         return Response(FundSourceSerializer(source).data, status=status.HTTP_201_CREATED)
 
@@ -349,7 +350,7 @@ class LinkViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
             project = Project.objects.visible_to(request.user).filter(code=d["project"]).first()
             if project is None:
                 raise serializers.ValidationError({"project": ["项目编号不存在，或不在您的管辖范围内"]})
-        link = benefits.create_link(actor=request.user, household_no=d["household_no"],
+        link = benefits.create_link(actor=me(request), household_no=d["household_no"],
                                     mode=d["mode"], started_on=d["started_on"], project=project,
                                     partner_kind=d["partner_kind"], partner_name=d["partner_name"],
                                     amount_per_year=d["amount_per_year"])
@@ -361,7 +362,7 @@ class LinkViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         ser = PayoutInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        payout = benefits.add_payout(actor=request.user, link=link, paid_on=d["paid_on"],
+        payout = benefits.add_payout(actor=me(request), link=link, paid_on=d["paid_on"],
                                      amount=d["amount"], note=d["note"])
         return Response(PayoutSerializer(payout).data, status=status.HTTP_201_CREATED)
 
@@ -423,7 +424,7 @@ class SaleViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
                 household_no=d["household_no"]).exists():
             raise serializers.ValidationError({"household_no": ["户编号不存在，或不在您的管辖范围内"]})
         area = d.pop("area")
-        sale = benefits.record_sale(actor=request.user, area_code=area, **d)
+        sale = benefits.record_sale(actor=me(request), area_code=area, **d)
         return Response(SaleSerializer(sale).data, status=status.HTTP_201_CREATED)
 
 

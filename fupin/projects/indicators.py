@@ -28,8 +28,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models import Case as SqlCase
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from fupin.core.plugins import IndicatorFamily, VillageFigures

@@ -19,15 +19,20 @@ IMPORT = "projects_import"
 @job_function(IMPORT)
 def run_import(job: Job, progress: Progress, kind: str, path: str, file_name: str,
                user_id: int | None = None, dry_run: bool = False) -> dict[str, Any]:
-    from .services.excel import ImportRefused, rejected_report, run_import as do_import
+    from .services.excel import ImportRefused, rejected_report
+    from .services.excel import run_import as do_import
 
     actor: Any = User.objects.get(pk=user_id) if user_id else SystemActor("projects import")
     data = Path(path).read_bytes()
-    progress.start(1, "读取文件")
+    progress.start(3, "读取文件")
+    step = {"n": 0}
+
+    def advance(_rows: int, message: str) -> None:
+        step["n"] = min(step["n"] + 1, 3)
+        progress.set(step["n"], message)
+
     try:
-        result = do_import(kind, data, file_name, actor=actor, dry_run=dry_run,
-                           progress=lambda n, msg: (setattr(progress, "total", max(n, 1)),
-                                                    progress.set(n, msg)))
+        result = do_import(kind, data, file_name, actor=actor, dry_run=dry_run, progress=advance)
     except ImportRefused as exc:
         return {"refused": str(exc), "file_name": file_name, "kind": kind}
     finally:

@@ -43,7 +43,6 @@ from .choices import (
     State,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0")
 
 
@@ -54,7 +53,7 @@ class Project(AreaScopedModel):
     category = models.CharField("项目类别", max_length=20, choices=Category.choices)
     state = models.CharField("状态", max_length=30, choices=State.choices,
                              default=State.VILLAGE_PROPOSED, db_index=True)
-    planned_funds = models.DecimalField("计划资金（元）", **MONEY, default=ZERO,
+    planned_funds = models.DecimalField("计划资金（元）", max_digits=14, decimal_places=2, default=ZERO,
                                         validators=[MinValueValidator(ZERO)])
     expected_households = models.PositiveIntegerField("预计受益户数", default=0)
     expected_people = models.PositiveIntegerField("预计受益人数", default=0)
@@ -186,8 +185,8 @@ class FundSource(AreaScopedModel):
     kind = models.CharField("资金来源", max_length=20, choices=FundKind.choices)
     name = models.CharField("资金名称/文号", max_length=200)
     year = models.PositiveSmallIntegerField("年度", db_index=True)
-    amount = models.DecimalField("金额（元）", **MONEY, validators=[MinValueValidator(ZERO)])
-    allocated = models.DecimalField("已安排（元）", **MONEY, default=ZERO, editable=False)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)])
+    allocated = models.DecimalField("已安排（元）", max_digits=14, decimal_places=2, default=ZERO, editable=False)
 
     class Meta:
         verbose_name = "资金来源"
@@ -219,8 +218,8 @@ class AllocationQuerySet(ScopedQuerySet[Any]):
 class Allocation(HistoryModel):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="allocations")
     source = models.ForeignKey(FundSource, on_delete=models.PROTECT, related_name="allocations")
-    amount = models.DecimalField("安排金额（元）", **MONEY)
-    paid = models.DecimalField("已拨付（元）", **MONEY, default=ZERO, editable=False)
+    amount = models.DecimalField("安排金额（元）", max_digits=14, decimal_places=2)
+    paid = models.DecimalField("已拨付（元）", max_digits=14, decimal_places=2, default=ZERO, editable=False)
     allocated_on = models.DateField("安排日期")
 
     objects: ClassVar[Any] = AllocationQuerySet.as_manager()
@@ -252,7 +251,7 @@ class PaymentQuerySet(ScopedQuerySet[Any]):
 
 class Payment(HistoryModel):
     allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="payments")
-    amount = models.DecimalField("拨付金额（元）", **MONEY)
+    amount = models.DecimalField("拨付金额（元）", max_digits=14, decimal_places=2)
     paid_on = models.DateField("拨付日期", db_index=True)
     voucher = models.CharField("凭证号", max_length=100, blank=True)
 
@@ -308,7 +307,7 @@ class BenefitLink(AreaScopedModel):
     mode = models.CharField("联结方式", max_length=20, choices=LinkMode.choices)
     started_on = models.DateField("联结开始")
     ended_on = models.DateField("联结结束", null=True, blank=True)
-    amount_per_year = models.DecimalField("预计年收益（元）", **MONEY, default=ZERO,
+    amount_per_year = models.DecimalField("预计年收益（元）", max_digits=14, decimal_places=2, default=ZERO,
                                           validators=[MinValueValidator(ZERO)])
     industry = models.BooleanField("产业联结", default=True)
 
@@ -334,7 +333,7 @@ class Payout(models.Model):
 
     link = models.ForeignKey(BenefitLink, on_delete=models.CASCADE, related_name="payouts")
     paid_on = models.DateField("发放日期")
-    amount = models.DecimalField("金额（元）", **MONEY)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
     note = models.CharField("备注", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -363,7 +362,7 @@ class Asset(AreaScopedModel):
     name = models.CharField("资产名称", max_length=200)
     kind = models.CharField("资产类别", max_length=12, choices=AssetKind.choices)
     owner = models.CharField("确权所有人", max_length=200)
-    value = models.DecimalField("资产价值（元）", **MONEY, validators=[MinValueValidator(ZERO)])
+    value = models.DecimalField("资产价值（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)])
     maintainer = models.CharField("后续管护责任人", max_length=200)
     handed_over_on = models.DateField("移交日期")
 
@@ -387,7 +386,7 @@ class AssetIncomeQuerySet(ScopedQuerySet[Any]):
 class AssetIncome(HistoryModel):
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="incomes")
     year = models.PositiveSmallIntegerField("年度")
-    amount = models.DecimalField("年收益（元）", **MONEY, validators=[MinValueValidator(ZERO)])
+    amount = models.DecimalField("年收益（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)])
 
     objects: ClassVar[Any] = AssetIncomeQuerySet.as_manager()
 
@@ -409,7 +408,7 @@ class ConsumptionSale(AreaScopedModel):
     seller_name = models.CharField("销售主体", max_length=200)
     channel = models.CharField("销售渠道", max_length=20, choices=SaleChannel.choices)
     product = models.CharField("产品", max_length=200)
-    amount = models.DecimalField("销售额（元）", **MONEY)
+    amount = models.DecimalField("销售额（元）", max_digits=14, decimal_places=2)
     sold_on = models.DateField("销售日期", db_index=True)
 
     class Meta:

@@ -29,7 +29,8 @@ def _build(world: World) -> dict[str, Any]:
     from fupin.projects.services import funds
     funds.pay(actor=system, allocation=project.allocations.get(), amount="500",
               paid_on="2020-12-01", voucher=f"凭证{household.household_no}")
-    notice = project.notices.first()
+    notice = project.notices.order_by("id").first()
+    assert notice is not None
     objection = library.raise_objection(actor=system, notice=notice, content="异议测试",
                                         raised_on=notice.start)
     link = benefits.create_link(actor=system, household_no=household.household_no,

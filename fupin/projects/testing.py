@@ -37,7 +37,7 @@ def walk(project: Project, until: str, *, start: dt.date, actor: Any = None,
             from .models import FundSource
             source, _ = FundSource.objects.get_or_create(
                 area_id=project.county_code, kind="integrated", name="测试整合资金",
-                year=project.plan_year, defaults={"amount": 10_000_000})
+                year=project.plan_year or start.year, defaults={"amount": 10_000_000})
             funds.allocate(actor=actor, project=project, source=source,
                            amount=project.planned_funds or 1000, on=day)
         if action == "hand_over":

@@ -37,6 +37,7 @@ from .models import (
     Project,
 )
 from .services import benefits, funds, library
+from .services.common import me
 from .services.excel import EXPORT_HEADERS, KINDS, export_library, template_bytes
 from .services.summary import summary
 
@@ -128,7 +129,7 @@ class ProposeView(ServiceFormView):
     title = "项目申报（村级申报，四议两公开）"
     success_message = "已申报，请发布村级公示"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated:
             _writer(request)
         return super().dispatch(request, *args, **kwargs)
@@ -140,7 +141,7 @@ class ProposeView(ServiceFormView):
     def perform(self, form: Any) -> Any:
         d = dict(form.cleaned_data)
         area = d.pop("area")
-        return library.propose(actor=self.request.user, area_code=area, data=d)
+        return library.propose(actor=me(self.request), area_code=area, data=d)
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -205,7 +206,7 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
         return project_detail(request, pk, act_form=form, errors=["请检查填写内容"], status=400)
     d = form.cleaned_data
     try:
-        library.act(actor=request.user, project=project, action=d["action"],
+        library.act(actor=me(request), project=project, action=d["action"],
                     version=d["version"], comment=d.get("comment", ""), data=form.service_data())
     except ValidationError as exc:
         apply_errors(form, exc)
@@ -224,7 +225,7 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
         return project_detail(request, pk, errors=["请填写异议日期和内容"], status=400)
     notice = get_object_or_404(Notice, pk=form.cleaned_data["notice"], project=project)
     return _after(request, pk, lambda: library.raise_objection(
-        actor=request.user, notice=notice, content=form.cleaned_data["content"],
+        actor=me(request), notice=notice, content=form.cleaned_data["content"],
         raised_on=_day(form.cleaned_data["raised_on"])), "已登记异议")
 
 
@@ -244,7 +245,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
         return project_detail(request, project_pk, errors=["请填写答复日期和内容"], status=400)
     d = form.cleaned_data
     return _after(request, project_pk, lambda: library.answer_objection(
-        actor=request.user, objection=objection, answer=d["answer"], upheld=d["upheld"],
+        actor=me(request), objection=objection, answer=d["answer"], upheld=d["upheld"],
         answered_on=_day(d["answered_on"])), "已答复异议")
 
 
@@ -260,7 +261,7 @@ def allocation_add(request: HttpRequest, pk: int) -> HttpResponse:
     d = form.cleaned_data
     source = get_object_or_404(sources, pk=d["source"])
     return _after(request, pk, lambda: funds.allocate(
-        actor=request.user, project=project, source=source, amount=d["amount"],
+        actor=me(request), project=project, source=source, amount=d["amount"],
         on=d.get("allocated_on") or None), "已安排资金")
 
 
@@ -276,7 +277,7 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
     d = form.cleaned_data
     allocation = get_object_or_404(Allocation, pk=d["allocation"], project=project)
     return _after(request, pk, lambda: funds.pay(
-        actor=request.user, allocation=allocation, amount=d["amount"], paid_on=d["paid_on"],
+        actor=me(request), allocation=allocation, amount=d["amount"], paid_on=d["paid_on"],
         voucher=d.get("voucher", "")), "已登记拨付")
 
 
@@ -289,7 +290,7 @@ def beneficiary_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return project_detail(request, pk, errors=["请填写受益户户编号"], status=400)
     return _after(request, pk, lambda: benefits.add_beneficiaries(
-        actor=request.user, project=project, household_nos=form.numbers()), "已登记受益户")
+        actor=me(request), project=project, household_nos=form.numbers()), "已登记受益户")
 
 
 # -- notices ---------------------------------------------------------------------------------
@@ -361,7 +362,7 @@ class FundSourceAddView(ServiceFormView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        funds.add_source(actor=self.request.user, county_code=d["area"], kind=d["kind"],
+        funds.add_source(actor=me(self.request), county_code=d["area"], kind=d["kind"],
                          name=d["name"], year=d["year"], amount=d["amount"])
         return f"{reverse_lazy('projects:source_list')}?year={d['year']}"
 
@@ -409,7 +410,7 @@ class LinkAddView(ServiceFormView):
                 raise ValidationError({"project": [f"项目编号“{d['project']}”不存在或不在您的管辖范围内"]})
         household = _household(self.request, d["household_no"])
         return benefits.create_link(
-            actor=self.request.user, household_no=household.household_no, mode=d["mode"],
+            actor=me(self.request), household_no=household.household_no, mode=d["mode"],
             started_on=d["started_on"], project=project, partner_kind=d.get("partner_kind", ""),
             partner_name=d.get("partner_name", ""), amount_per_year=d.get("amount_per_year") or 0)
 
@@ -433,7 +434,7 @@ def link_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                benefits.add_payout(actor=request.user, link=link, paid_on=d["paid_on"],
+                benefits.add_payout(actor=me(request), link=link, paid_on=d["paid_on"],
                                     amount=d["amount"], note=d.get("note", ""))
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -477,7 +478,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _writer(request)
         if form.is_valid():
             try:
-                benefits.record_asset_income(actor=request.user, asset=asset,
+                benefits.record_asset_income(actor=me(request), asset=asset,
                                              year=form.cleaned_data["year"],
                                              amount=form.cleaned_data["amount"])
             except ValidationError as exc:
@@ -511,7 +512,7 @@ class SaleAddView(ServiceFormView):
         d = form.cleaned_data
         if d["seller_kind"] == "household":
             _household(self.request, d.get("household_no", ""))
-        benefits.record_sale(actor=self.request.user, area_code=d.get("area", ""),
+        benefits.record_sale(actor=me(self.request), area_code=d.get("area", ""),
                              seller_kind=d["seller_kind"], channel=d["channel"],
                              product=d["product"], amount=d["amount"], sold_on=d["sold_on"],
                              household_no=d.get("household_no", ""),
@@ -569,8 +570,9 @@ def import_report(request: HttpRequest, pk: int) -> FileResponse:
 def template_view(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404("没有这种模板")
-    from fupin.core.generic import XLSX
     from urllib.parse import quote
+
+    from fupin.core.generic import XLSX
 
     resp = HttpResponse(template_bytes(kind), content_type=XLSX)
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(KINDS[kind][0] + '导入模板.xlsx')}"

@@ -85,3 +85,9 @@ def actor_name(actor: Actor) -> str:
 
 def set_history(obj: Any, actor: Actor) -> None:
     obj._history_user = history_user(actor)
+
+
+def me(request: Any) -> Actor:
+    """The signed-in user of a request as an actor (views require login)."""
+    user: Actor = request.user
+    return user

@@ -7,7 +7,6 @@ database hold the same (allocated ≤ amount, paid ≤ amount).
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,16 @@ from fupin.areas.models import Area
 
 from ..choices import STATE_ORDER, FundKind, State
 from ..models import Allocation, FundSource, Payment, Project
-from .common import COUNTY_ROLES, a_date, money, not_future, require_role, require_write, set_history, today
+from .common import (
+    COUNTY_ROLES,
+    a_date,
+    money,
+    not_future,
+    require_role,
+    require_write,
+    set_history,
+    today,
+)
 
 
 def _year(value: Any, field: str = "year") -> int:

@@ -119,7 +119,8 @@ def test_payout_import_flows_into_incomes(admin):
     assert "早于联结开始日期" in reasons[8]
     assert Payout.objects.count() == 2
     inc_a = Income.objects.get(household=a, year=2020)
-    base = before[a].property_income if before[a] else 0
+    prior = before[a]
+    base = prior.property_income if prior is not None else 0
     assert inc_a.property_income == base + 800
     # the same file again: every row is now a duplicate, nothing is counted twice
     res2 = import_payouts(data, "发放.xlsx", actor=admin)

@@ -125,6 +125,7 @@ def test_cannot_move_on_before_notice_ends_or_with_open_objection(people):
     p = library.act(actor=people["cadre"], project=p, action="renotice",
                     data={"start": str(D0 + dt.timedelta(days=12))}, on=D0 + dt.timedelta(days=12))
     new = library.current_notice(p, "village")
+    assert new is not None
     assert new.pk != notice.pk
     obj2 = library.raise_objection(actor=people["cadre"], notice=new, content="占地补偿？",
                                    raised_on=D0 + dt.timedelta(days=13))
