@@ -27,7 +27,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from fupin.core.base_models import AreaScopedModel, HistoryModel
+from fupin.core.base_models import AreaScopedModel, AreaScopedQuerySet, HistoryModel
 from fupin.core.scope import ScopedQuerySet
 
 from .choices import (
@@ -295,6 +295,13 @@ class Beneficiary(HistoryModel):
         return f"{self.project_id}/{self.household_id}"
 
 
+class HouseholdRowQuerySet(AreaScopedQuerySet):
+    """Rows scoped by their own area that name a household: a helper sees those of the
+    households assigned to them (fupin.assistance.visibility)."""
+
+    household_field = "household"
+
+
 class BenefitLink(AreaScopedModel):
     """A household's benefit link; `area` is the household's village."""
 
@@ -311,6 +318,8 @@ class BenefitLink(AreaScopedModel):
                                           validators=[MinValueValidator(ZERO)])
     industry = models.BooleanField("产业联结", default=True)
 
+    objects: ClassVar[Any] = HouseholdRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = "利益联结"
         verbose_name_plural = "利益联结"
@@ -326,6 +335,7 @@ class BenefitLink(AreaScopedModel):
 
 class PayoutQuerySet(ScopedQuerySet[Any]):
     scope_field = "link__area__code"
+    household_field = "link__household"
 
 
 class Payout(models.Model):
@@ -410,6 +420,8 @@ class ConsumptionSale(AreaScopedModel):
     product = models.CharField("产品", max_length=200)
     amount = models.DecimalField("销售额（元）", max_digits=14, decimal_places=2)
     sold_on = models.DateField("销售日期", db_index=True)
+
+    objects: ClassVar[Any] = HouseholdRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = "消费帮扶销售"

@@ -172,3 +172,24 @@ def test_inspector_reads_but_cannot_write(client, db):
     township = make_user("township_staff", TOWNSHIP_A)
     client.force_login(township)
     assert client.get("/projects/library/add/").status_code == 200
+
+
+def test_helper_sees_only_assigned_households_links(client, admin):
+    from fupin.assistance.services.helpers import assign_helper, create_helper
+    from fupin.projects.models import BenefitLink, Payout
+    from fupin.projects.services import benefits
+
+    mine, other = make_household(VILLAGE_A), make_household(VILLAGE_A)
+    helper_user = make_user("helper", VILLAGE_A)
+    helper = create_helper(actor=admin, data={"name": "帮扶人", "area": VILLAGE_A, "user": helper_user,
+                                              "position": "驻村队员"})
+    assign_helper(actor=admin, household=mine, helper=helper, started_on=dt.date(2020, 1, 1),
+                  reason="结对")
+    for hh in (mine, other):
+        link = benefits.create_link(actor=admin, household_no=hh.household_no, mode="wage",
+                                    started_on="2020-01-01", partner_kind="enterprise",
+                                    partner_name="企业")
+        benefits.add_payout(actor=admin, link=link, paid_on="2020-06-01", amount="100")
+    seen = BenefitLink.objects.visible_to(helper_user)
+    assert list(seen.values_list("household_id", flat=True)) == [mine.pk]
+    assert Payout.objects.visible_to(helper_user).count() == 1
