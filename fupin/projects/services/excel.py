@@ -320,13 +320,24 @@ def import_payouts(data: bytes, name: str, *, actor: Actor, dry_run: bool = Fals
                                                    "started_on", "ended_on"):
             links[(hid, mode)].append((lid, partner, start, end))
     all_links = sorted({lk[0] for v in links.values() for lk in v})
+    # payouts already recorded on the days of this file only (not every payout ever made)
+    days: set[dt.date] = set()
+    for _r, v in rows:
+        d, why = _date_reason(v.get("paid_on", ""), "")
+        if d is not None and not why:
+            days.add(d)
     paid: set[tuple[int, dt.date]] = set()
     for part in _chunks(all_links):
-        paid.update(Payout.objects.filter(link_id__in=part).values_list("link_id", "paid_on"))
+        if days:
+            paid.update(Payout.objects.filter(link_id__in=part, paid_on__in=sorted(days))
+                        .values_list("link_id", "paid_on"))
     if progress:
         progress(len(rows) // 3, "核对农户与利益联结")
     good: list[PayoutRow] = []
     day = today()
+    writable: dict[str, bool] = {}
+    amounts: dict[str, tuple[Decimal | None, str]] = {}
+    dates: dict[str, tuple[dt.date | None, str]] = {}
     for r, v in rows:
         reasons = []
         no = v.get("household_no", "")
@@ -335,17 +346,26 @@ def import_payouts(data: bytes, name: str, *, actor: Actor, dry_run: bool = Fals
             reasons.append("户编号为空")
         elif hh is None:
             reasons.append(f"户编号 {no} 不存在")
-        elif not can_write_area(actor, hh[1]):
-            reasons.append(f"户编号 {no} 在 {hh[1]}，不在您的管辖范围内")
+        else:
+            if hh[1] not in writable:
+                writable[hh[1]] = can_write_area(actor, hh[1])
+            if not writable[hh[1]]:
+                reasons.append(f"户编号 {no} 在 {hh[1]}，不在您的管辖范围内")
         mode = modes.get(v.get("mode", ""), v.get("mode", ""))
         if mode not in LinkMode.values:
             reasons.append(f"联结方式“{v.get('mode', '')}”无效，应为：{'、'.join(LinkMode.labels)}")
-        paid_on, why = _date_reason(v.get("paid_on", ""), "发放日期")
+        text = v.get("paid_on", "")
+        if text not in dates:
+            dates[text] = _date_reason(text, "发放日期")
+        paid_on, why = dates[text]
         if why:
             reasons.append(why)
         elif paid_on and paid_on > day:
             reasons.append(f"发放日期 {paid_on} 在今天之后")
-        amount, why = _money_reason(v.get("amount", ""), "金额", allow_zero=False)
+        text = v.get("amount", "")
+        if text not in amounts:
+            amounts[text] = _money_reason(text, "金额", allow_zero=False)
+        amount, why = amounts[text]
         if why:
             reasons.append(why)
         link = None
