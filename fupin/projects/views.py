@@ -22,7 +22,7 @@ from fupin.core.generic import ObjectListView, ServiceFormView, apply_errors, xl
 from fupin.core.models import Job
 
 from . import filters, forms, tables
-from .choices import STATE_ORDER, NoticeLevel, State
+from .choices import NoticeLevel, State
 from .indicators import LABELS, RATES, STATE_BUCKETS
 from .models import (
     Allocation,
@@ -166,8 +166,6 @@ def project_detail(request: HttpRequest, pk: int, *, act_form: Any = None,
         area_id=project.county_code, year=project.plan_year or day.year) if project.plan_year else []
     return render(request, "projects/project_detail.html", {
         "project": project, "notices": notices, "actions": actions,
-        "open_notice": next((n for n in reversed(notices) if not n.superseded
-                             and STATE_ORDER.get(project.state, 0) >= 0), None),
         "events": project.events.all(), "allocations": allocations,
         "payments": Payment.objects.filter(allocation__project=project).select_related(
             "allocation__source"),
