@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: demo test smoke install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports bench-scale clean bench-dci
+.PHONY: demo test smoke install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports bench-scale clean bench-dci bench-projects
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,8 @@ bench-scale: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_scale.py
 bench-dci: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_dci.py
+bench-projects: install
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_projects.py
 
 clean:
 	rm -rf $(VENV) var/test

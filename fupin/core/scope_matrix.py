@@ -29,6 +29,7 @@ World = dict[str, Any]  # objects of one village: "household", plus each builder
 class MatrixEntry:
     name: str
     kind: str  # "list" / "api_list" (marker must be absent) or "detail" / "api_detail" (404)
+    # or "write" (a POST URL: 404 on another village's row, handled on one's own)
     url: Callable[[World], str]
     marker: Callable[[World], str] | None = None
 

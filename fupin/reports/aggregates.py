@@ -56,7 +56,7 @@ def _store(figures: indicators.VillageFigures, day: dt.date, villages: Iterable[
     qs.delete()
     AreaFigure.objects.bulk_create(
         [AreaFigure(village_code=code, day=day, values=figs) for code, figs in figures.items()
-         if len(code) >= 9], batch_size=2000)
+         if len(code) >= 6], batch_size=2000)  # villages, and township or county rows
 
 
 @transaction.atomic

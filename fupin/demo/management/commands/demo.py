@@ -13,6 +13,7 @@ from fupin.core.jobs import Progress
 from fupin.demo.activity import seed_activity
 from fupin.demo.build import build
 from fupin.demo.figures import SEED_COUNTIES
+from fupin.demo.projects import build_projects
 from fupin.demo.users import create_demo_users
 from fupin.registry.figures import area_summary
 from fupin.registry.management.commands.summary import _pad
@@ -44,12 +45,16 @@ class Command(BaseCommand):
         written = build(codes, seed=opts["seed"], scale=opts["scale"],
                         progress=Progress(stream=sys.stderr))
         logins = create_demo_users(codes)
+        self.stderr.write("正在生成项目库、资金、利益联结和消费帮扶…")
+        projects = build_projects(codes, seed=opts["seed"], progress=Progress(stream=sys.stderr))
         self.stderr.write("正在运行首次监测排查，并生成帮扶、问题和案件示例…")
         activity = seed_activity(codes, progress=Progress(stream=sys.stderr))
         elapsed = time.monotonic() - started
         self.stdout.write(f"\n已写入 {written['households']:,} 户、{written['members']:,} 人、"
                           f"{written['statuses']:,} 条户状态、{written['incomes']:,} 条收入，"
                           f"用时 {elapsed:.0f} 秒；首次排查后有 {activity['warnings_open']:,} 条预警待处理。")
+        self.stdout.write(f"项目 {projects.get('projects', 0):,} 个，利益联结 {projects.get('links', 0):,} 个，"
+                          f"收益发放 {projects.get('payouts', 0):,} 笔，消费帮扶销售 {projects.get('sales', 0):,} 笔。")
         self.stdout.write("\n" + _pad("区县", 30) + "    户数      人数  建档立卡户  未脱贫人口  贫困发生率")
         for code in codes:
             s = area_summary(code)
