@@ -54,7 +54,7 @@ STEP_ROLES = {
     ReviewStep.VILLAGE: ("village_cadre", "township_staff", "county_admin"),
     ReviewStep.TOWNSHIP: ("township_staff", "county_admin"),
     ReviewStep.COUNTY: ("county_admin",),
-    ReviewStep.BANK: ("county_admin", "data_provider"),
+    ReviewStep.BANK: ("county_admin",),  # a second county officer records the bank decision
     ReviewStep.EXTENSION: ("township_staff", "county_admin"),
     ReviewStep.WRITE_OFF: ("county_admin",),
 }
@@ -264,12 +264,18 @@ def apply_loan(*, actor: Actor, household: Household, borrower: Member | None, a
     return loan
 
 
+def _roles_text(roles: Iterable[str]) -> str:
+    from fupin.accounts.models import Role
+
+    return "、".join(str(Role(r).label) for r in roles)
+
+
 def _four_eyes(actor: Actor, loan: Loan, step: str) -> None:
     if is_system(actor):
         return
     roles = STEP_ROLES[ReviewStep(step)]
     if not getattr(actor, "is_superuser", False) and getattr(actor, "role", "") not in roles:
-        raise PermissionDenied(f"{ReviewStep(step).label}须由{'、'.join(roles)}办理")
+        raise PermissionDenied(f"{ReviewStep(step).label}须由{_roles_text(roles)}办理")
     if loan.created_by_id == actor.pk:
         raise ValidationError({"__all__": [
             f"录入申请的人不能审核（规则：审核与录入分离，{ReviewStep(step).label}）"]})
@@ -464,7 +470,7 @@ def _check_not_requester(actor: Actor, request: LoanReview, step: str) -> None:
         return
     roles = STEP_ROLES[ReviewStep(step)]
     if not getattr(actor, "is_superuser", False) and getattr(actor, "role", "") not in roles:
-        raise PermissionDenied(f"{ReviewStep(step).label}审核须由{'、'.join(roles)}办理")
+        raise PermissionDenied(f"{ReviewStep(step).label}审核须由{_roles_text(roles)}办理")
     if request.actor_id == actor.pk:
         raise ValidationError({"__all__": [f"提出{ReviewStep(step).label}的人不能审核（规则：审核与录入分离）"]})
 
@@ -665,15 +671,15 @@ def run_subsidies(*, actor: Actor, area_code: str, month: Any) -> SubsidyRun:
     run.save()
     loan, pol, sub = Loan._meta.db_table, Policy._meta.db_table, Subsidy._meta.db_table
     others = (f"(SELECT COALESCE(SUM(o.balance), 0) FROM {loan} o WHERE o.household_id = l.household_id"
-              f" AND o.status IN ('active', 'extended', 'overdue') AND o.is_topup = %s)")
+              f" AND o.status IN ('active', 'extended', 'overdue') AND o.is_topup = FALSE)")
     capped = _least("l.balance", "p.subsidised_cap")
     topup_room = f"(p.subsidised_cap - {others})"
-    principal = (f"(CASE WHEN l.is_topup = %s THEN (CASE WHEN {topup_room} <= 0 THEN 0 ELSE "
+    principal = (f"(CASE WHEN l.is_topup = TRUE THEN (CASE WHEN {topup_room} <= 0 THEN 0 ELSE "
                  f"{_least('l.balance', topup_room)} END) ELSE {capped} END)")
     rate = _least("l.rate", "(CASE WHEN l.term_months <= 12 THEN p.rate_cap_short ELSE p.rate_cap_long END)")
-    share = "(CASE WHEN p.terms_fixed = %s THEN p.subsidy_share ELSE %s END)"
-    lost = ("(CASE WHEN l.status = 'overdue' THEN '逾期' WHEN l.misused = %s THEN '挪用' "
-            "WHEN l.subsidy_eligible = %s THEN '已取消贴息' ELSE '' END)")
+    share = "(CASE WHEN p.terms_fixed = TRUE THEN p.subsidy_share ELSE %s END)"
+    lost = ("(CASE WHEN l.status = 'overdue' THEN '逾期' WHEN l.misused = TRUE THEN '挪用' "
+            "WHEN l.subsidy_eligible = FALSE THEN '已取消贴息' ELSE '' END)")
     sql = f"""
         INSERT INTO {sub} (loan_id, area_code, month, principal, rate, share, amount, lost_reason, run_id)
         SELECT x.id, x.area_code, %s, x.principal, x.rate, x.share,
@@ -686,8 +692,7 @@ def run_subsidies(*, actor: Actor, area_code: str, month: Any) -> SubsidyRun:
                 AND l.disbursed_on <= %s
                 AND NOT EXISTS (SELECT 1 FROM {sub} s WHERE s.loan_id = l.id AND s.month = %s)) x
     """
-    params = [first, run.pk, True, False, True, month_share, True, False, f"{area.code}%", last,
-              first]
+    params = [first, run.pk, month_share, f"{area.code}%", last, first]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     figures = Subsidy.objects.filter(run=run).aggregate(

@@ -1,0 +1,1 @@
+"""Scope matrix entries of the jobs app (employment)."""
