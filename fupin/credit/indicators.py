@@ -32,7 +32,7 @@ def family(prefix: str, days: list[dt.date],
            villages: list[str] | None = None) -> dict[dt.date, VillageFigures]:
     from .models import DISBURSED, Loan
 
-    area = Q(area_id__in=villages) if villages is not None else Q(area_id__startswith=prefix)
+    area = Q(area__code__in=villages) if villages is not None else Q(area__code__startswith=prefix)
     out: dict[dt.date, VillageFigures] = {}
     for day in days:
         open_on = Q(closed_on__isnull=True) | Q(closed_on__gt=day)

@@ -583,7 +583,7 @@ def review_write_off(*, actor: Actor, loan: Loan, approve: bool, comment: str = 
     day = on or today()
     if approve:
         fund = (RiskFund.objects.select_for_update()
-                .filter(area_id__startswith=loan.area_id[:6]).order_by("established_on").first())
+                .filter(area__code__startswith=loan.area_id[:6]).order_by("established_on").first())
         if fund is None:
             raise ValidationError({"__all__": [f"县 {loan.area_id[:6]} 没有设立风险补偿金"]})
         amount = compensable(loan)
@@ -905,7 +905,7 @@ def summary(area_code: str, as_of: dt.date | None = None, *, user: Any = None) -
     if user is not None and not area_in_scope(user, code):
         raise PermissionDenied(f"区划 {code} 不在您的管辖范围内")
     day = as_of or today()
-    loans = Loan.objects.filter(area_id__startswith=code, disbursed_on__lte=day,
+    loans = Loan.objects.filter(area__code__startswith=code, disbursed_on__lte=day,
                                 status__in=DISBURSED)
     open_on = Q(closed_on__isnull=True) | Q(closed_on__gt=day)
     year_start = day.replace(month=1, day=1)
@@ -920,8 +920,8 @@ def summary(area_code: str, as_of: dt.date | None = None, *, user: Any = None) -
         new=Count("id", filter=Q(disbursed_on__gte=year_start)),
         new_yuan=Sum("amount", filter=Q(disbursed_on__gte=year_start)),
         written_off=Count("id", filter=Q(status=LoanStatus.WRITTEN_OFF, closed_on__lte=day)))
-    registered = Household.objects.filter(area_id__startswith=code).registered().count()
-    funds = RiskFund.objects.filter(area_id__startswith=code[:6] if len(code) > 6 else code,
+    registered = Household.objects.filter(area__code__startswith=code).registered().count()
+    funds = RiskFund.objects.filter(area__code__startswith=code[:6] if len(code) > 6 else code,
                                     established_on__lte=day)
     fund_total = funds.aggregate(s=Sum("capital"))["s"] or Decimal(0)
     drawn = RiskFundDraw.objects.filter(fund__in=funds, drawn_on__lte=day).aggregate(

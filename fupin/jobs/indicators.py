@@ -43,16 +43,16 @@ def family(prefix: str, days: list[dt.date],
     for day in days:
         live = Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
         per: dict[str, dict[str, Any]] = {}
-        spells = WorkSpell.objects.filter(live, where("area_id")).values(code=F("area_id")).order_by()
+        spells = WorkSpell.objects.filter(live, where("area__code")).values(code=F("area_id")).order_by()
         _add(per, spells.annotate(n=Count("member", distinct=True)), "jb_transferred")
         _add(per, spells.filter(place__in=["province", "out"]).annotate(
             n=Count("member", distinct=True)), "jb_out_of_county")
-        hires = (PostHire.objects.filter(where("post__area_id"), hired_on__lte=day)
+        hires = (PostHire.objects.filter(where("post__area__code"), hired_on__lte=day)
                  .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=day))
                  .values(code=F("post__area_id")).order_by()
                  .annotate(n=Count("member", distinct=True)))
         _add(per, hires, "jb_post_people")
-        shop = (WorkshopJob.objects.filter(live, where("workshop__area_id"))
+        shop = (WorkshopJob.objects.filter(live, where("workshop__area__code"))
                 .values(code=F("workshop__area_id")).order_by()
                 .annotate(n=Count("member", distinct=True)))
         _add(per, shop, "jb_workshop_people")

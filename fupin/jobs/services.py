@@ -190,7 +190,7 @@ def pay_posts(*, actor: Actor, area_code: str, month: Any,
     _require(actor, area.code, "该区划")
     day = paid_on or min(today(), last)
     hires = list(PostHire.objects.visible_to(actor).filter(
-        post__area_id__startswith=area.code, hired_on__lte=last)
+        post__area__code__startswith=area.code, hired_on__lte=last)
         .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=first))
         .exclude(pays__month=first).select_related("post"))
     days = (last - first).days + 1
@@ -496,7 +496,7 @@ def enroll_covered(*, actor: Actor, policy: InsurancePolicy) -> int:
     """Cover every household of the policy's area it is for (set-based): 防贫保 the edge and
     other monitored ordinary households, 返贫保 the lifted households."""
     _require(actor, policy.area_id, "该区划")
-    households = Household.objects.filter(area_id__startswith=policy.area_id)
+    households = Household.objects.filter(area__code__startswith=policy.area_id)
     if policy.kind == InsuranceKind.EDGE:
         households = households.filter(household_type=HouseholdType.ORDINARY).exclude(
             monitoring_type="")
@@ -556,33 +556,33 @@ def summary(area_code: str, year: int, *, user: Any = None) -> dict[str, Any]:
         raise PermissionDenied(f"区划 {code} 不在您的管辖范围内")
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     live = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    spells = WorkSpell.objects.filter(live, area_id__startswith=code).aggregate(
+    spells = WorkSpell.objects.filter(live, area__code__startswith=code).aggregate(
         transferred=Count("member", distinct=True),
         out=Count("member", distinct=True, filter=Q(place__in=[Place.PROVINCE, Place.OUT])),
         out_province=Count("member", distinct=True, filter=Q(place=Place.OUT)),
         organised=Count("member", distinct=True, filter=Q(organised=True)),
         cooperation=Count("member", distinct=True, filter=~Q(partner="")))
-    posts_q = Q(area_id__startswith=code, starts_on__lte=end) & (
+    posts_q = Q(area__code__startswith=code, starts_on__lte=end) & (
         Q(ends_on__isnull=True) | Q(ends_on__gte=start))
     posts = WelfarePost.objects.filter(posts_q).aggregate(
         n=Sum("positions"), temp=Sum("positions", filter=Q(temporary=True)))
-    hires = PostHire.objects.filter(post__area_id__startswith=code, hired_on__lte=end).filter(
+    hires = PostHire.objects.filter(post__area__code__startswith=code, hired_on__lte=end).filter(
         Q(exited_on__isnull=True) | Q(exited_on__gte=start))
-    pay = PostPay.objects.filter(hire__post__area_id__startswith=code, month__year=year).aggregate(
+    pay = PostPay.objects.filter(hire__post__area__code__startswith=code, month__year=year).aggregate(
         s=Sum("amount"))["s"] or Decimal(0)
-    shops = Workshop.objects.filter(area_id__startswith=code, recognised_on__lte=end).filter(
+    shops = Workshop.objects.filter(area__code__startswith=code, recognised_on__lte=end).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=start))
     shop_people = WorkshopJob.objects.filter(live, workshop__in=shops).aggregate(
         n=Count("member", distinct=True))["n"]
-    trained = Trainee.objects.filter(course__area_id__startswith=code[:6],
-                                     household__area_id__startswith=code,
+    trained = Trainee.objects.filter(course__area__code__startswith=code[:6],
+                                     household__area__code__startswith=code,
                                      course__starts_on__year=year).aggregate(
         n=Count("member", distinct=True))["n"]
-    yulu = YuluStudent.objects.filter(area_id__startswith=code, year=year).aggregate(
+    yulu = YuluStudent.objects.filter(area__code__startswith=code, year=year).aggregate(
         n=Count("id"), s=Sum("subsidy", filter=Q(paid_on__isnull=False)))
-    claims = Claim.objects.filter(cover__household__area_id__startswith=code,
+    claims = Claim.objects.filter(cover__household__area__code__startswith=code,
                                   paid_on__year=year).aggregate(n=Count("id"), s=Sum("amount"))
-    insured = Cover.objects.filter(household__area_id__startswith=code,
+    insured = Cover.objects.filter(household__area__code__startswith=code,
                                    policy__starts_on__lte=end, policy__ends_on__gte=start
                                    ).aggregate(n=Count("household", distinct=True))["n"]
     return {
