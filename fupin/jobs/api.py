@@ -51,9 +51,19 @@ InsuranceSerializer = _model_serializer(InsurancePolicy)
 ClaimSerializer = _model_serializer(Claim)
 
 
-class MemberField(serializers.IntegerField):
+class MemberField(serializers.Field):
+    """A member id, resolved within the user's scope."""
+
+    def to_representation(self, value: Any) -> Any:
+        return getattr(value, "pk", value)
+
     def to_internal_value(self, data: Any) -> Member:
-        pk = super().to_internal_value(data)
+        try:
+            pk = int(str(data))
+        except (TypeError, ValueError):
+            raise serializers.ValidationError("成员编号应为整数") from None
+        if not 1 <= pk < 2**62:
+            raise serializers.ValidationError("成员编号超出范围")
         member = Member.objects.visible_to(self.context["request"].user).filter(pk=pk).first()
         if member is None:
             raise serializers.ValidationError("成员不存在，或不在您的管辖范围内")
@@ -61,7 +71,7 @@ class MemberField(serializers.IntegerField):
 
 
 class SpellInSerializer(serializers.Serializer):
-    member = MemberField(min_value=1, max_value=2**62)
+    member = MemberField()
     place = serializers.ChoiceField(choices=Place.choices)
     employer = serializers.CharField(max_length=120)
     destination = serializers.CharField(max_length=100, required=False, allow_blank=True,
@@ -79,7 +89,7 @@ class EndSerializer(serializers.Serializer):
 
 
 class HireInSerializer(serializers.Serializer):
-    member = MemberField(min_value=1, max_value=2**62)
+    member = MemberField()
     hired_on = serializers.DateField()
 
 
