@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: demo test install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports clean
+.PHONY: demo test install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports bench-credit clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-monitor: install
 
 bench-reports: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_reports.py
+
+bench-credit: install
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_credit.py
 
 clean:
 	rm -rf $(VENV) var/test

@@ -94,9 +94,9 @@ class Loan(AreaScopedModel):
     """One application and, once the bank approves and pays out, the loan."""
 
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
-                                  on_delete=models.PROTECT, related_name="loans")
+                                  on_delete=models.CASCADE, related_name="loans")
     borrower = models.ForeignKey("registry.Member", verbose_name=_("借款人"),
-                                 on_delete=models.PROTECT, related_name="loans")
+                                 on_delete=models.CASCADE, related_name="loans")
     borrower_id_number = models.CharField(_("借款人身份证号"), max_length=18, db_index=True)
     policy = models.ForeignKey(Policy, verbose_name=_("政策期"), on_delete=models.PROTECT,
                                related_name="loans")
@@ -108,7 +108,7 @@ class Loan(AreaScopedModel):
     purpose = models.CharField(_("用途"), max_length=200)
     is_topup = models.BooleanField(_("追加贷款"), default=False)
     renewal_of = models.ForeignKey("self", verbose_name=_("续贷自"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="renewals")
+                                   on_delete=models.SET_NULL, related_name="renewals")
     status = models.CharField(_("状态"), max_length=12, choices=LoanStatus.choices,
                               default=LoanStatus.APPLIED, db_index=True)
     applied_on = models.DateField(_("申请日期"))
@@ -228,7 +228,7 @@ class DrawQuerySet(ScopedQuerySet["RiskFundDraw"]):
 class RiskFundDraw(HistoryModel):
     fund = models.ForeignKey(RiskFund, verbose_name=_("补偿金"), on_delete=models.PROTECT,
                              related_name="draws")
-    loan = models.OneToOneField(Loan, verbose_name=_("贷款"), on_delete=models.PROTECT,
+    loan = models.OneToOneField(Loan, verbose_name=_("贷款"), on_delete=models.CASCADE,
                                 related_name="risk_draw")
     amount = models.DecimalField(_("代偿金额（元）"), **MONEY)
     drawn_on = models.DateField(_("代偿日期"))

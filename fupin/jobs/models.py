@@ -63,9 +63,9 @@ class PostHire(HistoryModel):
     post = models.ForeignKey(WelfarePost, verbose_name=_("岗位"), on_delete=models.PROTECT,
                              related_name="hires")
     member = models.ForeignKey("registry.Member", verbose_name=_("上岗人员"),
-                               on_delete=models.PROTECT, related_name="post_hires")
+                               on_delete=models.CASCADE, related_name="post_hires")
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
-                                  on_delete=models.PROTECT, related_name="post_hires")
+                                  on_delete=models.CASCADE, related_name="post_hires")
     hired_on = models.DateField(_("上岗日期"))
     exited_on = models.DateField(_("离岗日期"), null=True, blank=True)
     exit_reason = models.CharField(_("离岗原因"), max_length=200, blank=True)
@@ -89,7 +89,7 @@ class PayQuerySet(ScopedQuerySet["PostPay"]):
 
 
 class PostPay(HistoryModel):
-    hire = models.ForeignKey(PostHire, verbose_name=_("聘用"), on_delete=models.PROTECT,
+    hire = models.ForeignKey(PostHire, verbose_name=_("聘用"), on_delete=models.CASCADE,
                              related_name="pays")
     month = models.DateField(_("月份"))
     amount = models.DecimalField(_("工资（元）"), **MONEY)
@@ -142,9 +142,9 @@ class WorkshopJob(HistoryModel):
     workshop = models.ForeignKey(Workshop, verbose_name=_("车间/企业"), on_delete=models.PROTECT,
                                  related_name="jobs")
     member = models.ForeignKey("registry.Member", verbose_name=_("就业人员"),
-                               on_delete=models.PROTECT, related_name="workshop_jobs")
+                               on_delete=models.CASCADE, related_name="workshop_jobs")
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
-                                  on_delete=models.PROTECT, related_name="workshop_jobs")
+                                  on_delete=models.CASCADE, related_name="workshop_jobs")
     started_on = models.DateField(_("入职日期"))
     ended_on = models.DateField(_("离职日期"), null=True, blank=True)
     monthly_wage = models.DecimalField(_("月工资（元）"), **MONEY)
@@ -170,9 +170,9 @@ class WorkSpell(AreaScopedModel):
     """A member's spell of work away from farming (务工就业); area = the household's village."""
 
     member = models.ForeignKey("registry.Member", verbose_name=_("务工人员"),
-                               on_delete=models.PROTECT, related_name="work_spells")
+                               on_delete=models.CASCADE, related_name="work_spells")
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
-                                  on_delete=models.PROTECT, related_name="work_spells")
+                                  on_delete=models.CASCADE, related_name="work_spells")
     place = models.CharField(_("务工地域"), max_length=10, choices=Place.choices)
     destination = models.CharField(_("务工地点"), max_length=100, blank=True)
     employer = models.CharField(_("用工单位"), max_length=120)
@@ -235,9 +235,9 @@ class Trainee(HistoryModel):
     course = models.ForeignKey(Course, verbose_name=_("培训班"), on_delete=models.PROTECT,
                                related_name="trainees")
     member = models.ForeignKey("registry.Member", verbose_name=_("学员"),
-                               on_delete=models.PROTECT, related_name="trainings")
+                               on_delete=models.CASCADE, related_name="trainings")
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
-                                  on_delete=models.PROTECT, related_name="trainings")
+                                  on_delete=models.CASCADE, related_name="trainings")
     completed = models.BooleanField(_("结业"), default=False)
     certificate = models.CharField(_("证书"), max_length=100, blank=True)
 
@@ -264,9 +264,9 @@ class YuluStudent(AreaScopedModel):
     """A 雨露计划 student: one row per student and school year; area = household's village."""
 
     member = models.ForeignKey("registry.Member", verbose_name=_("学生"),
-                               on_delete=models.PROTECT, related_name="yulu")
+                               on_delete=models.CASCADE, related_name="yulu")
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
-                                  on_delete=models.PROTECT, related_name="yulu")
+                                  on_delete=models.CASCADE, related_name="yulu")
     school = models.CharField(_("学校"), max_length=120)
     stage = models.CharField(_("学段"), max_length=10, choices=Stage.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -317,7 +317,7 @@ class Cover(HistoryModel):
     policy = models.ForeignKey(InsurancePolicy, verbose_name=_("保险"), on_delete=models.PROTECT,
                                related_name="covers")
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
-                                  on_delete=models.PROTECT, related_name="insurance_covers")
+                                  on_delete=models.CASCADE, related_name="insurance_covers")
 
     objects: ClassVar[Any] = CoverQuerySet.as_manager()
 
@@ -337,7 +337,7 @@ class ClaimQuerySet(ScopedQuerySet["Claim"]):
 
 
 class Claim(HistoryModel):
-    cover = models.ForeignKey(Cover, verbose_name=_("参保户"), on_delete=models.PROTECT,
+    cover = models.ForeignKey(Cover, verbose_name=_("参保户"), on_delete=models.CASCADE,
                               related_name="claims")
     cause = models.CharField(_("出险原因"), max_length=200)
     occurred_on = models.DateField(_("出险日期"))

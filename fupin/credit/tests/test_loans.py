@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from fupin.core.testing import VILLAGE_A, make_household, make_user, member_data, village_codes
+from fupin.core.testing import VILLAGE_A, make_household, make_user, village_codes
 from fupin.credit import services
 from fupin.credit.models import LoanStatus, Policy, RiskFundDraw
 from fupin.monitoring.models import RiskEvent
