@@ -52,7 +52,7 @@ def make_loans(county: str, total: int) -> None:
     t0 = time.perf_counter()
     print(f"inserting {total - have:,} loans …", flush=True)
     with connection.cursor() as c:
-        c.execute(f"""
+        c.execute("""
             INSERT INTO credit_loan (area_id, household_id, borrower_id, borrower_id_number,
                 policy_id, loan_no, bank, amount, term_months, rate, purpose, is_topup, status,
                 applied_on, disbursed_on, due_on, balance, repaid_total, overdue_days,

@@ -3,7 +3,7 @@ policies. Writes go through the same services as the pages; refusals are 400 wit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fupin.accounts.actors import Actor
 from fupin.core.api import ScopedViewSetMixin
 from fupin.core.privacy import shown_resident_id
 from fupin.registry.models import Household, Member
@@ -18,6 +19,12 @@ from fupin.registry.models import Household, Member
 from . import services
 from .filters import BankFileFilterSet, LoanFilterSet, SubsidyFilterSet
 from .models import BankFile, BankRow, Loan, LoanReview, Policy, RiskFund, Subsidy
+
+
+def actor_of(request: Any) -> Actor:
+    """The signed-in user as the acting person (views require a login)."""
+    return cast(Actor, request.user)
+
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -122,7 +129,7 @@ class LoanViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         ser = ApplySerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        loan = services.apply_loan(actor=request.user, household=d["household"],
+        loan = services.apply_loan(actor=actor_of(request), household=d["household"],
                                    borrower=d["borrower"], amount=d["amount"],
                                    term_months=d["term_months"], rate=d["rate"],
                                    purpose=d["purpose"], applied_on=d.get("applied_on"),
@@ -186,7 +193,7 @@ class BankFileViewSet(ScopedViewSetMixin, mixins.CreateModelMixin,
         ser = BankUploadSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        bank_file = services.import_bank_file(actor=request.user, area_code=d["area"],
+        bank_file = services.import_bank_file(actor=actor_of(request), area_code=d["area"],
                                               month=d["month"], filename=d["file"].name,
                                               content=d["file"].read(), bank=d["bank"])
         data = BankFileSerializer(bank_file).data
@@ -202,7 +209,7 @@ class BankFileViewSet(ScopedViewSetMixin, mixins.CreateModelMixin,
 
     @action(detail=True, methods=["post"])
     def apply(self, request: Request, pk: Any = None) -> Response:
-        result = services.apply_bank_file(actor=request.user, bank_file=self.get_object())
+        result = services.apply_bank_file(actor=actor_of(request), bank_file=self.get_object())
         return Response(result)
 
 

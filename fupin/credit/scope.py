@@ -23,7 +23,7 @@ def _build(world: World) -> dict[str, Any]:
                                                      main_cause="01")
     household.refresh_from_db()
     system = SystemActor("scope matrix")
-    borrower = household.members.first()
+    borrower = household.members.all()[0]
     loan = services.apply_loan(actor=system, household=household, borrower=borrower,
                                amount="20000", term_months=36, rate="4.65", purpose="养殖",
                                applied_on=dt.date(2021, 3, 1))

@@ -279,9 +279,8 @@ def _four_eyes(actor: Actor, loan: Loan, step: str) -> None:
     if loan.created_by_id == actor.pk:
         raise ValidationError({"__all__": [
             f"录入申请的人不能审核（规则：审核与录入分离，{ReviewStep(step).label}）"]})
-    if loan.reviews.filter(actor=actor).exclude(decision=Decision.REQUESTED,
-                                                step__in=[ReviewStep.EXTENSION,
-                                                          ReviewStep.WRITE_OFF]).exists():
+    if loan.reviews.filter(actor_id=actor.pk, step__in=[
+            ReviewStep.VILLAGE, ReviewStep.TOWNSHIP, ReviewStep.COUNTY, ReviewStep.BANK]).exists():
         raise ValidationError({"__all__": [
             f"同一人不能审核同一笔贷款的两个环节（规则：审核与录入分离，{ReviewStep(step).label}）"]})
 
@@ -692,7 +691,7 @@ def run_subsidies(*, actor: Actor, area_code: str, month: Any) -> SubsidyRun:
                 AND l.disbursed_on <= %s
                 AND NOT EXISTS (SELECT 1 FROM {sub} s WHERE s.loan_id = l.id AND s.month = %s)) x
     """
-    params = [first, run.pk, month_share, f"{area.code}%", last, first]
+    params: list[Any] = [first, run.pk, month_share, f"{area.code}%", last, first]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     figures = Subsidy.objects.filter(run=run).aggregate(
@@ -897,10 +896,11 @@ def apply_bank_file(*, actor: Actor, bank_file: BankFile, on: dt.date | None = N
 
 
 def summary(area_code: str, as_of: dt.date | None = None, *, user: Any = None) -> dict[str, Any]:
-    """The area's credit figures on `as_of` (default today), in two aggregate queries.
+    """The area's credit figures on `as_of` (default today), in a few aggregate queries.
 
-    Balances are the loans' current ones (the bank files give no history of balances);
-    counts and amounts use the dates on the loans."""
+    Outstanding: open loans at their current balance (the bank files give no history of
+    balances), loans closed after `as_of` at their principal (repaid at maturity, 到期还本).
+    Counts and amounts use the dates on the loans."""
     code = str(area_code).strip()
     if user is not None and not area_in_scope(user, code):
         raise PermissionDenied(f"区划 {code} 不在您的管辖范围内")
@@ -912,7 +912,8 @@ def summary(area_code: str, as_of: dt.date | None = None, *, user: Any = None) -
     f = loans.aggregate(
         borrower_households=Count("household", distinct=True), loans=Count("id"),
         disbursed=Sum("amount"),
-        outstanding=Sum("balance", filter=open_on),
+        outstanding=Sum("balance", filter=Q(closed_on__isnull=True)),
+        closed_later=Sum("amount", filter=Q(closed_on__gt=day)),
         overdue=Count("id", filter=Q(overdue_since__lte=day) & open_on & Q(status__in=[
             LoanStatus.OVERDUE, LoanStatus.REPAID_LATE, LoanStatus.WRITTEN_OFF])),
         extended=Count("id", filter=Q(extended_on__lte=day)),
@@ -934,7 +935,7 @@ def summary(area_code: str, as_of: dt.date | None = None, *, user: Any = None) -
     return {
         "area": code, "as_of": day.isoformat(),
         "borrower_households": f["borrower_households"], "loans": f["loans"],
-        "disbursed_yuan": num(f["disbursed"]), "outstanding_yuan": num(f["outstanding"]),
+        "disbursed_yuan": num(f["disbursed"]), "outstanding_yuan": num((f["outstanding"] or 0) + (f["closed_later"] or 0)),
         "overdue_loans": f["overdue"], "extended_loans": f["extended"],
         "extended_yuan": num(f["extended_yuan"]), "new_loans_year": f["new"],
         "new_loans_year_yuan": num(f["new_yuan"]), "written_off_loans": f["written_off"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from fupin.accounts.actors import Actor
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object, xlsx_response
 from fupin.core.jobs import start_job
 from fupin.core.scope import require_write
@@ -31,6 +32,12 @@ from .tables import (
     SubsidyRunTable,
     SubsidyTable,
 )
+
+
+def actor_of(request: Any) -> Actor:
+    """The signed-in user as the acting person (views require a login)."""
+    return cast(Actor, request.user)
+
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -65,7 +72,7 @@ class LoanApplyView(ServiceFormView):
                                          status="active").first()
         if borrower is None:
             raise ValidationError({"borrower_id": ["该身份证号不是本户在册成员"]})
-        return services.apply_loan(actor=self.request.user, household=household,
+        return services.apply_loan(actor=actor_of(self.request), household=household,
                                    borrower=borrower, amount=data["amount"],
                                    term_months=data["term_months"], rate=data["rate"],
                                    purpose=data["purpose"], applied_on=data["applied_on"],
@@ -127,7 +134,7 @@ def loan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif not form.is_valid():
         for field, errs in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errs)}")
+            messages.error(request, f"{label}：{'；'.join(str(e) for e in errs)}")
     elif action in NEEDS and not form.cleaned_data.get(NEEDS[action]):
         messages.error(request, f"请填写{form.fields[NEEDS[action]].label}")
     else:
@@ -161,7 +168,7 @@ class BankFileUploadView(ServiceFormView):
         upload = data["file"]
         if upload.size > 50 * 1024 * 1024:
             raise ValidationError({"file": ["文件超过 50 MB"]})
-        return services.import_bank_file(actor=self.request.user, area_code=data["area"],
+        return services.import_bank_file(actor=actor_of(self.request), area_code=data["area"],
                                          month=data["month"], filename=upload.name,
                                          content=upload.read(), bank=data["bank"])
 
@@ -190,7 +197,7 @@ def bankfile_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def bankfile_apply(request: HttpRequest, pk: int) -> HttpResponse:
     bank_file = get_scoped_object(BankFile, request.user, pk=pk)
     try:
-        result = services.apply_bank_file(actor=request.user, bank_file=bank_file)
+        result = services.apply_bank_file(actor=actor_of(request), bank_file=bank_file)
     except ValidationError as exc:
         for msg in _messages(exc):
             messages.error(request, msg)
@@ -256,7 +263,7 @@ class FundAddView(ServiceFormView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.create_fund(actor=self.request.user, area_code=d["area"], name=d["name"],
+        return services.create_fund(actor=actor_of(self.request), area_code=d["area"], name=d["name"],
                                     capital=d["capital"], established_on=d["established_on"],
                                     bank=d["bank"])
 

@@ -59,7 +59,7 @@ CREDIT: dict[str, dict[str, Any]] = {
                "extended_yuan": 26 * 38_000, "new_2020": 0, "new_2020_yuan": 0},
 }
 JOBS: dict[str, dict[str, Any]] = {
-    "500241": {"out_of_county": 32_810, "posts": 1_683, "workshops": [(21, 20, 2018)]},
+    "500241": {"out_of_county": 32_810, "posts": 1_683, "workshops": [(21, 420, 2018)]},
     "500101": {"transferred": 47_139, "workshops": [(18, 832, 2018), (9, 139, 2020)]},
     "500236": {"transferred": 50_000, "trained": 3_000, "posts": 2_000,
                "workshops": [(10, 300, 2020)]},
@@ -348,11 +348,11 @@ def _jobs(code: str, target: dict[str, Any], factor: float,
         trainees = pool[:round(target["trained"] * factor)]  # training overlaps other work
         courses, rows = [], []
         cid, tid = writer.next_id(Course), writer.next_id(Trainee)
-        for start in range(0, len(trainees), 50):
+        for first in range(0, len(trainees), 50):
             day = dt.date(2020, rng.randint(3, 10), rng.randint(1, 20))
             courses.append((cid, code, f"就业技能培训第{cid}期", "skills", MARK, day,
                             day + dt.timedelta(days=10), 80, now, now))
-            for m in trainees[start:start + 50]:
+            for m in trainees[first:first + 50]:
                 rows.append((tid, cid, m[0], m[1], True, "", now, now))
                 tid += 1
             cid += 1

@@ -3,13 +3,14 @@ training, 雨露计划, insurance. Writes use the same services as the pages (40
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fupin.accounts.actors import Actor
 from fupin.core.api import ScopedViewSetMixin
 from fupin.registry.models import Member
 
@@ -29,6 +30,12 @@ from .models import (
     WorkSpell,
     YuluStudent,
 )
+
+
+def actor_of(request: Any) -> Actor:
+    """The signed-in user as the acting person (views require a login)."""
+    return cast(Actor, request.user)
+
 
 
 def _model_serializer(model: Any, extra: dict[str, Any] | None = None) -> Any:
@@ -110,7 +117,7 @@ class SpellViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ser = SpellInSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
-        spell = services.add_spell(actor=request.user, **ser.validated_data)
+        spell = services.add_spell(actor=actor_of(request), **ser.validated_data)
         return Response(SpellSerializer(spell).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -118,7 +125,7 @@ class SpellViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         spell = self.get_object()
         ser = EndSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        spell = services.end_spell(actor=request.user, spell=spell,
+        spell = services.end_spell(actor=actor_of(request), spell=spell,
                                    on=ser.validated_data["ended_on"],
                                    reason=ser.validated_data["reason"])
         return Response(SpellSerializer(spell).data)
@@ -137,7 +144,7 @@ class PostViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         post = self.get_object()
         ser = HireInSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
-        row = services.hire(actor=request.user, post=post, **ser.validated_data)
+        row = services.hire(actor=actor_of(request), post=post, **ser.validated_data)
         return Response(HireSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -153,7 +160,7 @@ class HireViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         row = self.get_object()
         ser = PayInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        pay = services.record_pay(actor=request.user, hire_row=row, **ser.validated_data)
+        pay = services.record_pay(actor=actor_of(request), hire_row=row, **ser.validated_data)
         return Response(PaySerializer(pay).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], url_path="exit")
@@ -161,7 +168,7 @@ class HireViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         row = self.get_object()
         ser = EndSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        row = services.exit_post(actor=request.user, hire_row=row,
+        row = services.exit_post(actor=actor_of(request), hire_row=row,
                                  on=ser.validated_data["ended_on"],
                                  reason=ser.validated_data["reason"])
         return Response(HireSerializer(row).data)

@@ -17,7 +17,7 @@ def _build(world: World) -> dict[str, Any]:
     from fupin.jobs import services
 
     household = world["household"]
-    member = household.members.first()
+    member = household.members.all()[0]
     system = SystemActor("scope matrix")
     no = household.household_no
     post = services.create_post(actor=system, area_code=household.area_id, name=f"保洁{no}",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from fupin.accounts.actors import Actor
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object
 from fupin.core.privacy import shown_resident_id
 from fupin.registry import resident_id as rid
@@ -37,6 +39,12 @@ from .tables import (
     WorkshopTable,
     YuluTable,
 )
+
+
+def actor_of(request: Any) -> Actor:
+    """The signed-in user as the acting person (views require a login)."""
+    return cast(Actor, request.user)
+
 
 
 def find_member(user: Any, raw: str, field: str = "resident_id") -> Member:
@@ -207,7 +215,7 @@ class AddView(ServiceFormView):
     service: Any = None
 
     def perform(self, form: Any) -> Any:
-        return type(self).service(actor=self.request.user, **form.cleaned_data)
+        return type(self).service(actor=actor_of(self.request), **form.cleaned_data)
 
 
 class PostAddView(AddView):
@@ -216,7 +224,7 @@ class PostAddView(AddView):
 
     def perform(self, form: Any) -> Any:
         d = dict(form.cleaned_data)
-        return services.create_post(actor=self.request.user, area_code=d.pop("area"), **d)
+        return services.create_post(actor=actor_of(self.request), area_code=d.pop("area"), **d)
 
 
 class WorkshopAddView(AddView):
@@ -225,7 +233,7 @@ class WorkshopAddView(AddView):
 
     def perform(self, form: Any) -> Any:
         d = dict(form.cleaned_data)
-        return services.create_workshop(actor=self.request.user, area_code=d.pop("area"), **d)
+        return services.create_workshop(actor=actor_of(self.request), area_code=d.pop("area"), **d)
 
 
 class CourseAddView(AddView):
@@ -234,7 +242,7 @@ class CourseAddView(AddView):
 
     def perform(self, form: Any) -> Any:
         d = dict(form.cleaned_data)
-        return services.create_course(actor=self.request.user, area_code=d.pop("area"), **d)
+        return services.create_course(actor=actor_of(self.request), area_code=d.pop("area"), **d)
 
 
 class InsuranceAddView(AddView):
@@ -243,7 +251,7 @@ class InsuranceAddView(AddView):
 
     def perform(self, form: Any) -> Any:
         d = dict(form.cleaned_data)
-        return services.create_policy(actor=self.request.user, area_code=d.pop("area"), **d)
+        return services.create_policy(actor=actor_of(self.request), area_code=d.pop("area"), **d)
 
 
 class SpellAddView(ServiceFormView):
@@ -253,7 +261,7 @@ class SpellAddView(ServiceFormView):
     def perform(self, form: Any) -> Any:
         d = dict(form.cleaned_data)
         member = find_member(self.request.user, d.pop("resident_id"))
-        return services.add_spell(actor=self.request.user, member=member, **d)
+        return services.add_spell(actor=actor_of(self.request), member=member, **d)
 
 
 class YuluAddView(ServiceFormView):
@@ -263,7 +271,7 @@ class YuluAddView(ServiceFormView):
     def perform(self, form: Any) -> Any:
         d = dict(form.cleaned_data)
         member = find_member(self.request.user, d.pop("resident_id"))
-        services.add_yulu(actor=self.request.user, member=member, **d)
+        services.add_yulu(actor=actor_of(self.request), member=member, **d)
         return "/employment/yulu/"
 
 
@@ -272,7 +280,7 @@ class ObjectActionView(ServiceFormView):
 
     model: type[Model]
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.object = get_scoped_object(self.model, request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -290,7 +298,7 @@ class HireView(ObjectActionView):
 
     def perform(self, form: Any) -> Any:
         member = find_member(self.request.user, form.cleaned_data["resident_id"])
-        services.hire(actor=self.request.user, post=self.object, member=member,
+        services.hire(actor=actor_of(self.request), post=self.object, member=member,
                       hired_on=form.cleaned_data["hired_on"])
         return self.object
 
@@ -301,7 +309,7 @@ class PayMonthView(ObjectActionView):
     title = "按月发放岗位工资"
 
     def perform(self, form: Any) -> Any:
-        result = services.pay_posts(actor=self.request.user, area_code=self.object.area_id,
+        result = services.pay_posts(actor=actor_of(self.request), area_code=self.object.area_id,
                                     month=form.cleaned_data["month"])
         self.success_message = f"已发放 {result['pays']} 人，合计 {result['total']} 元"
         return self.object
@@ -314,7 +322,7 @@ class ExitView(ObjectActionView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        services.exit_post(actor=self.request.user, hire_row=self.object, on=d["exited_on"],
+        services.exit_post(actor=actor_of(self.request), hire_row=self.object, on=d["exited_on"],
                            reason=d["exit_reason"])
         return self.object.post
 
@@ -325,7 +333,7 @@ class PayView(ObjectActionView):
     title = "发放岗位工资"
 
     def perform(self, form: Any) -> Any:
-        services.record_pay(actor=self.request.user, hire_row=self.object, **form.cleaned_data)
+        services.record_pay(actor=actor_of(self.request), hire_row=self.object, **form.cleaned_data)
         return self.object.post
 
 
@@ -337,7 +345,7 @@ class EmployView(ObjectActionView):
     def perform(self, form: Any) -> Any:
         d = dict(form.cleaned_data)
         member = find_member(self.request.user, d.pop("resident_id"))
-        services.employ(actor=self.request.user, workshop=self.object, member=member, **d)
+        services.employ(actor=actor_of(self.request), workshop=self.object, member=member, **d)
         return self.object
 
 
@@ -347,7 +355,7 @@ class WorkshopPayView(ObjectActionView):
     title = "发放车间工资"
 
     def perform(self, form: Any) -> Any:
-        result = services.pay_workshop_month(actor=self.request.user, workshop=self.object,
+        result = services.pay_workshop_month(actor=actor_of(self.request), workshop=self.object,
                                              month=form.cleaned_data["month"])
         self.success_message = f"已计入 {result['employees']} 人的工资性收入"
         return self.object
@@ -359,7 +367,7 @@ class EndJobView(ObjectActionView):
     title = "车间离职"
 
     def perform(self, form: Any) -> Any:
-        services.end_workshop_job(actor=self.request.user, job=self.object,
+        services.end_workshop_job(actor=actor_of(self.request), job=self.object,
                                   on=form.cleaned_data["ended_on"])
         return self.object.workshop
 
@@ -371,7 +379,7 @@ class SpellEndView(ObjectActionView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.end_spell(actor=self.request.user, spell=self.object, on=d["ended_on"],
+        return services.end_spell(actor=actor_of(self.request), spell=self.object, on=d["ended_on"],
                                   reason=d["end_reason"])
 
 
@@ -383,7 +391,7 @@ class EnrollView(ObjectActionView):
     def perform(self, form: Any) -> Any:
         numbers = [line for line in form.cleaned_data["resident_ids"].split() if line.strip()]
         members = [find_member(self.request.user, n, "resident_ids") for n in numbers]
-        services.enroll(actor=self.request.user, course=self.object, members=members)
+        services.enroll(actor=actor_of(self.request), course=self.object, members=members)
         return self.object
 
 
@@ -393,7 +401,7 @@ class InsuranceEnrollView(ObjectActionView):
     title = "按户类型参保"
 
     def perform(self, form: Any) -> Any:
-        n = services.enroll_covered(actor=self.request.user, policy=self.object)
+        n = services.enroll_covered(actor=actor_of(self.request), policy=self.object)
         self.success_message = f"新增参保 {n} 户"
         return self.object
 
@@ -410,7 +418,7 @@ class ClaimAddView(ObjectActionView):
         cover = Cover.objects.filter(policy=self.object, household=household).first()
         if cover is None:
             raise ValidationError({"household_no": ["该户未参加本保险，或不在您的管辖范围内"]})
-        services.add_claim(actor=self.request.user, cover=cover, **d)
+        services.add_claim(actor=actor_of(self.request), cover=cover, **d)
         return self.object
 
 
@@ -420,7 +428,7 @@ class YuluPayView(ObjectActionView):
     title = "发放雨露计划补助"
 
     def perform(self, form: Any) -> Any:
-        services.pay_yulu(actor=self.request.user, student=self.object,
+        services.pay_yulu(actor=actor_of(self.request), student=self.object,
                           paid_on=form.cleaned_data["paid_on"])
         return "/employment/yulu/"
 
@@ -431,6 +439,6 @@ class ClaimPayView(ObjectActionView):
     title = "理赔赔付"
 
     def perform(self, form: Any) -> Any:
-        services.pay_claim(actor=self.request.user, claim=self.object,
+        services.pay_claim(actor=actor_of(self.request), claim=self.object,
                            paid_on=form.cleaned_data["paid_on"])
         return self.object.cover.policy

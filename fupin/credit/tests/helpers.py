@@ -41,7 +41,7 @@ def approved(t: Team, household: Household, *, amount: str = "50000", term: int 
              rate: str = "4.75", day: dt.date = dt.date(2019, 3, 1), loan_no: str = "",
              disburse: bool = True, topup: bool = False) -> Loan:
     loan = services.apply_loan(actor=t.maker, household=household,
-                               borrower=household.members.first(), amount=amount,
+                               borrower=household.members.all()[0], amount=amount,
                                term_months=term, rate=rate, purpose="养殖肉牛", applied_on=day,
                                is_topup=topup)
     for who in (t.village, t.township, t.county):

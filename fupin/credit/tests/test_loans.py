@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,12 +24,18 @@ def _msgs(exc: pytest.ExceptionInfo[ValidationError]) -> str:
     return "；".join(m for ms in exc.value.message_dict.values() for m in ms)
 
 
+def _policy(day: dt.date) -> Policy:
+    policy = Policy.on(day)
+    assert policy is not None
+    return policy
+
+
 def test_policy_periods_are_seeded_as_data():
-    assert Policy.on(dt.date(2018, 6, 1)).max_amount == 50000
-    p2020 = Policy.on(dt.date(2020, 6, 1))
+    assert _policy(dt.date(2018, 6, 1)).max_amount == 50000
+    p2020 = _policy(dt.date(2020, 6, 1))
     assert p2020.extension_months == 6 and p2020.extension_until == dt.date(2021, 3, 31)
-    assert Policy.on(dt.date(2022, 1, 1)).topup_max == 100000
-    assert Policy.on(dt.date(2024, 5, 1)).subsidy_share == Decimal("0.70")
+    assert _policy(dt.date(2022, 1, 1)).topup_max == 100000
+    assert _policy(dt.date(2024, 5, 1)).subsidy_share == Decimal("0.70")
     assert Policy.on(dt.date(2013, 5, 1)) is None
 
 
@@ -36,7 +43,7 @@ def test_ordinary_household_refused_naming_rule():
     t = team()
     hh = make_household(VILLAGE_A)  # ordinary, not monitored
     with pytest.raises(ValidationError) as exc:
-        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                             amount="30000", term_months=36, rate="4.75", purpose="种植",
                             applied_on=dt.date(2019, 3, 1))
     assert "规则：可贷户类型" in _msgs(exc)
@@ -45,7 +52,7 @@ def test_ordinary_household_refused_naming_rule():
 def test_edge_household_eligible_from_2020_only():
     t = team()
     hh = make_household(VILLAGE_A, monitoring_type="edge")
-    args = dict(actor=t.maker, household=hh, borrower=hh.members.first(), amount="30000",
+    args: dict[str, Any] = dict(actor=t.maker, household=hh, borrower=hh.members.all()[0], amount="30000",
                 term_months=36, rate="4.75", purpose="种植")
     with pytest.raises(ValidationError):
         services.apply_loan(**args, applied_on=dt.date(2019, 3, 1))
@@ -56,7 +63,7 @@ def test_borrower_age_from_resident_id():
     t = team()
     hh = lifted(birth=dt.date(1950, 1, 1))
     with pytest.raises(ValidationError) as exc:
-        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                             amount="30000", term_months=36, rate="4.75", purpose="养猪",
                             applied_on=dt.date(2019, 3, 1))
     text = _msgs(exc)
@@ -67,7 +74,7 @@ def test_amount_term_and_rate_limits_of_the_period():
     t = team()
     hh = lifted()
     with pytest.raises(ValidationError) as exc:
-        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                             amount="60000", term_months=48, rate="5.00", purpose="养猪",
                             applied_on=dt.date(2019, 3, 1))
     errors = exc.value.message_dict
@@ -76,7 +83,7 @@ def test_amount_term_and_rate_limits_of_the_period():
     assert "规则：利率上限" in errors["rate"][0]
     # the 2021 period caps rates at the LPR
     with pytest.raises(ValidationError) as exc:
-        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                             amount="30000", term_months=12, rate="4.35", purpose="养猪",
                             applied_on=dt.date(2022, 3, 1))
     assert "3.85" in exc.value.message_dict["rate"][0]
@@ -86,7 +93,7 @@ def test_bad_numbers_are_field_errors():
     t = team()
     hh = lifted()
     with pytest.raises(ValidationError) as exc:
-        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                             amount="abc", term_months="x", rate="4", purpose="",
                             applied_on=dt.date(2019, 3, 1))
     assert set(exc.value.message_dict) >= {"amount", "term_months", "purpose"}
@@ -97,7 +104,7 @@ def test_household_outside_area_refused():
     hh = make_household(other, household_type="lifted")
     cadre = make_user("village_cadre", VILLAGE_A)
     with pytest.raises(ValidationError) as exc:
-        services.apply_loan(actor=cadre, household=hh, borrower=hh.members.first(),
+        services.apply_loan(actor=cadre, household=hh, borrower=hh.members.all()[0],
                             amount="1000", term_months=12, rate="4", purpose="种植",
                             applied_on=dt.date(2019, 3, 1))
     assert "不在您的管辖范围内" in _msgs(exc)
@@ -108,22 +115,22 @@ def test_topups_by_period():
     hh = lifted()
     approved(t, hh, day=dt.date(2019, 3, 1))
     with pytest.raises(ValidationError) as exc:  # a second first loan
-        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                             amount="10000", term_months=12, rate="3.85", purpose="扩大养殖",
                             applied_on=dt.date(2021, 6, 1))
     assert "规则：一户一笔" in _msgs(exc)
     with pytest.raises(ValidationError) as exc:  # top-up beyond 100,000
-        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+        services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                             amount="60000", term_months=12, rate="3.85", purpose="扩大养殖",
                             applied_on=dt.date(2021, 6, 1), is_topup=True)
     assert "规则：追加上限" in _msgs(exc)
-    assert services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+    assert services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                                amount="50000", term_months=12, rate="3.85", purpose="扩大养殖",
                                applied_on=dt.date(2021, 6, 1), is_topup=True).is_topup
     hh2 = lifted()
     approved(t, hh2, day=dt.date(2019, 3, 1))
     with pytest.raises(ValidationError) as exc:  # 2019: no top-ups at all
-        services.apply_loan(actor=t.maker, household=hh2, borrower=hh2.members.first(),
+        services.apply_loan(actor=t.maker, household=hh2, borrower=hh2.members.all()[0],
                             amount="1000", term_months=12, rate="4.35", purpose="扩大养殖",
                             applied_on=dt.date(2019, 9, 1), is_topup=True)
     assert "规则：追加贷款" in _msgs(exc)
@@ -132,7 +139,7 @@ def test_topups_by_period():
 def test_review_chain_four_eyes():
     t = team()
     hh = lifted()
-    loan = services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+    loan = services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                                amount="30000", term_months=36, rate="4.75", purpose="种植",
                                applied_on=dt.date(2019, 3, 1))
     with pytest.raises(ValidationError, match="录入申请的人不能审核"):
@@ -158,7 +165,7 @@ def test_review_chain_four_eyes():
 def test_reject_needs_reason_and_closes():
     t = team()
     hh = lifted()
-    loan = services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.first(),
+    loan = services.apply_loan(actor=t.maker, household=hh, borrower=hh.members.all()[0],
                                amount="30000", term_months=36, rate="4.75", purpose="种植",
                                applied_on=dt.date(2019, 3, 1))
     with pytest.raises(ValidationError):

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -78,7 +79,7 @@ def test_bank_file_reports_every_row_and_applies_only_after_a_second_person():
     a = approved(t, lifted(), day=dt.date(2019, 3, 1))
     b = approved(t, lifted(), day=dt.date(2019, 3, 1))
     c = approved(t, lifted(), day=dt.date(2019, 3, 1))
-    rows = [HEADER,
+    rows: list[list[Any]] = [HEADER,
             [a.loan_no, a.borrower_id_number, 30000, 20000, 0],      # repaid 20,000
             [b.loan_no, b.borrower_id_number, 50000, 0, 35],         # 35 days overdue
             [c.loan_no, c.borrower_id_number, 50000, 0, 0],          # no difference
@@ -140,7 +141,7 @@ def test_loan_outside_file_area_is_rejected():
     other = [c for c in village_codes(400) if not c.startswith(VILLAGE_A[:9])][0]
     admin = make_user("county_admin", other[:6])
     hh = make_household(other, household_type="lifted", exit_year=2019)
-    loan = services.apply_loan(actor=admin, household=hh, borrower=hh.members.first(),
+    loan = services.apply_loan(actor=admin, household=hh, borrower=hh.members.all()[0],
                                amount="1000", term_months=12, rate="4", purpose="种植",
                                applied_on=dt.date(2019, 3, 1))
     Loan.objects.filter(pk=loan.pk).update(loan_no="FAR-1", status=LoanStatus.ACTIVE)
@@ -200,7 +201,7 @@ def test_api_apply_errors_and_scope():
     client = Client()
     client.force_login(t.maker)
     resp = client.post("/api/credit-loans/", {
-        "household": hh.pk, "borrower": hh.members.first().pk, "amount": "80000",
+        "household": hh.pk, "borrower": hh.members.all()[0].pk, "amount": "80000",
         "term_months": 36, "rate": "4.75", "purpose": "种植", "applied_on": "2019-03-01"},
         content_type="application/json")
     assert resp.status_code == 400
@@ -210,7 +211,7 @@ def test_api_apply_errors_and_scope():
     assert resp.status_code == 400 and "household" in resp.json()
     good = lifted()
     resp = client.post("/api/credit-loans/", {
-        "household": good.pk, "borrower": good.members.first().pk, "amount": "30000",
+        "household": good.pk, "borrower": good.members.all()[0].pk, "amount": "30000",
         "term_months": 36, "rate": "4.75", "purpose": "种植", "applied_on": "2019-03-01"},
         content_type="application/json")
     assert resp.status_code == 201, resp.content
@@ -239,12 +240,12 @@ def test_pages_apply_upload_and_export():
     client = Client()
     client.force_login(t.maker)
     resp = client.post("/credit/add/", {
-        "household_no": hh.household_no, "borrower_id": hh.members.first().resident_id,
+        "household_no": hh.household_no, "borrower_id": hh.members.all()[0].resident_id,
         "amount": "90000", "term_months": 36, "rate": "4.75", "purpose": "种植",
         "applied_on": "2019-03-01"})
     assert resp.status_code == 200 and "规则：单户上限" in resp.content.decode()
     resp = client.post("/credit/add/", {
-        "household_no": hh.household_no, "borrower_id": hh.members.first().resident_id,
+        "household_no": hh.household_no, "borrower_id": hh.members.all()[0].resident_id,
         "amount": "30000", "term_months": 36, "rate": "4.75", "purpose": "种植",
         "applied_on": "2019-03-01"})
     assert resp.status_code == 302

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ def hh():
 
 
 def _post(cadre, **kw):
-    args = dict(actor=cadre, area_code=VILLAGE_A, name="村保洁员", kind="cleaning",
+    args: dict[str, Any] = dict(actor=cadre, area_code=VILLAGE_A, name="村保洁员", kind="cleaning",
                 monthly_pay="600", funded_by="衔接资金", starts_on=dt.date(2021, 1, 1))
     args.update(kw)
     return services.create_post(**args)
@@ -42,12 +43,12 @@ def _post(cadre, **kw):
 
 def test_hire_pay_exit_rules_and_income(cadre, hh):
     post = _post(cadre)
-    member = hh.members.first()
+    member = hh.members.all()[0]
     with pytest.raises(ValidationError, match="不在岗位开设期内"):
         services.hire(actor=cadre, post=post, member=member, hired_on=dt.date(2020, 5, 1))
     row = services.hire(actor=cadre, post=post, member=member, hired_on=dt.date(2021, 3, 16))
     with pytest.raises(ValidationError, match="已满员"):
-        services.hire(actor=cadre, post=post, member=hh.members.last(), hired_on=dt.date(2021, 4, 1))
+        services.hire(actor=cadre, post=post, member=hh.members.order_by("-id")[0], hired_on=dt.date(2021, 4, 1))
     with pytest.raises(ValidationError, match="早于上岗日期"):
         services.record_pay(actor=cadre, hire_row=row, month="2021-02", amount="600",
                             paid_on=dt.date(2021, 3, 5))
@@ -78,7 +79,7 @@ def test_temporary_post_needs_end_date(cadre):
 
 
 def test_spells_overlap_income_and_job_loss(cadre, hh):
-    member = hh.members.first()
+    member = hh.members.all()[0]
     spell = services.add_spell(actor=cadre, member=member, place="out", employer="宁波某电子厂",
                                destination="浙江宁波", started_on=dt.date(2021, 3, 1),
                                monthly_income="4000", organised=True, partner="山东省")
@@ -97,7 +98,7 @@ def test_spells_overlap_income_and_job_loss(cadre, hh):
                                 started_on=dt.date(2021, 8, 16), ended_on=dt.date(2021, 9, 30),
                                 monthly_income="3000")
     assert second.pk
-    other = services.add_spell(actor=cadre, member=hh.members.last(), place="province",
+    other = services.add_spell(actor=cadre, member=hh.members.order_by("-id")[0], place="province",
                                employer="重庆某公司", started_on=dt.date(2021, 1, 1),
                                monthly_income="3500")
     services.end_spell(actor=cadre, spell=other, on=dt.date(2021, 12, 31), reason="合同到期")
@@ -105,7 +106,7 @@ def test_spells_overlap_income_and_job_loss(cadre, hh):
 
 
 def test_workshop_yulu_insurance_flows(cadre, hh):
-    member = hh.members.first()
+    member = hh.members.all()[0]
     shop = services.create_workshop(actor=cadre, area_code=VILLAGE_A, name="竹编扶贫车间",
                                     kind="workshop", operator="某合作社",
                                     recognised_on=dt.date(2020, 5, 1))
@@ -116,12 +117,12 @@ def test_workshop_yulu_insurance_flows(cadre, hh):
                     monthly_wage="1800")
     assert services.pay_workshop_month(actor=cadre, workshop=shop, month="2020-07")["flows"] == 1
     assert services.pay_workshop_month(actor=cadre, workshop=shop, month="2020-07")["flows"] == 0
-    student = services.add_yulu(actor=cadre, member=hh.members.last(), school="县职教中心",
+    student = services.add_yulu(actor=cadre, member=hh.members.order_by("-id")[0], school="县职教中心",
                                 stage="secondary", year=2020, subsidy="3000")
     services.pay_yulu(actor=cadre, student=student, paid_on=dt.date(2020, 10, 1))
     ordinary = make_household(VILLAGE_A)
     with pytest.raises(ValidationError, match="不是建档立卡户"):
-        services.add_yulu(actor=cadre, member=ordinary.members.first(), school="x",
+        services.add_yulu(actor=cadre, member=ordinary.members.all()[0], school="x",
                           stage="secondary", year=2020, subsidy="3000")
     policy = services.create_policy(actor=cadre, area_code=VILLAGE_A, name="返贫保",
                                     kind="lifted", insurer="人保财险",
@@ -141,13 +142,13 @@ def test_workshop_yulu_insurance_flows(cadre, hh):
 
 
 def test_summary_cli_and_outside_area(cadre, hh):
-    member = hh.members.first()
+    member = hh.members.all()[0]
     services.add_spell(actor=cadre, member=member, place="out", employer="某厂",
                        started_on=dt.date(2020, 3, 1), monthly_income="4000")
-    services.add_spell(actor=cadre, member=hh.members.last(), place="county", employer="某工地",
+    services.add_spell(actor=cadre, member=hh.members.order_by("-id")[0], place="county", employer="某工地",
                        started_on=dt.date(2020, 3, 1), monthly_income="3000")
     post = _post(cadre, starts_on=dt.date(2020, 1, 1), positions=2)
-    services.hire(actor=cadre, post=post, member=hh.members.last(), hired_on=dt.date(2020, 4, 1))
+    services.hire(actor=cadre, post=post, member=hh.members.order_by("-id")[0], hired_on=dt.date(2020, 4, 1))
     course = services.create_course(actor=cadre, area_code=VILLAGE_A, name="电工培训",
                                     kind="skills", starts_on=dt.date(2020, 5, 1),
                                     ends_on=dt.date(2020, 5, 20))
@@ -166,14 +167,14 @@ def test_summary_cli_and_outside_area(cadre, hh):
     other = [c for c in village_codes(400) if not c.startswith(VILLAGE_A[:9])][0]
     far = make_household(other, household_type="lifted")
     with pytest.raises(ValidationError, match="不在您的管辖范围内"):
-        services.add_spell(actor=cadre, member=far.members.first(), place="out", employer="x",
+        services.add_spell(actor=cadre, member=far.members.all()[0], place="out", employer="x",
                            started_on=dt.date(2020, 1, 1), monthly_income="1")
 
 
 def test_api_and_pages(cadre, hh):
     client = Client()
     client.force_login(cadre)
-    member = hh.members.first()
+    member = hh.members.all()[0]
     payload = {"member": member.pk, "place": "out", "employer": "某厂",
                "started_on": "2021-01-01", "monthly_income": "4000"}
     assert client.post("/api/jobs-spells/", payload, content_type="application/json").status_code == 201

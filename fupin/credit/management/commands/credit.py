@@ -96,7 +96,7 @@ class Command(BaseCommand):
         bf = services.import_bank_file(actor=cli_actor(user, "fupin credit bank-import"),
                                        area_code=area, month=month, filename=path.name,
                                        content=path.read_bytes(), bank=bank)
-        out = {"id": bf.pk, "rows_read": bf.rows_read, "rows_matched": bf.rows_matched,
+        out: dict[str, Any] = {"id": bf.pk, "rows_read": bf.rows_read, "rows_matched": bf.rows_matched,
                "rows_rejected": bf.rows_rejected, "differences": bf.differences,
                "problems": list(bf.rows.exclude(error="", diff={}).order_by("line").values(
                    "line", "loan_no", "error", "diff")[:200])}
