@@ -38,7 +38,6 @@ def test_apply_and_village_review_in_browser(browser_page, artifacts_dir):
     page.click("#btn-approve")  # the maker may not review their own entry
     page.wait_for_load_state("networkidle")
     assert "录入申请的人不能审核" in page.content()
-    page.goto(f"{page.live_server_url}/accounts/logout/")
     page.context.clear_cookies()
     browser_login(page, "checker_c")
     page.goto(f"{page.live_server_url}/credit/{loan.pk}/")
