@@ -143,6 +143,9 @@ class Loan(AreaScopedModel):
                          opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["household", "status"], name="credit_loan_hh_status"),
             models.Index(fields=["status", "disbursed_on"], name="credit_loan_status_disb"),
+            # the unique constraint is partial (blank numbers while in review), so a bank file's
+            # `loan_no IN (…)` of thousands of numbers needs a plain index
+            models.Index(fields=["loan_no"], name="credit_loan_no"),
         ]
 
     def __str__(self) -> str:
