@@ -747,6 +747,26 @@ def _dec(text: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+BANK_ROW_COLUMNS = ("file_id", "line", "loan_no", "resident_id", "balance", "repaid",
+                    "overdue_days", "loan_id", "error", "diff")
+
+
+def _insert_bank_rows(rows: list[tuple[Any, ...]]) -> None:
+    """Store a file's rows: COPY on PostgreSQL (a 100,000-row file in seconds), bulk INSERT
+    elsewhere."""
+    if connection.vendor == "postgresql":
+        import json
+
+        table = connection.ops.quote_name(BankRow._meta.db_table)
+        with connection.cursor() as cursor, cursor.cursor.copy(  # type: ignore[attr-defined]
+                f"COPY {table} ({', '.join(BANK_ROW_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row[:-1], json.dumps(row[-1], ensure_ascii=False)))
+        return
+    BankRow.objects.bulk_create([BankRow(**dict(zip(BANK_ROW_COLUMNS, row, strict=True)))
+                                 for row in rows], batch_size=CHUNK)
+
+
 @transaction.atomic
 def import_bank_file(*, actor: Actor, area_code: str, month: Any, filename: str,
                      content: bytes, bank: str = "") -> BankFile:
@@ -787,7 +807,7 @@ def import_bank_file(*, actor: Actor, area_code: str, month: Any, filename: str,
     _stamp(bank_file, actor)
     bank_file.save()
     seen: set[str] = set()
-    out: list[BankRow] = []
+    out: list[tuple[Any, ...]] = []
     matched = rejected = differences = 0
     for lineno, r in parsed:
         error = ""
@@ -827,12 +847,10 @@ def import_bank_file(*, actor: Actor, area_code: str, month: Any, filename: str,
                 differences += 1
         else:
             rejected += 1
-        out.append(BankRow(file=bank_file, line=lineno, loan_no=r["loan_no"][:40],
-                           resident_id=rid_text[:30], balance=balance, repaid=repaid,
-                           overdue_days=days if days is not None and abs(days) < 2**31 else None,
-                           loan_id=loan[1] if loan and not error else None, error=error[:300],
-                           diff=diff))
-    BankRow.objects.bulk_create(out, batch_size=CHUNK)
+        out.append((bank_file.pk, lineno, r["loan_no"][:40], rid_text[:30], balance, repaid,
+                    days if days is not None and abs(days) < 2**31 else None,
+                    loan[1] if loan and not error else None, error[:300], diff))
+    _insert_bank_rows(out)
     bank_file.rows_read, bank_file.rows_matched = len(parsed), matched
     bank_file.rows_rejected, bank_file.differences = rejected, differences
     bank_file.save(update_fields=["rows_read", "rows_matched", "rows_rejected", "differences"])
