@@ -157,6 +157,9 @@ class BankFileListView(ObjectListView):
     title = "银行对账文件"
     add_url_name = "credit:bankfile_upload"
 
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("area", "uploaded_by", "applied_by")
+
 
 class BankFileUploadView(ServiceFormView):
     form_class = BankFileForm
@@ -219,7 +222,8 @@ class SubsidyListView(ObjectListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        runs = SubsidyRunTable(SubsidyRun.objects.visible_to(self.request.user)[:12])
+        runs = SubsidyRunTable(SubsidyRun.objects.visible_to(self.request.user)
+                               .select_related("area")[:12])
         ctx["runs"] = runs
         return ctx
 
@@ -255,6 +259,9 @@ class FundListView(ObjectListView):
     filterset_fields: list[str] = []
     title = "风险补偿金"
     add_url_name = "credit:fund_add"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("area")
 
 
 class FundAddView(ServiceFormView):

@@ -102,6 +102,9 @@ class CourseListView(ObjectListView):
     title = "技能培训"
     add_url_name = "employment:course_add"
 
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("area")
+
 
 class YuluListView(ObjectListView):
     model = YuluStudent
@@ -120,6 +123,9 @@ class InsuranceListView(ObjectListView):
     table_class = InsuranceTable
     title = "防贫保险"
     add_url_name = "employment:insurance_add"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("area")
 
 
 # -- details ----------------------------------------------------------------------------------
