@@ -31,7 +31,7 @@ class LoanFilterSet(django_filters.FilterSet):
         fields = ["area", "q", "status", "is_topup", "subsidy_eligible"]
 
     def filter_area(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return _area(qs, "area_id", value)
+        return _area(qs, "area__code", value)
 
     def filter_q(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         value = value.strip()
@@ -49,7 +49,7 @@ class BankFileFilterSet(django_filters.FilterSet):
         fields = ["area", "status"]
 
     def filter_area(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return _area(qs, "area_id", value)
+        return _area(qs, "area__code", value)
 
 
 class SubsidyFilterSet(django_filters.FilterSet):

@@ -260,5 +260,7 @@ def test_pages_apply_upload_and_export():
                                                 "file": upload}, follow=True)
     assert "不存在（未知贷款）" in resp.content.decode()
     for url in ("/credit/", "/credit/bank/", "/credit/subsidies/", "/credit/funds/",
-                "/credit/policies/", "/credit/subsidies/run/", "/credit/funds/add/"):
+                "/credit/policies/", "/credit/subsidies/run/", "/credit/funds/add/",
+                "/credit/?area=500236&status=active", "/credit/bank/?area=5002",
+                "/credit/subsidies/?area=500236&lost=true"):
         assert client.get(url).status_code == 200, url
