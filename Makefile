@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: demo test smoke install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports bench-scale clean bench-dci bench-projects
+.PHONY: demo test smoke install install-test lint typecheck pytest serve bench-import bench-monitor bench-reports bench-scale clean bench-dci bench-projects bench-credit
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,8 @@ bench-dci: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_dci.py
 bench-projects: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_projects.py
+bench-credit: install
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) scripts/bench_credit.py
 
 clean:
 	rm -rf $(VENV) var/test
