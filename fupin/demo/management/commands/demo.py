@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fupin.core.jobs import Progress
 from fupin.demo.activity import seed_activity
 from fupin.demo.build import build
+from fupin.demo.credit import seed_credit_and_jobs
+from fupin.demo.dci import create_demo_partner
 from fupin.demo.figures import SEED_COUNTIES
 from fupin.demo.projects import build_projects
 from fupin.demo.users import create_demo_users
@@ -47,14 +49,18 @@ class Command(BaseCommand):
         logins = create_demo_users(codes)
         self.stderr.write("正在生成项目库、资金、利益联结和消费帮扶…")
         projects = build_projects(codes, seed=opts["seed"], progress=Progress(stream=sys.stderr))
+        self.stderr.write("正在生成扶贫小额信贷、公益性岗位、扶贫车间、务工和培训…")
+        credit = seed_credit_and_jobs(codes, seed=opts["seed"], progress=Progress(stream=sys.stderr))
         self.stderr.write("正在运行首次监测排查，并生成帮扶、问题和案件示例…")
         activity = seed_activity(codes, progress=Progress(stream=sys.stderr))
+        dci_lines = create_demo_partner(codes)
         elapsed = time.monotonic() - started
         self.stdout.write(f"\n已写入 {written['households']:,} 户、{written['members']:,} 人、"
                           f"{written['statuses']:,} 条户状态、{written['incomes']:,} 条收入，"
                           f"用时 {elapsed:.0f} 秒；首次排查后有 {activity['warnings_open']:,} 条预警待处理。")
         self.stdout.write(f"项目 {projects.get('projects', 0):,} 个，利益联结 {projects.get('links', 0):,} 个，"
                           f"收益发放 {projects.get('payouts', 0):,} 笔，消费帮扶销售 {projects.get('sales', 0):,} 笔。")
+        self.stdout.write("信贷与就业：" + "，".join(f"{k} {v:,}" for k, v in credit.items()))
         self.stdout.write("\n" + _pad("区县", 30) + "    户数      人数  建档立卡户  未脱贫人口  贫困发生率")
         for code in codes:
             s = area_summary(code)
@@ -67,5 +73,7 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.username:<15} {login.password:<17} "
                               f"{_pad(login.role, 20)} {login.scope}")
+        for line in dci_lines:
+            self.stdout.write(line)
         if not opts["no_serve"]:
             call_command("serve", port=opts["port"])
