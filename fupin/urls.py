@@ -1,5 +1,8 @@
 """URLs: the frame's own, then every installed app's under its plugin's prefix, then the API."""
 
+import importlib
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -7,9 +10,19 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from fupin.core.api_router import build_router
-from fupin.core.plugins import installed_plugins
+from fupin.core.gates import gate_patterns
+from fupin.core.plugins import AppPlugin, installed_plugins
 
 handler400 = "fupin.core.views.bad_request"
+
+
+def _mount(plugin: AppPlugin) -> Any:
+    """An app's URLs under its prefix; closed to the roles its plugin denies."""
+    if not plugin.deny_roles:
+        return path(plugin.url_prefix or "", include(f"{plugin.package}.urls"))
+    module = importlib.import_module(f"{plugin.package}.urls")
+    patterns = gate_patterns(list(module.urlpatterns), plugin.deny_roles)
+    return path(plugin.url_prefix or "", include((patterns, module.app_name)))
 
 
 def build_urlpatterns() -> list:
@@ -22,8 +35,7 @@ def build_urlpatterns() -> list:
              name="password_change_done"),
         path("i18n/", include("django.conf.urls.i18n")),
         path("admin/", admin.site.urls),
-        *[path(p.url_prefix, include(f"{p.package}.urls"))
-          for p in installed_plugins() if p.url_prefix is not None],
+        *[_mount(p) for p in installed_plugins() if p.url_prefix is not None],
         # Schema and docs need a login (session or token; SPECTACULAR_SETTINGS SERVE_PERMISSIONS).
         path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
         path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),

@@ -25,7 +25,8 @@ def menu_for(user: object) -> list[tuple[str | Promise, list[tuple[str | Promise
     for group, items in menu_groups():
         links = []
         for item in items:
-            if item.roles and not superuser and role not in item.roles:
+            if not superuser and ((item.roles and role not in item.roles)
+                                  or role in item.deny_roles):
                 continue
             try:
                 links.append((item.label, reverse(item.url_name)))

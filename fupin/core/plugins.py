@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,8 @@ class MenuItem:
     label: Label
     url_name: str
     roles: tuple[str, ...] = ()  # empty: every signed-in role
-    action: str = ""  # a policy action (fupin.accounts.policy); empty: roles decide
+    action: str = ""  # reserved for a policy action; empty: roles decide
+    deny_roles: tuple[str, ...] = ()  # set from the app's plugin: roles it is closed to
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ class AppPlugin:
     # Landing pages: (role or "*", priority, URL name); the home page sends a user to the
     # highest-priority page that exists for their role.
     home: Sequence[tuple[str, int, str]] = ()
+    # Roles the whole app (its pages and API routes) is closed to, e.g. ("helper",).
+    deny_roles: tuple[str, ...] = ()
 
     @property
     def package(self) -> str:
@@ -164,7 +167,9 @@ def menu_groups() -> list[tuple[Label, list[MenuItem]]]:
         for group in plugin.menu:
             if group.key not in groups:
                 groups[group.key] = (group.order, group.label, [])
-            groups[group.key][2].extend(group.items)
+            groups[group.key][2].extend(
+                replace(i, deny_roles=plugin.deny_roles) if plugin.deny_roles else i
+                for i in group.items)
     return [(label, items) for _order, label, items in
             sorted(groups.values(), key=lambda g: g[0])]
 

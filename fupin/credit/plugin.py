@@ -17,4 +17,5 @@ PLUGIN = AppPlugin(
     scope="fupin.credit.scope",
     jobs="fupin.credit.jobs",
     job_results={"credit_subsidy": "fupin.credit.jobs.subsidy_result_url"},
+    deny_roles=("helper",),  # office work: helpers keep to their households
 )

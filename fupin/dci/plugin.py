@@ -13,4 +13,5 @@ PLUGIN = AppPlugin(
     scope="fupin.dci.scope",
     jobs="fupin.dci.jobs",
     nightly=[("dci", "deliver")],
+    deny_roles=("helper",),  # office work: helpers keep to their households
 )

@@ -18,4 +18,5 @@ PLUGIN = AppPlugin(
     household_panels=["jobs/_household_panel.html"],
     indicator_families=["fupin.jobs.indicators.FAMILY"],
     scope="fupin.jobs.scope",
+    deny_roles=("helper",),  # office work: helpers keep to their households
 )

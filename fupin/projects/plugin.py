@@ -22,4 +22,5 @@ PLUGIN = AppPlugin(
     scope="fupin.projects.scope",
     jobs="fupin.projects.jobs",
     job_results={"projects_import": "fupin.projects.jobs.import_result_url"},
+    deny_roles=("helper",),  # office work: helpers keep to their households
 )

@@ -93,3 +93,23 @@ def test_nightly_runs_every_app_command_in_layer_order(db):
     assert lines[0] == "ledgers: fupin ledger cleanup"
     assert "monitoring: fupin monitor sweep --quiet" in lines
     assert lines[-1] == "reports: fupin report refresh --all"
+
+
+def test_deny_roles_close_an_apps_pages_api_and_menu(client, db):
+    """A plugin's deny_roles close every page and API route of the app to those roles (the
+    projects app to helpers), and its menu entries are not shown to them."""
+    from rest_framework.test import APIClient
+    helper = make_user("helper", VILLAGE_A, username="gate_helper")
+    cadre = make_user("village_cadre", VILLAGE_A, username="gate_cadre")
+    client.force_login(helper)
+    page = client.get("/projects/")
+    assert page.status_code == 403 and "帮扶责任人只能查看所联系的农户" in page.content.decode()
+    api = APIClient()
+    api.force_authenticate(helper)
+    assert api.get("/api/projects/").status_code == 403
+    assert "项目资金" not in dict(menu_for(helper))
+    client.force_login(cadre)
+    assert client.get("/projects/").status_code in (200, 302)
+    api.force_authenticate(cadre)
+    assert api.get("/api/projects/").status_code == 200
+    assert "项目资金" in dict(menu_for(cadre))

@@ -38,11 +38,12 @@ def test_cadre_finds_household_edits_member_sees_history(browser_page, artifacts
     page.fill("#id_username", "cadre_e2e")
     page.fill("#id_password", "pass-1234-word")
     page.click("button[type=submit]")
-    page.wait_for_url("**/registry/households/**")
+    page.wait_for_load_state("networkidle")  # a village cadre lands on 我的工作
+    page.goto(page.live_server_url + "/registry/households/")
 
     # Search by the head's pinyin initials.
     page.fill("#id_q", "wxm")
-    page.click("button:has-text('筛选')")
+    page.click("button[type=submit]:has-text('筛选')")
     page.wait_for_url("**q=wxm**")
     rows = page.locator("table tbody tr")
     assert rows.count() == 1

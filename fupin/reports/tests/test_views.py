@@ -220,12 +220,15 @@ def test_dashboard_never_builds_snapshots_in_the_request(client, county_admin, s
     assert 'data-key="hh_poor" data-value="2"' in page
 
 
-def test_indicators_json_without_snapshots(client, county_admin, small_registry):
-    """Missing snapshots: a village is read live, a county answers 202 with the refresh job."""
+def test_indicators_json_without_snapshots(client, county_admin, small_registry,
+                                           django_capture_on_commit_callbacks):
+    """Missing snapshots: a village is read live, a county answers 202 with the refresh job
+    (which the worker, not the request, runs)."""
     from fupin.reports.models import AreaFigure
     client.force_login(county_admin)
     village = client.get(reverse("reports:indicators"), {"area": VILLAGE_A})
     assert village.status_code == 200 and village.json()["figures"]["hh_total"] == 3
-    county = client.get(reverse("reports:indicators"), {"area": "500236"})
+    with django_capture_on_commit_callbacks(execute=False):
+        county = client.get(reverse("reports:indicators"), {"area": "500236"})
     assert county.status_code == 202 and "/jobs/" in county.json()["job"]
     assert not AreaFigure.objects.exists()
