@@ -4,7 +4,7 @@ benefit links, payouts, consumption sales). Service refusals are 400 with field 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -173,7 +173,9 @@ class ProjectViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     def answer(self, request: Request, pk: Any = None) -> Response:
         project = self.get_object()
         d = self._data(request)
-        objection = Objection.objects.filter(pk=d["objection"], notice__project=project).first()
+        # (cast: django-stubs confuses this model with cases.Objection, same class name)
+        objection = cast("Objection | None", Objection.objects.filter(
+            pk=d["objection"], notice__project=project).first())
         if objection is None:
             raise serializers.ValidationError({"objection": ["本项目没有这条异议"]})
         library.answer_objection(actor=me(request), objection=objection, answer=d["answer"],

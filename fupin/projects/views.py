@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -236,7 +236,8 @@ def _day(text: str) -> dt.date:
 @require_POST
 def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     _writer(request)
-    objection = get_object_or_404(Objection.objects.visible_to(request.user), pk=pk)
+    # (cast: django-stubs confuses this model with cases.Objection, same class name)
+    objection = cast(Objection, get_object_or_404(Objection.objects.visible_to(request.user), pk=pk))
     form = forms.AnswerForm(request.POST)
     project_pk = objection.notice.project_id
     if not form.is_valid():
