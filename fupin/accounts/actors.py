@@ -46,7 +46,8 @@ Actor = Union["User", SystemActor]
 
 
 def is_system(actor: object) -> bool:
-    return isinstance(actor, SystemActor)
+    """A system action: a SystemActor (or, until every caller passes one, None)."""
+    return actor is None or isinstance(actor, SystemActor) or bool(getattr(actor, "is_system", False))
 
 
 def history_user(actor: object) -> User | None:

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fupin.accounts.actors import history_user
+from fupin.accounts.actors import history_user, is_system
 from fupin.accounts.scope import area_in_scope, can_write_area
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.privacy import OUTSIDE_SCOPE
@@ -75,11 +75,6 @@ def _as_actor(obj: Any, actor: Any) -> None:
     """Tell django-simple-history who made this change (works outside requests too)."""
     if actor is not None and getattr(actor, "pk", None):
         obj._history_user = actor
-
-
-def is_system(actor: Any) -> bool:
-    """A system action (demo generator, migrations, baseline loaders): no user behind it."""
-    return actor is None or bool(getattr(actor, "is_system", False))
 
 
 def _require_write(actor: Any, area_code: str, what: str = "area") -> None:
