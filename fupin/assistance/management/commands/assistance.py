@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from fupin.assistance import services
 from fupin.assistance.choices import VisitKind
-from fupin.assistance.cli_common import cli_user
+from fupin.accounts.actors import cli_actor as cli_user
 
 
 class Command(BaseCommand):
