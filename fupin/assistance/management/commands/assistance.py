@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from fupin.accounts.actors import cli_actor as cli_user
 from fupin.assistance import services
 from fupin.assistance.choices import VisitKind
-from fupin.accounts.actors import cli_actor as cli_user
 
 
 class Command(BaseCommand):
