@@ -26,12 +26,13 @@ def test_apply_and_village_review_in_browser(browser_page, artifacts_dir):
     page.fill("#id_term_months", "36")
     page.fill("#id_rate", "4.65")
     page.fill("#id_purpose", "养殖山羊")
-    page.click("form button[type=submit]")
-    page.wait_for_selector("text=规则：单户上限", state="attached")  # the refusal names its rule
+    with page.expect_navigation(timeout=60000):  # the POST answers with the refused form
+        page.click("form button[type=submit]")
+    assert "规则：单户上限" in page.content()  # the refusal names its rule
     assert not Loan.objects.exists()  # nothing half-written
     page.fill("#id_amount", "30000")
-    page.click("form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(timeout=60000):
+        page.click("form button[type=submit]")
     loan = Loan.objects.get(household=household)
     assert page.url.endswith(f"/credit/{loan.pk}/")
     page.click("#btn-approve")  # the maker may not review their own entry
@@ -41,8 +42,8 @@ def test_apply_and_village_review_in_browser(browser_page, artifacts_dir):
     browser_login(page, "checker_c")
     page.goto(f"{page.live_server_url}/credit/{loan.pk}/")
     page.fill("#id_comment", "已核实，生产用途")
-    page.click("#btn-approve")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(timeout=60000):
+        page.click("#btn-approve")
     page.screenshot(path=str(artifacts_dir / "credit_loan_detail.png"), full_page=True)
     assert "村初审通过" in page.content() and "已核实，生产用途" in page.content()
     loan.refresh_from_db()
