@@ -94,3 +94,14 @@ def _on_commit_as_in_production(monkeypatch):
     fupin.core.testing.commit_at_service_boundary), not never as in a bare test case."""
     from fupin.core.testing import commit_at_service_boundary
     commit_at_service_boundary(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test starts from the migrations' reference rows, whatever ran before."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    request.getfixturevalue("transactional_db")
+    from fupin.core.testing import restore_reference_data
+    restore_reference_data()

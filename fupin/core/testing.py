@@ -150,3 +150,30 @@ def commit_at_service_boundary(monkeypatch: Any) -> None:
     monkeypatch.setattr(Atomic, "__exit__", exit_)
     monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
     monkeypatch.setattr(TestCase, "captureOnCommitCallbacks", classmethod(capture))
+
+
+# ---------------------------------------------------------------- reference data
+
+# Data migrations whose rows a transactional test's flush deletes, in migration order:
+# (module, function, a model label whose emptiness means "flushed").
+_REFERENCE_SEEDS = (
+    ("fupin.areas.migrations.0002_load_bundled_divisions", "load", "areas.Area"),
+    ("fupin.monitoring.migrations.0002_defaults", "create_defaults", "monitoring.Rule"),
+    ("fupin.monitoring.migrations.0004_mech_lines_decisions", "forward", "monitoring.Rule"),
+    ("fupin.credit.migrations.0002_policy_periods", "seed", "credit.Policy"),
+)
+
+
+def restore_reference_data() -> None:
+    """Put back the rows the data migrations created (division codes, default rules and
+    lines, loan policy periods) after a transactional test flushed them, so a test does not
+    depend on whether a flushing test ran before it on the same worker."""
+    import importlib
+
+    from django.apps import apps
+
+    empty = {label: not apps.get_model(label).objects.exists()
+             for _m, _f, label in _REFERENCE_SEEDS}
+    for module, func, label in _REFERENCE_SEEDS:
+        if empty[label]:
+            getattr(importlib.import_module(module), func)(apps, None)

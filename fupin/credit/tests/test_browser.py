@@ -2,7 +2,6 @@
 rule), and a second cadre passes the village review, in a real browser."""
 
 import datetime as dt
-import importlib
 
 import pytest
 
@@ -13,15 +12,7 @@ from fupin.credit.models import Loan, LoanStatus
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _policy_periods() -> None:
-    """A transactional test before this one flushes the tables, the policy periods of the
-    data migration with them; put them back (the migration's own idempotent seed)."""
-    from django.apps import apps
-    importlib.import_module("fupin.credit.migrations.0002_policy_periods").seed(apps, None)
-
-
 def test_apply_and_village_review_in_browser(browser_page, artifacts_dir):
-    _policy_periods()
     page = browser_page
     make_user("village_cadre", VILLAGE_A, username="maker_c")
     make_user("village_cadre", VILLAGE_A, username="checker_c")
