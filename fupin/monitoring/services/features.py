@@ -157,7 +157,8 @@ def sv_params_vill(household_ids: Sequence[int] | None) -> int:
 
 
 def _settings_ctes(as_of: dt.date, area: str, household_ids: Sequence[int] | None,
-                   keys: dict[str, bool]) -> tuple[list[str], list[Any]]:
+                   keys: dict[str, bool],
+                   every_year: Sequence[str] | None = None) -> tuple[list[str], list[Any]]:
     """CTEs vill, yrs, cand, sv: settings resolved per village and year in SQL (the row
     whose area code is the longest prefix wins, then the latest year_from)."""
     y = as_of.year
@@ -165,7 +166,8 @@ def _settings_ctes(as_of: dt.date, area: str, household_ids: Sequence[int] | Non
     ctes = []
     # A line adjusted every year (贫困线, 监测线) resolves only for its own year: a year with
     # no line of its own has none (fupin.monitoring.lines lists it), never last year's.
-    exact = sorted(k for k in every_year_keys() if _IDENT.match(k))
+    every_year = every_year_keys() if every_year is None else every_year
+    exact = sorted(k for k in every_year if _IDENT.match(k))
     year_match = "s.year_from <= yrs.year" if not exact else (
         "(s.year_from = yrs.year OR (s.year_from <= yrs.year AND s.key NOT IN ("
         + ", ".join(f"'{k}'" for k in exact) + ")))")
@@ -197,25 +199,31 @@ def _settings_ctes(as_of: dt.date, area: str, household_ids: Sequence[int] | Non
     return ctes, p
 
 
-def settings_table_sql(as_of: dt.date, area: str, table: str) -> Query:
+def settings_table_sql(as_of: dt.date, area: str, table: str, *,
+                       keys: dict[str, bool] | None = None,
+                       every_year: Sequence[str] | None = None) -> Query:
     """`CREATE TEMP TABLE <table> AS …` with the resolved settings of every village of the
     area (sweeps materialise them so that the planner knows their size)."""
-    ctes, params = _settings_ctes(as_of, area, None, setting_keys())
+    ctes, params = _settings_ctes(as_of, area, None,
+                                  setting_keys() if keys is None else keys, every_year)
     return Query(f"CREATE TEMP TABLE {table} AS WITH " + ",\n".join(ctes)
                  + "\nSELECT * FROM sv", params)
 
 
 def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | None = None,
                  dialect: Dialect | None = None, settings_table: str = "",
-                 ids_table: str = "") -> Query:
+                 ids_table: str = "", keys: dict[str, bool] | None = None,
+                 rosters: set[str] | None = None,
+                 every_year: Sequence[str] | None = None) -> Query:
     """`WITH … , f AS (…)`: one row per household of the area (or of the ids, or of the
     ids in the table `ids_table` — a bulk re-check) with every feature and every resolved
     setting as columns. Append a SELECT over `f`."""
     if ids_table:
         household_ids = ()  # restricted; the ids come from the table
     d = dialect or Dialect()
-    keys = setting_keys()
-    rosters = active_roster_kinds(as_of)
+    # (the caller may pass these from its cache: each is a query otherwise)
+    keys = setting_keys() if keys is None else keys
+    rosters = active_roster_kinds(as_of) if rosters is None else rosters
     p: list[Any] = []
     y, mmdd = as_of.year, as_of.month * 100 + as_of.day
     t_h = "registry_household"
@@ -245,7 +253,7 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          h.monitoring_type, h.risk_eliminated, h.housing_grade, h.water_safe, h.food_secure,
          h.clothing_secure
   FROM {t_h} h WHERE {where})""")
-    sv_ctes, sv_params = _settings_ctes(as_of, area, household_ids, keys)
+    sv_ctes, sv_params = _settings_ctes(as_of, area, household_ids, keys, every_year)
     if settings_table:
         sv = settings_table
         if rosters:
