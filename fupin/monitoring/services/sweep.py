@@ -182,15 +182,14 @@ def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
                      f"{dialect.json_object(pairs)} END AS v{k}")
         params.extend(dialect.number(v) for v in cr.compiled.params)
         params.extend(where_params)
+    head = (features.sql + ",\nfl AS (SELECT f.household_id, f.area_code,\n  "
+            + ",\n  ".join(cases) + "\nFROM f)\nINSERT INTO monitoring_hit "
+            "(run, household_id, rule_id, version_id, severity, area_code, fired_values)\n")
     for k, cr in enumerate(rules):
         selects.append(f"SELECT %s, fl.household_id, %s, %s, %s, fl.area_code, fl.v{k} "
                        f"FROM fl WHERE fl.v{k} IS NOT NULL")
         params.extend([run, cr.rule.pk, cr.version.pk, cr.version.severity])
-    sql = (features.sql + ",\nfl AS (SELECT f.household_id, f.area_code,\n  "
-           + ",\n  ".join(cases) + "\nFROM f)\nINSERT INTO monitoring_hit "
-           "(run, household_id, rule_id, version_id, severity, area_code, fired_values)\n"
-           + "\nUNION ALL\n".join(selects))
-    return Query(sql, params)
+    return Query(head + "\nUNION ALL\n".join(selects), params)
 
 
 @dataclass
