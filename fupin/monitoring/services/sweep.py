@@ -169,7 +169,7 @@ def _compile_rules(codes: Iterable[str] | None, kinds: Iterable[str] | None) -> 
 
 
 def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
-                    dialect: Dialect) -> Query:
+                    dialect: Dialect, selects_count_households: bool = False) -> Query:
     """One pass over the features: a narrow relation with, per rule, the JSON of values
     when the rule fires (NULL otherwise); then one row per (household, fired rule)."""
     cases: list[str] = []
@@ -185,11 +185,17 @@ def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
     head = (features.sql + ",\nfl AS (SELECT f.household_id, f.area_code,\n  "
             + ",\n  ".join(cases) + "\nFROM f)\nINSERT INTO monitoring_hit "
             "(run, household_id, rule_id, version_id, severity, area_code, fired_values)\n")
+    if dialect.vendor == "postgresql" and selects_count_households:
+        # the insert as a data-modifying CTE, and the households counted in the same statement
+        head = head.replace("\nINSERT INTO monitoring_hit", ",\nins AS (INSERT INTO monitoring_hit", 1)
     for k, cr in enumerate(rules):
         selects.append(f"SELECT %s, fl.household_id, %s, %s, %s, fl.area_code, fl.v{k} "
                        f"FROM fl WHERE fl.v{k} IS NOT NULL")
         params.extend([run, cr.rule.pk, cr.version.pk, cr.version.severity])
-    return Query(head + "\nUNION ALL\n".join(selects), params)
+    body = head + "\nUNION ALL\n".join(selects)
+    if dialect.vendor == "postgresql" and selects_count_households:
+        body += ")\nSELECT COUNT(*) FROM hh"
+    return Query(body, params)
 
 
 @dataclass
@@ -227,9 +233,10 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
             # JIT-compiling this wide query costs seconds and buys nothing
-            cur.execute("SET LOCAL jit = off")
-            if big:
-                cur.execute("SET LOCAL work_mem = '128MB'")
+            # (work_mem: the sweep's hash joins and aggregates over 1M households stay in
+            # memory; one round trip for both settings)
+            cur.execute("SELECT set_config('jit', 'off', true)" + (
+                ", set_config('work_mem', '128MB', true)" if big else ""))
         hh_where = "h.area_code LIKE %s"
         hh_params: list[Any] = [f"{area}%"]
         if ids_table:
@@ -238,8 +245,13 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
             ids = [int(i) for i in household_ids] or [-1]
             hh_where += " AND h.id IN (" + ", ".join(["%s"] * len(ids)) + ")"
             hh_params += ids
-        cur.execute(f"SELECT COUNT(*) FROM registry_household h WHERE {hh_where}", hh_params)
-        households = int(cur.fetchone()[0])
+        # an instant re-check counts its households in the hits statement (one round trip
+        # less); a sweep keeps its own count, so that its features are not materialised
+        counted = connection.vendor == "postgresql" and bool(rules) and not big
+        households = 0
+        if not counted:
+            cur.execute(f"SELECT COUNT(*) FROM registry_household h WHERE {hh_where}", hh_params)
+            households = int(cur.fetchone()[0])
         step("计算户特征并评估规则")
         table = ""
         if rules and big:
@@ -252,8 +264,10 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
             feats = features_cte(as_of, area=area, household_ids=household_ids, dialect=dialect,
                                  settings_table=table, ids_table=ids_table, keys=ctx.keys,
                                  rosters=ctx.roster_kinds(as_of), every_year=ctx.exact)
-            stmt = _hits_statement(feats, rules, run, dialect)
+            stmt = _hits_statement(feats, rules, run, dialect, selects_count_households=counted)
             cur.execute(stmt.sql, stmt.params)
+            if counted:  # (the features' hh relation is the households of the scope)
+                households = int(cur.fetchone()[0])
         if connection.vendor == "postgresql" and big:
             # the planner must know how many hits there are (hash joins, not nested loops
             # over a table this very statement is filling)
@@ -287,6 +301,7 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
             [day, now, day, source[:200], sweep.pk if sweep else None, now, run], "rule_id")
         step("解除不再满足条件的预警")
         closed: dict[int, int] = {}
+        hits_deleted = False
         if by_id:
             rule_in = ", ".join(["%s"] * len(by_id))
             closed = _rows_per_rule(
@@ -298,14 +313,16 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                 " WHERE x.run = %s AND x.household_id = monitoring_warning.household_id"
                 " AND x.rule_id = monitoring_warning.rule_id)",
                 [day, "条件不再满足，自动解除", now, *by_id, *hh_params, run],
-                "monitoring_warning.rule_id")
+                "monitoring_warning.rule_id", then_delete_run=run)
+            hits_deleted = connection.vendor == "postgresql"
         for rule_id, code in by_id.items():
             stats = per_rule[code]
             stats["refreshed"] = refreshed.get(rule_id, 0)
             stats["opened"] = opened.get(rule_id, 0)
             stats["hits"] = stats["refreshed"] + stats["opened"]
             stats["closed"] = closed.get(rule_id, 0)
-        cur.execute("DELETE FROM monitoring_hit WHERE run = %s", [run])
+        if not hits_deleted:
+            cur.execute("DELETE FROM monitoring_hit WHERE run = %s", [run])
         if table:
             cur.execute(f"DROP TABLE {table}")
             if connection.vendor == "postgresql":
@@ -318,11 +335,18 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                   per_rule=per_rule)
 
 
-def _rows_per_rule(cur: Any, sql: str, params: list[Any], rule_col: str) -> dict[int, int]:
+def _rows_per_rule(cur: Any, sql: str, params: list[Any], rule_col: str,
+                   then_delete_run: int | None = None) -> dict[int, int]:
     """Run an UPDATE/INSERT and count the rows it wrote per rule, in the same statement
-    (a separate counting query would read the same rows a second time)."""
+    (a separate counting query would read the same rows a second time). On PostgreSQL,
+    `then_delete_run` deletes that run's staged hits in the same statement too (its parts
+    all read the snapshot from before it)."""
     if connection.vendor == "postgresql":
-        cur.execute(f"WITH x AS ({sql} RETURNING {rule_col} AS rule_id) "
+        delete = ""
+        if then_delete_run is not None:
+            delete = ", d AS (DELETE FROM monitoring_hit WHERE run = %s)"
+            params = [*params, then_delete_run]
+        cur.execute(f"WITH x AS ({sql} RETURNING {rule_col} AS rule_id){delete} "
                     "SELECT rule_id, COUNT(*) FROM x GROUP BY rule_id", params)
         return {int(r): int(n) for r, n in cur.fetchall()}
     cur.execute(f"{sql} RETURNING {rule_col}", params)
