@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fupin.core.privacy import shown_account, shown_phone, shown_resident_id
 
+from .choices import HousingGrade, PovertyCause, WelfareStatus
 from .models import Household
 
 
@@ -64,8 +65,9 @@ class HouseholdTable(tables.Table):
         names = [c.name for c in self.columns]
         if names != list(self.Meta.sequence):  # columns changed: the generic path
             return mark_safe("")
-        choices = {f: {k: str(v) for k, v in Household._meta.get_field(f).flatchoices}
-                   for f in ("welfare_status", "main_cause", "housing_grade")}
+        choices = {f: {str(k): str(v) for k, v in c.choices} for f, c in (
+            ("welfare_status", WelfareStatus), ("main_cause", PovertyCause),
+            ("housing_grade", HousingGrade))}
         detail = reverse("registry:household_detail", kwargs={"pk": 0})[:-2]  # …/0/ -> …/
         dash = "—"
         out: list[str] = []
