@@ -3,8 +3,8 @@ registry. Not a test.
 
 For each size in BENCH_SIZES (default "1000000,5000000" households) it uses (creating and
 filling it if needed, server-side with INSERT … SELECT over generate_series, as
-`scripts/bench_monitor.py` does) the database `fupin_scale_<size>` on the server of
-DATABASE_URL, then prints:
+`scripts/bench_monitor.py` does) the database `<BENCH_DB_PREFIX>_<size>` (default prefix
+`fupin_scale`) on the server of DATABASE_URL, then prints:
 
 - the database size;
 - the whole-registry sweep (every active rule, warnings opened or refreshed);
@@ -13,8 +13,13 @@ DATABASE_URL, then prints:
   initials search (`q=wx`), server time of the view (Django test client, median of 5).
 
 Targets at 1,000,000 households (issue 17): sweep <= 30 s, list first page and initials
-search <= 200 ms, re-check p95 <= 20 ms. A missed target is printed as MISSED; the script
-exits 1 when one is missed at 1,000,000.
+search <= 200 ms, re-check p95 <= 20 ms. Each is printed as MET or MISSED, and the script
+exits 1 when one is missed at 1,000,000. It prints `uptime` first: on a shared machine the
+figures depend on the load.
+
+The generated heads all have the initials "hz"; before timing, heads get initials spread
+over the 676 two-letter pairs (by id), so that the search "wx" finds ~1/676 of the heads as
+a real search would, instead of nothing. Members keep empty initials.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000000,5000000").split(",") if s]
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "fupin_scale")
 
 
 def _median_ms(fn, n: int = 5) -> float:  # type: ignore[no-untyped-def]
@@ -45,7 +51,7 @@ def _median_ms(fn, n: int = 5) -> float:  # type: ignore[no-untyped-def]
 def one_size(n: int) -> bool:
     """Run one size in a child process (its own Django setup and database)."""
     import subprocess
-    env = {**os.environ, "FUPIN_BENCH_DB": f"fupin_scale_{n}", "BENCH_HOUSEHOLDS": str(n),
+    env = {**os.environ, "FUPIN_BENCH_DB": f"{PREFIX}_{n}", "BENCH_HOUSEHOLDS": str(n),
            "BENCH_SCALE_CHILD": "1"}
     return subprocess.run([sys.executable, __file__], env=env).returncode == 0
 
@@ -69,7 +75,18 @@ def child() -> int:
     load = os.getloadavg()
     print(f"\n== {n:,} households  (load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, "
           f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC)", flush=True)
+    t = time.perf_counter()
     bench_monitor.generate(n)
+    with connection.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM registry_household WHERE head_initials = 'hz')")
+        if cur.fetchone()[0]:
+            cur.execute("UPDATE registry_household SET head_initials = chr(97 + (id % 26)::int) "
+                        "|| chr(97 + ((id / 26) % 26)::int) WHERE head_initials = 'hz'")
+        # as autovacuum would have by the night's sweep: hint bits set, visibility map built
+        # (the first scan after a bulk load otherwise writes every page again)
+        cur.execute("VACUUM ANALYZE registry_household, registry_member, registry_income, "
+                    "registry_householdstatus, monitoring_riskevent")
+    print(f"data ready in {time.perf_counter() - t:.1f} s", flush=True)
     with connection.cursor() as cur:
         cur.execute("SELECT pg_size_pretty(pg_database_size(current_database())), "
                     "(SELECT COUNT(*) FROM registry_member)")
@@ -109,7 +126,7 @@ def child() -> int:
     checks = [("sweep <= 30 s", sweep_s <= 30), ("list first page <= 200 ms", first <= 200),
               ("initials search <= 200 ms", search <= 200), ("re-check p95 <= 20 ms", p95 <= 20)]
     for label, ok in checks:
-        print(f"target {label}: {'OK' if ok else 'MISSED'}")
+        print(f"target {label}: {'MET' if ok else 'MISSED'}")
     return 0 if all(ok for _, ok in checks) else 1
 
 
@@ -118,6 +135,9 @@ def main() -> None:
         sys.exit(child())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
     os.environ.setdefault("DEBUG", "1")
+    import subprocess
+    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+          flush=True)
     ok = [one_size(n) for n in SIZES]
     if not all(ok):
         print("TARGETS MISSED")

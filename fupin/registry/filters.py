@@ -97,20 +97,27 @@ def member_search_q(q: str, full_ids: bool = True) -> Q | None:
 def household_search(queryset: QuerySet[Household], q: str,
                      full_ids: bool = True) -> QuerySet[Household]:
     """Household number (prefix), head or member name (prefix), pinyin initials (prefix),
-    resident ID (exact or prefix of at least 6 digits; see member_search_q for `full_ids`)."""
+    resident ID (exact or prefix of at least 6 digits; see member_search_q for `full_ids`).
+
+    The branches are a UNION of ids, each an index range scan: an OR of them (with the member
+    sub-query) cannot use the indexes together, and the planner then walks the whole registry
+    in household-number order looking for the first page."""
     q = (q or "").strip()
     if not q:
         return queryset
-    cond = Q(household_no__startswith=q)
+    branches: list[QuerySet[Any]] = [
+        Household.objects.order_by().filter(household_no__startswith=q).values("id")]
     lower = q.lower()
     if LETTERS.match(lower):
-        cond |= Q(head_initials__startswith=lower)
+        branches.append(Household.objects.order_by().filter(head_initials__startswith=lower)
+                        .values("id"))
     if HAS_CJK.search(q):
-        cond |= Q(head_name__startswith=q)
+        branches.append(Household.objects.order_by().filter(head_name__startswith=q).values("id"))
     member_q = member_search_q(q, full_ids)
     if member_q is not None:
-        cond |= Q(id__in=Member.objects.filter(member_q).values("household_id"))
-    return queryset.filter(cond)
+        branches.append(Member.objects.order_by().filter(member_q).values("household_id"))
+    ids = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
+    return queryset.filter(id__in=ids)
 
 
 class SearchField(forms.CharField):

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from fupin.core.privacy import shown_account, shown_phone, shown_resident_id
 
+from .choices import HousingGrade, PovertyCause, WelfareStatus
 from .models import Household
 
 
@@ -53,6 +56,45 @@ class HouseholdTable(tables.Table):
                     "water_safe", "member_count", "phone")
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = "没有符合条件的农户"
+        template_name = "registry/household_table.html"
+
+    def tbody_rows_html(self) -> SafeString:
+        """The page's rows, built in Python: the same cells as the columns render (tested
+        against them), at a tenth of the template engine's cost per cell."""
+        user = _user(self)
+        names = [c.name for c in self.columns]
+        if names != list(self.Meta.sequence):  # columns changed: the generic path
+            return mark_safe("")
+        choices = {f: {str(k): str(v) for k, v in c.choices} for f, c in (
+            ("welfare_status", WelfareStatus), ("main_cause", PovertyCause),
+            ("housing_grade", HousingGrade))}
+        detail = reverse("registry:household_detail", kwargs={"pk": 0})[:-2]  # …/0/ -> …/
+        dash = "—"
+        out: list[str] = []
+        for i, row in enumerate(self.paginated_rows):
+            h: Household = row.record
+            area = getattr(h, "area", None)
+            member_count = getattr(h, "member_count", None)
+            cells = [
+                format_html('<a href="{}{}/">{}</a>', detail, h.pk, h.household_no)
+                if h.household_no else dash,
+                conditional_escape(h.head_name or dash),
+                conditional_escape(area.name if area is not None and area.name else dash),
+                conditional_escape(h.group or dash),
+                self.render_household_type(h),
+                self.render_monitoring_type(h),
+                conditional_escape(choices["welfare_status"].get(h.welfare_status,
+                                                                 h.welfare_status) or dash),
+                conditional_escape(choices["main_cause"].get(h.main_cause, h.main_cause) or "—"),
+                conditional_escape(choices["housing_grade"].get(h.housing_grade,
+                                                                h.housing_grade) or "—"),
+                self.render_water_safe(h.water_safe),
+                str(member_count if member_count is not None else 0),
+                conditional_escape(shown_phone(user, h.phone)) if h.phone else "",
+            ]
+            out.append(f'<tr class="{"even" if i % 2 == 0 else "odd"}">'
+                       + "".join(f"<td >{c}</td>" for c in cells) + "</tr>")
+        return mark_safe("".join(out))  # every value above is escaped
 
     def render_water_safe(self, value: bool | None) -> str:
         if value is None:

@@ -157,7 +157,8 @@ def sv_params_vill(household_ids: Sequence[int] | None) -> int:
 
 
 def _settings_ctes(as_of: dt.date, area: str, household_ids: Sequence[int] | None,
-                   keys: dict[str, bool]) -> tuple[list[str], list[Any]]:
+                   keys: dict[str, bool],
+                   every_year: Sequence[str] | None = None) -> tuple[list[str], list[Any]]:
     """CTEs vill, yrs, cand, sv: settings resolved per village and year in SQL (the row
     whose area code is the longest prefix wins, then the latest year_from)."""
     y = as_of.year
@@ -165,7 +166,8 @@ def _settings_ctes(as_of: dt.date, area: str, household_ids: Sequence[int] | Non
     ctes = []
     # A line adjusted every year (贫困线, 监测线) resolves only for its own year: a year with
     # no line of its own has none (fupin.monitoring.lines lists it), never last year's.
-    exact = sorted(k for k in every_year_keys() if _IDENT.match(k))
+    every_year = every_year_keys() if every_year is None else every_year
+    exact = sorted(k for k in every_year if _IDENT.match(k))
     year_match = "s.year_from <= yrs.year" if not exact else (
         "(s.year_from = yrs.year OR (s.year_from <= yrs.year AND s.key NOT IN ("
         + ", ".join(f"'{k}'" for k in exact) + ")))")
@@ -197,25 +199,31 @@ def _settings_ctes(as_of: dt.date, area: str, household_ids: Sequence[int] | Non
     return ctes, p
 
 
-def settings_table_sql(as_of: dt.date, area: str, table: str) -> Query:
+def settings_table_sql(as_of: dt.date, area: str, table: str, *,
+                       keys: dict[str, bool] | None = None,
+                       every_year: Sequence[str] | None = None) -> Query:
     """`CREATE TEMP TABLE <table> AS …` with the resolved settings of every village of the
     area (sweeps materialise them so that the planner knows their size)."""
-    ctes, params = _settings_ctes(as_of, area, None, setting_keys())
+    ctes, params = _settings_ctes(as_of, area, None,
+                                  setting_keys() if keys is None else keys, every_year)
     return Query(f"CREATE TEMP TABLE {table} AS WITH " + ",\n".join(ctes)
                  + "\nSELECT * FROM sv", params)
 
 
 def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | None = None,
                  dialect: Dialect | None = None, settings_table: str = "",
-                 ids_table: str = "") -> Query:
+                 ids_table: str = "", keys: dict[str, bool] | None = None,
+                 rosters: set[str] | None = None,
+                 every_year: Sequence[str] | None = None) -> Query:
     """`WITH … , f AS (…)`: one row per household of the area (or of the ids, or of the
     ids in the table `ids_table` — a bulk re-check) with every feature and every resolved
     setting as columns. Append a SELECT over `f`."""
     if ids_table:
         household_ids = ()  # restricted; the ids come from the table
     d = dialect or Dialect()
-    keys = setting_keys()
-    rosters = active_roster_kinds(as_of)
+    # (the caller may pass these from its cache: each is a query otherwise)
+    keys = setting_keys() if keys is None else keys
+    rosters = active_roster_kinds(as_of) if rosters is None else rosters
     p: list[Any] = []
     y, mmdd = as_of.year, as_of.month * 100 + as_of.day
     t_h = "registry_household"
@@ -245,7 +253,7 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          h.monitoring_type, h.risk_eliminated, h.housing_grade, h.water_safe, h.food_secure,
          h.clothing_secure
   FROM {t_h} h WHERE {where})""")
-    sv_ctes, sv_params = _settings_ctes(as_of, area, household_ids, keys)
+    sv_ctes, sv_params = _settings_ctes(as_of, area, household_ids, keys, every_year)
     if settings_table:
         sv = settings_table
         if rosters:
@@ -267,6 +275,20 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          ROW_NUMBER() OVER (PARTITION BY i.household_id ORDER BY i.year DESC) AS rn
   FROM {t_i} i {only.format("i.household_id")} WHERE i.year <= %s)""")
     p.append(y)
+    # latest, previous (only if the year before it) and last year's income in one row per
+    # household: one streaming aggregate instead of three joins of the window's rows
+    ctes.append("""ic AS (
+  SELECT household_id,
+         MAX(CASE WHEN rn = 1 THEN year END) AS li_year,
+         MAX(CASE WHEN rn = 1 THEN per_capita END) AS li_pc,
+         MAX(CASE WHEN rn = 1 THEN net END) AS li_net,
+         CASE WHEN MAX(CASE WHEN rn = 2 THEN year END) = MAX(CASE WHEN rn = 1 THEN year END) - 1
+              THEN MAX(CASE WHEN rn = 2 THEN year END) END AS pi_year,
+         CASE WHEN MAX(CASE WHEN rn = 2 THEN year END) = MAX(CASE WHEN rn = 1 THEN year END) - 1
+              THEN MAX(CASE WHEN rn = 2 THEN per_capita END) END AS pi_pc,
+         MAX(CASE WHEN year = %s THEN net END) AS ly_net
+  FROM inc WHERE rn <= 2 OR year = %s GROUP BY household_id)""")
+    p.extend([y - 1, y - 1])
     # latest housing / water assessment on or before the date
     ctes.append(f"""asm AS (
   SELECT a.household_id, a.kind, a.housing_grade, a.water_safe,
@@ -390,17 +412,17 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     # 刚性支出 is set against last year's household income (MECHANISM §1.1); without an income
     # record, against the latest one, else the monitoring line times the people.
     line_base = " mem.members * si.monitoring_line," if "monitoring_line" in keys else ""
-    rigid_base = f"COALESCE(ly.net, li.net,{line_base} NULL)"
+    rigid_base = f"COALESCE(ic.ly_net, ic.li_net,{line_base} NULL)"
     grade = "COALESCE(ah.housing_grade, hh.housing_grade)"
     water = "COALESCE(aw.water_safe, hh.water_safe)"
     sep = ",\n         "
     ctes.append(f"""f AS (
   SELECT hh.id AS household_id, hh.household_no, hh.area_code,
          COALESCE(mem.members, 0) AS members,
-         li.year AS income_year, li.per_capita AS income_per_capita, li.net AS income_net,
-         pi.year AS prev_income_year, pi.per_capita AS prev_income_per_capita,
-         li.per_capita - pi.per_capita AS income_change,
-         CASE WHEN pi.per_capita > 0 THEN (pi.per_capita - li.per_capita) * 1.0 / pi.per_capita END
+         ic.li_year AS income_year, ic.li_pc AS income_per_capita, ic.li_net AS income_net,
+         ic.pi_year AS prev_income_year, ic.pi_pc AS prev_income_per_capita,
+         ic.li_pc - ic.pi_pc AS income_change,
+         CASE WHEN ic.pi_pc > 0 THEN (ic.pi_pc - ic.li_pc) * 1.0 / ic.pi_pc END
            AS income_drop_ratio,
          COALESCE(mem.labour_count, 0) AS labour_count,
          COALESCE(mem.ill_count, 0) AS ill_count,
@@ -430,17 +452,15 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          {''.join(sep + c for c in setting_cols) if setting_cols else ''}
   FROM hh
   LEFT JOIN st ON st.household_id = hh.id
-  LEFT JOIN inc li ON li.household_id = hh.id AND li.rn = 1
-  LEFT JOIN inc pi ON pi.household_id = hh.id AND pi.rn = 2 AND pi.year = li.year - 1
+  LEFT JOIN ic ON ic.household_id = hh.id
   LEFT JOIN asm ah ON ah.household_id = hh.id AND ah.kind = 'housing' AND ah.rn = 1
   LEFT JOIN asm aw ON aw.household_id = hh.id AND aw.kind = 'water' AND aw.rn = 1
   LEFT JOIN mem ON mem.household_id = hh.id
   LEFT JOIN ev ON ev.household_id = hh.id
-  LEFT JOIN inc ly ON ly.household_id = hh.id AND ly.year = %s
-  LEFT JOIN {sv} si ON si.area_code = hh.area_code AND si.year = COALESCE(li.year, %s)
+  LEFT JOIN {sv} si ON si.area_code = hh.area_code AND si.year = COALESCE(ic.li_year, %s)
   LEFT JOIN {sv} sa ON sa.area_code = hh.area_code AND sa.year = %s
   {' '.join(roster_name_joins)})""")
-    p.extend([y - 1, y, y])
+    p.extend([y, y])
     return Query("WITH " + ",\n".join(ctes), p)
 
 

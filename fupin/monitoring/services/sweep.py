@@ -74,31 +74,73 @@ def value_names(compiled: Compiled, explanation: str, known: set[str]) -> list[s
     return names
 
 
-_CACHE: dict[str, Any] = {}
+@dataclass
+class RuleContext:
+    """What every evaluation reads besides the registry: compiled rules, setting names, the
+    every-year lines and the active rosters. Cached per process and checked with one query
+    per evaluation (a change of any of them, in any process, changes the signature)."""
+
+    signature: tuple[Any, ...]
+    keys: dict[str, bool]
+    exact: list[str]
+    roster_from: dict[str, dt.date]  # kind -> earliest as_of of an active roster
+    compiled: dict[str, list[CompiledRule]]
+
+    def roster_kinds(self, as_of: dt.date) -> set[str]:
+        return {k for k, first in self.roster_from.items() if first <= as_of}
+
+    def rules(self, codes: Iterable[str] | None = None,
+              kinds: Iterable[str] | None = None) -> list[CompiledRule]:
+        key = repr((tuple(sorted(codes)) if codes is not None else None,
+                    tuple(sorted(kinds)) if kinds is not None else None))
+        if key not in self.compiled:
+            self.compiled[key] = _compile_rules(codes, kinds)
+        return list(self.compiled[key])
+
+
+_CACHE: dict[str, RuleContext] = {}
 
 
 def _signature() -> tuple[Any, ...]:
+    from ..models import Roster, SettingKey
+    sk, ro = SettingKey._meta.db_table, Roster._meta.db_table
     with connection.cursor() as cur:
         cur.execute("SELECT (SELECT MAX(updated_at) FROM monitoring_rule), "
                     "(SELECT MAX(id) FROM monitoring_ruleversion), "
                     "(SELECT COUNT(*) FROM monitoring_rule), "
-                    "(SELECT COUNT(*) FROM monitoring_settingkey), "
-                    "(SELECT COUNT(*) FROM monitoring_ruleareaswitch WHERE NOT active)")
+                    f"(SELECT COUNT(*) FROM {sk}), "
+                    f"(SELECT SUM(CASE WHEN by_income_year THEN LENGTH(key) ELSE 0 END "
+                    f"+ CASE WHEN every_year THEN 1000 * LENGTH(key) ELSE 0 END) FROM {sk}), "
+                    "(SELECT COUNT(*) FROM monitoring_ruleareaswitch WHERE NOT active), "
+                    "(SELECT MAX(updated_at) FROM monitoring_ruleareaswitch), "
+                    f"(SELECT COUNT(*) FROM {ro}), (SELECT MAX(id) FROM {ro}), "
+                    f"(SELECT SUM(CASE WHEN active THEN id ELSE 0 END) FROM {ro})")
         return tuple(cur.fetchone())
+
+
+def rule_context() -> RuleContext:
+    """The cached context, rebuilt when its signature changed (one query when it did not)."""
+    from ..lines import every_year_keys
+    from ..models import Roster
+    from .features import setting_keys
+
+    key = repr((connection.alias, connection.vendor, connection.settings_dict.get("NAME")))
+    sig = _signature()
+    ctx = _CACHE.get(key)
+    if ctx is not None and ctx.signature == sig:
+        return ctx
+    first: dict[str, dt.date] = {}
+    for kind, as_of in Roster.objects.filter(active=True).values_list("kind", "as_of"):
+        first[kind] = min(as_of, first.get(kind, as_of))
+    ctx = RuleContext(sig, setting_keys(), every_year_keys(), first, {})
+    _CACHE[key] = ctx
+    return ctx
 
 
 def compiled_rules(*, codes: Iterable[str] | None = None,
                    kinds: Iterable[str] | None = None) -> list[CompiledRule]:
     """Active rules compiled; cached per process until a rule or setting name changes."""
-    key = (connection.alias, connection.vendor, tuple(sorted(codes)) if codes is not None else None,
-           tuple(sorted(kinds)) if kinds is not None else None)
-    sig = _signature()
-    hit = _CACHE.get(repr(key))
-    if hit is not None and hit[0] == sig:
-        return list(hit[1])
-    rules = _compile_rules(codes, kinds)
-    _CACHE[repr(key)] = (sig, rules)
-    return list(rules)
+    return rule_context().rules(codes, kinds)
 
 
 def _compile_rules(codes: Iterable[str] | None, kinds: Iterable[str] | None) -> list[CompiledRule]:
@@ -127,7 +169,7 @@ def _compile_rules(codes: Iterable[str] | None, kinds: Iterable[str] | None) -> 
 
 
 def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
-                    dialect: Dialect) -> Query:
+                    dialect: Dialect, selects_count_households: bool = False) -> Query:
     """One pass over the features: a narrow relation with, per rule, the JSON of values
     when the rule fires (NULL otherwise); then one row per (household, fired rule)."""
     cases: list[str] = []
@@ -140,15 +182,20 @@ def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
                      f"{dialect.json_object(pairs)} END AS v{k}")
         params.extend(dialect.number(v) for v in cr.compiled.params)
         params.extend(where_params)
+    head = (features.sql + ",\nfl AS (SELECT f.household_id, f.area_code,\n  "
+            + ",\n  ".join(cases) + "\nFROM f)\nINSERT INTO monitoring_hit "
+            "(run, household_id, rule_id, version_id, severity, area_code, fired_values)\n")
+    if dialect.vendor == "postgresql" and selects_count_households:
+        # the insert as a data-modifying CTE, and the households counted in the same statement
+        head = head.replace("\nINSERT INTO monitoring_hit", ",\nins AS (INSERT INTO monitoring_hit", 1)
     for k, cr in enumerate(rules):
         selects.append(f"SELECT %s, fl.household_id, %s, %s, %s, fl.area_code, fl.v{k} "
                        f"FROM fl WHERE fl.v{k} IS NOT NULL")
         params.extend([run, cr.rule.pk, cr.version.pk, cr.version.severity])
-    sql = (features.sql + ",\nfl AS (SELECT f.household_id, f.area_code,\n  "
-           + ",\n  ".join(cases) + "\nFROM f)\nINSERT INTO monitoring_hit "
-           "(run, household_id, rule_id, version_id, severity, area_code, fired_values)\n"
-           + "\nUNION ALL\n".join(selects))
-    return Query(sql, params)
+    body = head + "\nUNION ALL\n".join(selects)
+    if dialect.vendor == "postgresql" and selects_count_households:
+        body += ")\nSELECT COUNT(*) FROM hh"
+    return Query(body, params)
 
 
 @dataclass
@@ -166,11 +213,13 @@ class Result:
 
 def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | None = None,
              rules: Sequence[CompiledRule] | None = None, sweep: Sweep | None = None,
-             source: str = "", progress: Any = None, ids_table: str = "") -> Result:
+             source: str = "", progress: Any = None, ids_table: str = "",
+             context: RuleContext | None = None) -> Result:
     """Evaluate `rules` (default: every active rule) for the households of `area` (or the
     given ids, or the ids in the temporary table `ids_table`) as of `as_of`, and bring the
     warnings in line. Runs in one transaction."""
-    rules = compiled_rules() if rules is None else list(rules)
+    ctx = context or rule_context()
+    rules = ctx.rules() if rules is None else list(rules)
     ops = connection.ops
     dialect = Dialect()
     run = secrets.randbits(62)
@@ -179,14 +228,15 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
     by_id = {cr.rule.pk: cr.rule.code for cr in rules}
     per_rule: dict[str, dict[str, int]] = {
         cr.rule.code: {"hits": 0, "opened": 0, "refreshed": 0, "closed": 0} for cr in rules}
-    step = _Steps(progress, 5)
+    step = _Steps(progress, 4)
     big = household_ids is None  # a sweep's plan: hash joins over whole tables
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
             # JIT-compiling this wide query costs seconds and buys nothing
-            cur.execute("SET LOCAL jit = off")
-            if big:
-                cur.execute("SET LOCAL work_mem = '128MB'")
+            # (work_mem: the sweep's hash joins and aggregates over 1M households stay in
+            # memory; one round trip for both settings)
+            cur.execute("SELECT set_config('jit', 'off', true)" + (
+                ", set_config('work_mem', '128MB', true)" if big else ""))
         hh_where = "h.area_code LIKE %s"
         hh_params: list[Any] = [f"{area}%"]
         if ids_table:
@@ -195,51 +245,48 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
             ids = [int(i) for i in household_ids] or [-1]
             hh_where += " AND h.id IN (" + ", ".join(["%s"] * len(ids)) + ")"
             hh_params += ids
-        cur.execute(f"SELECT COUNT(*) FROM registry_household h WHERE {hh_where}", hh_params)
-        households = int(cur.fetchone()[0])
+        # an instant re-check counts its households in the hits statement (one round trip
+        # less); a sweep keeps its own count, so that its features are not materialised
+        counted = connection.vendor == "postgresql" and bool(rules) and not big
+        households = 0
+        if not counted:
+            cur.execute(f"SELECT COUNT(*) FROM registry_household h WHERE {hh_where}", hh_params)
+            households = int(cur.fetchone()[0])
         step("计算户特征并评估规则")
         table = ""
         if rules and big:
             # materialise the resolved settings so the planner knows their size
             table = f"monitoring_sv_{run}"
-            tq = settings_table_sql(as_of, area, table)
+            tq = settings_table_sql(as_of, area, table, keys=ctx.keys, every_year=ctx.exact)
             cur.execute(tq.sql, tq.params)
             cur.execute(f"ANALYZE {table}")
         if rules:
             feats = features_cte(as_of, area=area, household_ids=household_ids, dialect=dialect,
-                                 settings_table=table, ids_table=ids_table)
-            stmt = _hits_statement(feats, rules, run, dialect)
+                                 settings_table=table, ids_table=ids_table, keys=ctx.keys,
+                                 rosters=ctx.roster_kinds(as_of), every_year=ctx.exact)
+            stmt = _hits_statement(feats, rules, run, dialect, selects_count_households=counted)
             cur.execute(stmt.sql, stmt.params)
+            if counted:  # (the features' hh relation is the households of the scope)
+                households = int(cur.fetchone()[0])
         if connection.vendor == "postgresql" and big:
             # the planner must know how many hits there are (hash joins, not nested loops
             # over a table this very statement is filling)
             cur.execute("ANALYZE monitoring_hit")
             cur.execute("SET LOCAL enable_nestloop = off")
-        step("统计")
-        cur.execute(
-            f"""SELECT h.rule_id, COUNT(*), COUNT(w.id)
-                FROM monitoring_hit h LEFT JOIN monitoring_warning w
-                  ON w.household_id = h.household_id AND w.rule_id = h.rule_id
-                  AND w.status IN {LIVE}
-                WHERE h.run = %s GROUP BY h.rule_id""", [run])
-        for rule_id, hits, live in cur.fetchall():
-            stats = per_rule[by_id[rule_id]]
-            stats["hits"] = int(hits)
-            stats["refreshed"] = int(live or 0)
-            stats["opened"] = int(hits) - int(live or 0)
         step("刷新持续预警")
-        cur.execute(
-            f"""UPDATE monitoring_warning SET last_seen = %s, fired_values = h.fired_values,
+        refreshed = _rows_per_rule(
+            cur, f"""UPDATE monitoring_warning SET last_seen = %s, fired_values = h.fired_values,
                   last_version_id = h.version_id, severity = h.severity,
                   area_code = h.area_code, updated_at = %s
                 FROM monitoring_hit h
                 WHERE h.run = %s AND h.household_id = monitoring_warning.household_id
                   AND h.rule_id = monitoring_warning.rule_id
-                  AND monitoring_warning.status IN {LIVE}""", [day, now, run])
+                  AND monitoring_warning.status IN {LIVE}""", [day, now, run],
+            "monitoring_warning.rule_id")
         step("新增预警")
         # a concurrent re-check may have opened the same warning: keep one, fail neither
-        cur.execute(
-            f"""INSERT INTO monitoring_warning
+        opened = _rows_per_rule(
+            cur, f"""INSERT INTO monitoring_warning
                   (household_id, area_code, rule_id, rule_version_id, last_version_id, severity,
                    status, fired_values, first_values, as_of, opened_at, last_seen, closed_on,
                    close_note, source, sweep_id, dismissed_reason, updated_at)
@@ -251,25 +298,31 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                   SELECT 1 FROM monitoring_warning w WHERE w.household_id = h.household_id
                   AND w.rule_id = h.rule_id AND w.status IN {LIVE})
                 ON CONFLICT DO NOTHING""",
-            [day, now, day, source[:200], sweep.pk if sweep else None, now, run])
+            [day, now, day, source[:200], sweep.pk if sweep else None, now, run], "rule_id")
         step("解除不再满足条件的预警")
+        closed: dict[int, int] = {}
+        hits_deleted = False
         if by_id:
             rule_in = ", ".join(["%s"] * len(by_id))
-            close_where = (
+            closed = _rows_per_rule(
+                cur, "UPDATE monitoring_warning SET status = 'closed', closed_on = %s, "
+                "close_note = %s, updated_at = %s WHERE "
                 f"monitoring_warning.status IN {LIVE} AND monitoring_warning.rule_id IN ({rule_in})"
                 f" AND monitoring_warning.household_id IN (SELECT h.id FROM registry_household h"
                 f" WHERE {hh_where}) AND NOT EXISTS (SELECT 1 FROM monitoring_hit x"
                 " WHERE x.run = %s AND x.household_id = monitoring_warning.household_id"
-                " AND x.rule_id = monitoring_warning.rule_id)")
-            close_params = [*by_id, *hh_params, run]
-            cur.execute("SELECT rule_id, COUNT(*) FROM monitoring_warning WHERE "
-                        + close_where + " GROUP BY rule_id", close_params)
-            for rule_id, n in cur.fetchall():
-                per_rule[by_id[rule_id]]["closed"] = int(n)
-            cur.execute("UPDATE monitoring_warning SET status = 'closed', closed_on = %s, "
-                        "close_note = %s, updated_at = %s WHERE " + close_where,
-                        [day, "条件不再满足，自动解除", now, *close_params])
-        cur.execute("DELETE FROM monitoring_hit WHERE run = %s", [run])
+                " AND x.rule_id = monitoring_warning.rule_id)",
+                [day, "条件不再满足，自动解除", now, *by_id, *hh_params, run],
+                "monitoring_warning.rule_id", then_delete_run=run)
+            hits_deleted = connection.vendor == "postgresql"
+        for rule_id, code in by_id.items():
+            stats = per_rule[code]
+            stats["refreshed"] = refreshed.get(rule_id, 0)
+            stats["opened"] = opened.get(rule_id, 0)
+            stats["hits"] = stats["refreshed"] + stats["opened"]
+            stats["closed"] = closed.get(rule_id, 0)
+        if not hits_deleted:
+            cur.execute("DELETE FROM monitoring_hit WHERE run = %s", [run])
         if table:
             cur.execute(f"DROP TABLE {table}")
             if connection.vendor == "postgresql":
@@ -280,6 +333,27 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                   refreshed=sum(s["refreshed"] for s in per_rule.values()),
                   closed=sum(s["closed"] for s in per_rule.values()),
                   per_rule=per_rule)
+
+
+def _rows_per_rule(cur: Any, sql: str, params: list[Any], rule_col: str,
+                   then_delete_run: int | None = None) -> dict[int, int]:
+    """Run an UPDATE/INSERT and count the rows it wrote per rule, in the same statement
+    (a separate counting query would read the same rows a second time). On PostgreSQL,
+    `then_delete_run` deletes that run's staged hits in the same statement too (its parts
+    all read the snapshot from before it)."""
+    if connection.vendor == "postgresql":
+        delete = ""
+        if then_delete_run is not None:
+            delete = ", d AS (DELETE FROM monitoring_hit WHERE run = %s)"
+            params = [*params, then_delete_run]
+        cur.execute(f"WITH x AS ({sql} RETURNING {rule_col} AS rule_id){delete} "
+                    "SELECT rule_id, COUNT(*) FROM x GROUP BY rule_id", params)
+        return {int(r): int(n) for r, n in cur.fetchall()}
+    cur.execute(f"{sql} RETURNING {rule_col}", params)
+    counts: dict[int, int] = {}
+    for (r,) in cur.fetchall():
+        counts[int(r)] = counts.get(int(r), 0) + 1
+    return counts
 
 
 class _Steps:
@@ -306,9 +380,9 @@ def run_sweep(*, as_of: dt.date | None = None, area: str = "", user: Any = None,
     t0 = time.perf_counter()
     sweep = Sweep.objects.create(area_code=area, as_of=as_of, started_at=started, kind=kind,
                                  started_by=user if getattr(user, "pk", None) else None, job=job)
-    rules = compiled_rules(kinds=rule_kinds)
-    result = evaluate(as_of, area=area, rules=rules, sweep=sweep,
-                      source=source or f"排查 {as_of:%Y-%m-%d}", progress=progress)
+    ctx = rule_context()
+    result = evaluate(as_of, area=area, rules=ctx.rules(kinds=rule_kinds), sweep=sweep,
+                      source=source or f"排查 {as_of:%Y-%m-%d}", progress=progress, context=ctx)
     from ..lines import missing_lines
     Sweep.objects.filter(pk=sweep.pk).update(
         finished_at=timezone.now(), households=result.households, opened=result.opened,
@@ -327,17 +401,18 @@ def recheck(household_ids: Iterable[int], *, as_of: dt.date | None = None,
     as_of = as_of or timezone.localdate()
     if not ids:
         return Result(0, 0, 0, 0, {})
-    rules = compiled_rules()
+    ctx = rule_context()
+    rules = ctx.rules()
     if len(ids) <= INSTANT_MAX:
-        return evaluate(as_of, household_ids=ids, rules=rules, source=source)
+        return evaluate(as_of, household_ids=ids, rules=rules, source=source, context=ctx)
     from fupin.registry.models import Household
     if len(ids) >= SWEEP_SHARE * Household.objects.count():
-        return evaluate(as_of, rules=rules, source=source)
-    return _bulk_recheck(ids, as_of, rules, source)
+        return evaluate(as_of, rules=rules, source=source, context=ctx)
+    return _bulk_recheck(ids, as_of, rules, source, ctx)
 
 
 def _bulk_recheck(ids: list[int], as_of: dt.date, rules: list[CompiledRule],
-                  source: str) -> Result:
+                  source: str, ctx: RuleContext) -> Result:
     """One pass over a temporary table of the touched ids."""
     table = f"monitoring_ids_{secrets.randbits(40)}"
     with transaction.atomic():
@@ -349,7 +424,8 @@ def _bulk_recheck(ids: list[int], as_of: dt.date, rules: list[CompiledRule],
                 cur.execute(f"ANALYZE {table}")
             else:
                 cur.executemany(f"INSERT INTO {table} (id) VALUES (%s)", [(i,) for i in ids])
-        result = evaluate(as_of, household_ids=None, ids_table=table, rules=rules, source=source)
+        result = evaluate(as_of, household_ids=None, ids_table=table, rules=rules, source=source,
+                          context=ctx)
         with connection.cursor() as cur:  # (on an error the rollback removes it)
             cur.execute(f"DROP TABLE {table}")
     return result
