@@ -103,11 +103,12 @@ register_write("flag add", "assistance:flag_add", lambda w: reverse("assistance:
                                   "leader_name": "越权领导", "started_on": "2026-02-01"})
 register_write("measure add", "assistance:measure_add",
                lambda w: reverse("assistance:measure_add", args=[w["plan"].pk]),
-               payload=lambda w: {"category": "industry", "title": "越权措施"},
+               payload=lambda w: {"category": "industry", "title": "越权措施", "status": "planned"},
                tables=("assistance.Measure",), control=True)
 register_write("measure edit", "assistance:measure_edit",
                lambda w: reverse("assistance:measure_edit", args=[w["measure"].pk]),
-               payload=lambda w: {"category": "industry", "title": "改写措施"}, watch=("measure",))
+               payload=lambda w: {"category": "industry", "title": "改写措施", "status": "planned"},
+               watch=("measure",))
 register_write("api assignment", "assistance-assignment-list", lambda w: "/api/assistance/assignments/",
                creates=True, payload=lambda w: {"household": w["household"].pk, "helper": w["helper"].pk,
                                                 "started_on": "2026-02-01"})

@@ -70,6 +70,9 @@ class WriteEntry:
     # Other answers that are a refusal for this endpoint (the offline sync: 200 with a
     # "refused" result per item); rows and the body are checked the same way.
     refused_with: tuple[int, ...] = ()
+    as_json: bool = False  # a page route that takes a JSON body (the offline sync)
+    # Who sends the control: a writer of the target village, township or county.
+    control_role: str = "village_cadre"
 
     @property
     def is_api(self) -> bool:
@@ -96,11 +99,12 @@ def register_write(name: str, route: str, url: Callable[[World], str], *, method
                    payload: Callable[[World], dict[str, Any]] | None = None, creates: bool = False,
                    watch: tuple[str, ...] = (), tables: tuple[str, ...] = (), control: bool = False,
                    multipart: bool = False, own_rows: tuple[str, ...] = (),
-                   refused_with: tuple[int, ...] = ()) -> None:
+                   refused_with: tuple[int, ...] = (), as_json: bool = False,
+                   control_role: str = "village_cadre") -> None:
     if control and not (watch or tables):
         raise ValueError(f"{name}: a control entry names what its write changes (watch/tables)")
     WRITES.append(WriteEntry(name, route, url, method.upper(), payload, creates, watch, tables,
-                             control, multipart, own_rows, refused_with))
+                             control, multipart, own_rows, refused_with, as_json, control_role))
 
 
 def exempt_write(route: str, reason: str, *, method: str = "") -> None:

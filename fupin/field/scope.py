@@ -41,7 +41,7 @@ def _sync(w: World) -> dict[str, object]:
 
 # The sync answers 200 with a result per item; an item on another area's household is "refused".
 register_write("field offline sync", "field:api_sync", lambda w: reverse("field:api_sync"),
-               payload=_sync, creates=True, refused_with=(200,),
+               payload=_sync, creates=True, refused_with=(200,), as_json=True,
                tables=("monitoring.RiskEvent",), control=True)
 register_write("field proxy application", "field:proxy_apply", lambda w: reverse("field:proxy_apply"),
                creates=True, payload=lambda w: {"name": "越权代填", "resident_id": w["application"].resident_id,
@@ -53,6 +53,7 @@ for _action, _payload in (("accept", lambda w: {"action": "accept", "household_n
                           ("link", lambda w: {"action": "link", "household_no": w["household"].household_no})):
     register_write(f"field application {_action}", "field:application",
                    lambda w: reverse("field:application", args=[w["application"].pk]),
-                   payload=_payload, watch=("application",), control=_action == "decline")
+                   payload=_payload, watch=("application",), control=_action == "decline",
+                   control_role="township_staff")
 exempt_write("field:apply", "the public self-application form: anyone may file one for their own "
              "village (rate-limited, with a challenge); no signed-in scope applies")

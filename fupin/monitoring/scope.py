@@ -43,7 +43,7 @@ register("monitoring api event", "api_detail",
 # Writes, aimed at the target village's warning, household and area.
 _village = lambda w: w["household"].area_id  # noqa: E731
 _rule = lambda w: w["warning"].rule  # noqa: E731
-for _action, _payload in (("assign", lambda w: {"user": ""}), ("dismiss", lambda w: {"reason": "误报"}),
+for _action, _payload in (("assign", lambda w: {"user": ""}), ("dismiss", lambda w: {"reason": "误报，已核实"}),
                           ("reopen", lambda w: {})):
     register_write(f"monitoring warning {_action}", f"monitoring:warning_{_action}",
                    (lambda a: lambda w: reverse(f"monitoring:warning_{a}", args=[w["warning"].pk]))(_action),
@@ -109,7 +109,7 @@ register_write("monitoring api event delete", "monitoring-event-detail",
 for _action in ("assign", "dismiss"):
     register_write(f"monitoring api warning {_action}", f"monitoring-warning-{_action}",
                    (lambda a: lambda w: f"/api/monitoring/warnings/{w['warning'].pk}/{a}/")(_action),
-                   payload=lambda w: {"reason": "误报", "user": ""}, watch=("warning",))
+                   payload=lambda w: {"reason": "误报，已核实", "user": ""}, watch=("warning",))
 register_write("monitoring api sweep start", "monitoring-sweep-start", lambda w: "/api/monitoring/sweeps/start/",
                creates=True, payload=lambda w: {"area_code": _village(w)})
 

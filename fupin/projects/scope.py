@@ -124,7 +124,7 @@ for name, route, url, payload, watch, tables in [
      ("projects.Allocation",)),
     ("project api pay", "project-pay", _api("pay"), _pay, (), ("projects.Payment",)),
     ("project api beneficiaries", "project-beneficiaries", _api("beneficiaries"),
-     lambda w: {"household_nos": [w["overdue_household"].household_no]}, (), ("projects.Beneficiary",)),
+     lambda w: {"households": [w["overdue_household"].household_no]}, (), ("projects.Beneficiary",)),
     ("benefit link api payout", "benefit-link-payout",
      lambda w: f"/api/benefit-links/{w['benefit_link'].pk}/payout/", _payout, (), ("projects.Payout",)),
 ]:
@@ -133,7 +133,8 @@ for name, route, url, payload, watch, tables in [
 
 _propose = lambda w: {"area": _v(w), "name": "越权项目", "category": "industry",  # noqa: E731
                       "planned_funds": "1000", "expected_households": "1", "expected_people": "1",
-                      "content": "越权", "meeting_date": "2021-01-05"}
+                      "content": "越权", "meeting_date": "2021-01-05", "meeting_attendees": "20",
+                      "meeting_agreed": "18", "meeting_minutes": "党支部提议、村两委商议、党员大会审议、村民代表会议决议"}
 _source = lambda w: {"area": _v(w)[:6], "kind": "central", "name": "越权资金", "year": "2021",  # noqa: E731
                      "amount": "1000"}
 _link = lambda w: {"household_no": w["household"].household_no, "mode": "land_rent",  # noqa: E731

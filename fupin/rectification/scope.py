@@ -75,7 +75,7 @@ register_write("problem edit", "rectification:problem_edit", _problem_url("probl
 register_write("problem action", "rectification:problem_action", _problem_url("problem_action", "start"),
                payload=lambda w: {"note": "越权"}, watch=("problem",))
 register_write("problem evidence", "rectification:problem_evidence", _problem_url("problem_evidence"),
-               payload=lambda w: {"file": _pdf("越权.pdf"), "note": ""},
+               payload=lambda w: {"ev-file": _pdf("越权.pdf"), "ev-note": ""},
                tables=("rectification.Evidence",), control=True)
 register_write("spotcheck add", "rectification:spotcheck_add", lambda w: reverse("rectification:spotcheck_add"),
                creates=True, payload=lambda w: {"area": w["household"].area_id, "month": "2026-02-01",

@@ -100,7 +100,7 @@ for _method in ("PUT", "PATCH"):
                    payload=lambda w: {"name": "改名"})
 register_write("api member add", "member-list", lambda w: "/api/members/", creates=True,
                payload=lambda w: {"household": w["household"].pk, "name": "新成员",
-                                  "resident_id": next_resident_id(), "relation_to_head": "child"},
+                                  "resident_id": next_resident_id(), "relation_to_head": "son"},
                tables=("registry.Member",), control=True)
 register_write("api member leave", "member-leave", lambda w: f"/api/members/{w['member'].pk}/leave/",
                payload=lambda w: {"kind": "died", "date": "2024-06-01"}, watch=("member",))

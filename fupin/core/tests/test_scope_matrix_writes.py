@@ -14,6 +14,7 @@ what it names, which proves the payloads are valid and the check catches a leak.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,7 +26,7 @@ from django.urls import resolve
 
 from fupin.core import scope_matrix
 from fupin.core.scope_matrix import World, WriteEntry
-from fupin.core.testing import VILLAGE_A, make_household, make_user, member_data
+from fupin.core.testing import TOWNSHIP_A, VILLAGE_A, make_household, make_user, member_data
 
 scope_matrix.load_all()
 
@@ -35,6 +36,7 @@ OTHER_COUNTY = "500101"
 OUTSIDERS = {"other village cadre": ("village_cadre", NEIGHBOUR_VILLAGE),
              "other township staff": ("township_staff", TOWNSHIP_B),
              "other county admin": ("county_admin", OTHER_COUNTY)}
+INSIDERS = {"village_cadre": VILLAGE_A, "township_staff": TOWNSHIP_A, "county_admin": VILLAGE_A[:6]}
 TARGET_HEAD = "靶户户主"  # a name no other row carries: its presence in an answer is a leak
 # Rows every request may add, whatever it is: sessions, read/export logs.
 NOISE_TABLES = {"django_session", "core_accesslog"}
@@ -81,7 +83,7 @@ def target(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         for build in scope_matrix.BUILDERS.values():
             world.update(build(world))
         world["users"] = {who: make_user(role, area) for who, (role, area) in OUTSIDERS.items()}
-        world["own cadre"] = make_user("village_cadre", VILLAGE_A)
+        world["insiders"] = {role: make_user(role, area) for role, area in INSIDERS.items()}
         yield world
         transaction.set_rollback(True)
 
@@ -90,7 +92,7 @@ def send(client: Client, entry: WriteEntry, world: World) -> Any:
     data = entry.payload(world) if entry.payload else {}
     url = entry.url(world)
     method = getattr(client, entry.method.lower())
-    if entry.is_api and not entry.multipart:
+    if (entry.is_api and not entry.multipart) or entry.as_json:
         return method(url, data=json.dumps(data), content_type="application/json")
     if entry.method == "POST":
         return client.post(url, data)
@@ -105,7 +107,7 @@ def _secrets(world: World, entry: WriteEntry) -> list[str]:
     return [s for s in (household.household_no, TARGET_HEAD, head.resident_id) if s not in sent]
 
 
-def test_write_entries_resolve_to_their_route(target: World) -> None:
+def test_write_entries_resolve_to_their_route(db: None, target: World) -> None:
     wrong = []
     for entry in scope_matrix.WRITES:
         match = resolve(entry.url(target).split("?")[0])
@@ -149,6 +151,12 @@ def test_outsider_write_is_refused_and_changes_nothing(db: None, client: Client,
     assert snapshot(target) == objects, f"{entry.name} as {who}: a target object changed"
 
 
+def _errors(body: str) -> str:
+    """The error lines of a page (form errors, messages), or the start of an API answer."""
+    found = re.findall(r'class="[^"]*(?:invalid-feedback|errorlist|alert-danger)[^"]*"[^>]*>(.*?)</', body, re.S)
+    return "; ".join(f.strip() for f in found) or body[:500]
+
+
 CONTROLS = [e for e in scope_matrix.WRITES if e.control]
 
 
@@ -160,11 +168,11 @@ def test_controls_cover_every_app() -> None:
 def test_own_village_write_changes_state(db: None, client: Client, target: World,
                                          entry: WriteEntry) -> None:
     """The positive control: the check above is not blind (a valid payload, a visible change)."""
-    client.force_login(target["own cadre"])
+    client.force_login(target["insiders"][entry.control_role])
     counts, objects = row_counts(), snapshot(target, entry.watch)
     resp = send(client, entry, target)
-    ok = resp.status_code in (200, 201, 202, 204) if entry.is_api else resp.status_code == 302
-    assert ok, f"{entry.name}: {resp.status_code} {resp.content.decode(errors='replace')[:3000]}"
+    ok = resp.status_code in (200, 201, 202, 204) if entry.is_api or entry.as_json else resp.status_code == 302
+    assert ok, f"{entry.name}: {resp.status_code} {_errors(resp.content.decode(errors='replace'))}"
     after = row_counts()
     grown = [label for label in entry.tables
              if after[apps.get_model(label)._meta.db_table] != counts[apps.get_model(label)._meta.db_table]]
