@@ -99,7 +99,7 @@ register_write("rule edit", "assistance:rule_edit", lambda w: reverse("assistanc
                                                 "visit_months_monitored": 1, "visit_months_poor": 1,
                                                 "visit_months_lifted": 3})
 register_write("flag add", "assistance:flag_add", lambda w: reverse("assistance:flag_add"), creates=True,
-               payload=lambda w: {"area": _v(w), "household_no": w["household"].household_no,
+               payload=lambda w: {"area": _v(w), "household_no": w["overdue_household"].household_no,
                                   "leader_name": "越权领导", "started_on": "2026-02-01"})
 register_write("measure add", "assistance:measure_add",
                lambda w: reverse("assistance:measure_add", args=[w["plan"].pk]),
@@ -110,7 +110,7 @@ register_write("measure edit", "assistance:measure_edit",
                payload=lambda w: {"category": "industry", "title": "改写措施", "status": "planned"},
                watch=("measure",))
 register_write("api assignment", "assistance-assignment-list", lambda w: "/api/assistance/assignments/",
-               creates=True, payload=lambda w: {"household": w["household"].pk, "helper": w["helper"].pk,
+               creates=True, payload=lambda w: {"household": w["overdue_household"].pk, "helper": w["helper"].pk,
                                                 "started_on": "2026-02-01"})
 register_write("api plan", "assistance-plan-list", lambda w: "/api/assistance/plans/", creates=True,
                payload=lambda w: {"household": w["household"].pk, "year": 2027, "summary": "越权",

@@ -64,7 +64,7 @@ register_write("case add", "cases:case_add", lambda w: reverse("cases:case_add")
                                   "lead": "越权立案"}, tables=("cases.Case",))
 register_write("elimination add", "cases:elimination_add", lambda w: reverse("cases:elimination_add"),
                creates=True, payload=lambda w: {"household": _other_hh(w).household_no,
-                                                "mode": "stable", "lead": "越权"},
+                                                "mode": "natural", "lead": "越权"},
                tables=("cases.Case",))
 register_write("case settings", "cases:settings",
                lambda w: reverse("cases:settings") + f"?county={w['household'].area_id[:6]}",

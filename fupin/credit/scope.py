@@ -95,7 +95,7 @@ def _bank_upload(w: World) -> dict[str, Any]:
 def _apply(w: World) -> dict[str, Any]:
     borrower = w["household"].members.all()[0]
     return {"household_no": w["household"].household_no, "borrower_id": borrower.resident_id,
-            "amount": "10000", "term_months": 12, "rate": "4.35", "purpose": "越权",
+            "amount": "10000", "term_months": 12, "rate": "3.5", "purpose": "越权",
             "applied_on": "2021-06-01", "is_topup": "on"}
 
 
@@ -119,7 +119,7 @@ register_write("fund add", "credit:fund_add", lambda w: reverse("credit:fund_add
 register_write("loan api apply", "credit-loan-list", lambda w: "/api/credit-loans/", creates=True,
                payload=lambda w: {"household": w["household"].pk,
                                   "borrower": w["household"].members.all()[0].pk, "amount": "10000",
-                                  "term_months": 12, "rate": "4.35", "purpose": "越权",
+                                  "term_months": 12, "rate": "3.5", "purpose": "越权",
                                   "is_topup": True},
                tables=("credit.Loan",))
 register_write("loan api act", "credit-loan-act", lambda w: f"/api/credit-loans/{w['loan'].pk}/act/",

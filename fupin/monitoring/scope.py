@@ -56,7 +56,7 @@ register_write("monitoring rule area switch", "monitoring:rule_area",
                payload=lambda w: {"area_code": _village(w), "active": "0", "note": "停用"})
 register_write("monitoring rule add (county rule)", "monitoring:rule_add",
                lambda w: reverse("monitoring:rule_add"), creates=True,
-               payload=lambda w: {"code": "SCOPE_W", "name": "越权规则", "condition": "age > 200",
+               payload=lambda w: {"code": "SCOPE_W", "name": "越权规则", "condition": _rule(w).condition,
                                   "severity": "medium", "active": "on",
                                   "area_code": _village(w)[:6]})
 register_write("monitoring rule edit (province rule)", "monitoring:rule_edit",
@@ -77,17 +77,18 @@ register_write("monitoring event upload", "monitoring:event_upload",
                                                f"{w['household'].household_no},disaster,2026-01-02,100\n")})
 register_write("monitoring roster upload", "monitoring:roster_upload",
                lambda w: reverse("monitoring:roster_upload"), creates=True, multipart=True,
-               payload=lambda w: {"kind": "medical", "name": "名册", "area_code": _village(w),
+               payload=lambda w: {"kind": "insurance", "name": "名册", "area_code": _village(w),
                                   "as_of": "2026-01-01", "department": "医保局",
-                                  "file": _csv("roster.csv", "身份证号,姓名\n")})
+                                  "file": _csv("roster.csv", "身份证号,姓名\n"
+                                               f"{w['household'].members.all()[0].resident_id},越权\n")})
 exempt_write("monitoring:settingkey_add",
              "the catalogue of parameter names is province-wide configuration (county admins "
              "only); it holds no area's data")
 
 register_write("monitoring api rule create", "monitoring-rule-list", lambda w: "/api/monitoring/rules/",
                creates=True, payload=lambda w: {"code": "SCOPE_W", "name": "越权规则",
-                                                "condition": "age > 200", "severity": "medium",
-                                                "area_code": _village(w)[:6]})
+                                                "condition": _rule(w).condition,
+                                                "severity": "medium", "area_code": _village(w)[:6]})
 for _method in ("PUT", "PATCH"):
     register_write(f"monitoring api rule {_method}", "monitoring-rule-detail",
                    lambda w: f"/api/monitoring/rules/{_rule(w).code}/", method=_method,

@@ -70,7 +70,8 @@ _INCOME = {"year": 2024, "wage_income": "9000", "business_income": "0", "propert
 register_write("page household add", "registry:household_add",
                lambda w: reverse("registry:household_add"), creates=True,
                payload=lambda w: {"household_no": "NEWHH0001", "area": w["household"].area_id,
-                                  "household_type": "ordinary", "head_name": "新户主",
+                                  "household_type": "ordinary", "welfare_status": "general",
+                                  "head_months_worked": "0", "head_name": "新户主",
                                   "head_resident_id": next_resident_id()},
                tables=("registry.Household",))
 for _name, _key, _payload in (
