@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from fupin.core.scope_matrix import World, register, register_builder
+from fupin.core.scope_matrix import World, register, register_builder, register_write
 
 
 def build(world: World) -> World:
@@ -72,3 +72,58 @@ register("api visits", "api_list", lambda w: "/api/assistance/visits/", _no)
 register("api visit detail", "api_detail", lambda w: f"/api/assistance/visits/{w['visit'].pk}/")
 register("api overdue", "api_list", lambda w: "/api/assistance/overdue/",
          lambda w: w["overdue_household"].household_no)
+
+# Writes, aimed at the target village's household, plan, unit and area.
+_v = lambda w: w["household"].area_id  # noqa: E731
+_hh_url = lambda name: lambda w: reverse(f"assistance:{name}", args=[w["household"].pk])  # noqa: E731
+register_write("helper add", "assistance:helper_add", lambda w: reverse("assistance:helper_add"),
+               creates=True, payload=lambda w: {"name": "越权帮扶人", "area": _v(w)},
+               tables=("assistance.Helper",))
+register_write("unit add", "assistance:unit_add", lambda w: reverse("assistance:unit_add"), creates=True,
+               payload=lambda w: {"name": "越权单位", "level": "county", "area_code": _v(w)},
+               tables=("assistance.AssistingUnit",))
+register_write("unit pair", "assistance:unit_pair",
+               lambda w: reverse("assistance:unit_pair", args=[w["unit"].pk]),
+               payload=lambda w: {"village": _v(w), "started_on": "2026-01-01"},
+               tables=("assistance.UnitPairing",), control=True)
+register_write("assign", "assistance:assign", _hh_url("assign"),
+               payload=lambda w: {"helper": w["helper"].pk, "started_on": "2026-02-01", "reason": "x"})
+register_write("plan add", "assistance:plan_add", _hh_url("plan_add"),
+               payload=lambda w: {"year": 2027, "summary": "越权"}, tables=("assistance.Plan",),
+               control=True)
+register_write("visit add", "assistance:visit_add", _hh_url("visit_add"),
+               payload=lambda w: {"visited_on": "2026-02-01", "channel": "home", "findings": "越权"},
+               tables=("assistance.Visit",), control=True)
+register_write("rule edit", "assistance:rule_edit", lambda w: reverse("assistance:rule_edit"),
+               creates=True, payload=lambda w: {"area_code": _v(w), "max_households_per_helper": 9,
+                                                "visit_months_monitored": 1, "visit_months_poor": 1,
+                                                "visit_months_lifted": 3})
+register_write("flag add", "assistance:flag_add", lambda w: reverse("assistance:flag_add"), creates=True,
+               payload=lambda w: {"area": _v(w), "household_no": w["overdue_household"].household_no,
+                                  "leader_name": "越权领导", "started_on": "2026-02-01"})
+register_write("measure add", "assistance:measure_add",
+               lambda w: reverse("assistance:measure_add", args=[w["plan"].pk]),
+               payload=lambda w: {"category": "industry", "title": "越权措施", "status": "planned"},
+               tables=("assistance.Measure",), control=True)
+register_write("measure edit", "assistance:measure_edit",
+               lambda w: reverse("assistance:measure_edit", args=[w["measure"].pk]),
+               payload=lambda w: {"category": "industry", "title": "改写措施", "status": "planned"},
+               watch=("measure",))
+register_write("api assignment", "assistance-assignment-list", lambda w: "/api/assistance/assignments/",
+               creates=True, payload=lambda w: {"household": w["overdue_household"].pk, "helper": w["helper"].pk,
+                                                "started_on": "2026-02-01"})
+register_write("api plan", "assistance-plan-list", lambda w: "/api/assistance/plans/", creates=True,
+               payload=lambda w: {"household": w["household"].pk, "year": 2027, "summary": "越权",
+                                  "measures": []}, tables=("assistance.Plan",), control=True)
+register_write("api measure", "assistance-measure-list", lambda w: "/api/assistance/measures/",
+               creates=True, payload=lambda w: {"plan": w["plan"].pk, "category": "industry",
+                                                "title": "越权措施"})
+for _method in ("PUT", "PATCH"):
+    register_write(f"api measure {_method}", "assistance-measure-detail",
+                   lambda w: f"/api/assistance/measures/{w['measure'].pk}/", method=_method,
+                   payload=lambda w: {"plan": w["plan"].pk, "category": "industry", "title": "改写"},
+                   watch=("measure",))
+register_write("api visit", "assistance-visit-list", lambda w: "/api/assistance/visits/", creates=True,
+               payload=lambda w: {"household": w["household"].pk, "visited_on": "2026-02-01",
+                                  "channel": "home", "findings": "越权"},
+               tables=("assistance.Visit",), control=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from fupin.core.scope_matrix import World, register, register_builder
+from fupin.core.scope_matrix import World, register, register_builder, register_write
 
 
 def _build(world: World) -> dict[str, Any]:
@@ -32,7 +32,10 @@ def _build(world: World) -> dict[str, Any]:
     from fupin.cases.leads import raise_lead
     raise_lead(actor=None, household=household, channel="self_report",
                description=f"自主申报 {household.household_no}")
-    return {"case": case, "case_attachment": attachment}
+    from fupin.cases.models import Objection
+    objection = Objection.objects.create(case=case, step_code=case.step, raised_on=long_ago.date(),
+                                         content=f"异议 {household.household_no}")
+    return {"case": case, "case_attachment": attachment, "case_objection": objection}
 
 
 register_builder("cases", _build)
@@ -52,3 +55,36 @@ register("case step api list", "api_list", lambda w: "/api/case-steps/",
 register("case step api detail", "api_detail",
          lambda w: f"/api/case-steps/{w['case'].steps.first().pk}/")
 register("case attachment", "detail", lambda w: w["case_attachment"].get_absolute_url())
+
+# Writes, aimed at the target village's case, objection and households.
+_case_url = lambda name: lambda w: reverse(f"cases:{name}", args=[w["case"].pk])  # noqa: E731
+_other_hh = lambda w: w["overdue_household"]  # noqa: E731  (no open case yet)
+register_write("case add", "cases:case_add", lambda w: reverse("cases:case_add"), creates=True,
+               payload=lambda w: {"household": _other_hh(w).household_no, "channel": "cadre",
+                                  "lead": "越权立案"}, tables=("cases.Case",))
+register_write("elimination add", "cases:elimination_add", lambda w: reverse("cases:elimination_add"),
+               creates=True, payload=lambda w: {"household": _other_hh(w).household_no,
+                                                "mode": "natural", "lead": "越权"},
+               tables=("cases.Case",))
+register_write("case settings", "cases:settings",
+               lambda w: reverse("cases:settings") + f"?county={w['household'].area_id[:6]}",
+               payload=lambda w: {"village_review_days": 3})
+register_write("case act", "cases:case_act", _case_url("case_act"),
+               payload=lambda w: {"step": w["case"].step, "version": w["case"].version,
+                                  "action": "submit", "comment": "越权"}, watch=("case",))
+register_write("case objection add", "cases:objection_add", _case_url("objection_add"),
+               payload=lambda w: {"raised_on": "2026-01-02", "content": "越权异议"},
+               tables=("cases.Objection",))
+register_write("case rollback", "cases:case_rollback", _case_url("case_rollback"),
+               payload=lambda w: {"reason": "越权回退"}, watch=("case",))
+register_write("case override", "cases:case_override", _case_url("case_override"),
+               payload=lambda w: {"reason": "越权", "version": w["case"].version}, watch=("case",))
+register_write("case objection answer", "cases:objection_answer",
+               lambda w: reverse("cases:objection_answer", args=[w["case_objection"].pk]),
+               payload=lambda w: {"answer": "越权答复", "upheld": "0"}, watch=("case_objection",))
+register_write("case api open", "case-list", lambda w: "/api/cases/", creates=True,
+               payload=lambda w: {"household": _other_hh(w).pk, "channel": "cadre", "lead": "越权"},
+               tables=("cases.Case",), control=True)
+register_write("case api act", "case-act", lambda w: f"/api/cases/{w['case'].pk}/act/",
+               payload=lambda w: {"step": w["case"].step, "version": w["case"].version,
+                                  "action": "submit", "comment": "越权"}, watch=("case",))

@@ -1,5 +1,4 @@
-"""The credit app's URLs in the scope test matrix (reads: GET lists and details; the
-write URLs refuse other villages too, checked in fupin/credit/tests/test_pages_api.py)."""
+"""The credit app's URLs in the scope test matrix: reads (lists, details) and writes."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from fupin.core.scope_matrix import World, register, register_builder
+from fupin.core.scope_matrix import World, register, register_builder, register_write
 
 
 def _build(world: World) -> dict[str, Any]:
@@ -81,3 +80,51 @@ register("bank file api rows", "api_detail",
 register("subsidy api list", "api_list", lambda w: "/api/credit-subsidies/",
          lambda w: f"\"loan\":{w['loan'].pk},")
 register("subsidy api detail", "api_detail", lambda w: f"/api/credit-subsidies/{w['subsidy'].pk}/")
+
+
+# Writes, aimed at the target village's loan, bank file, borrower and area.
+def _bank_upload(w: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    loan, borrower = w["loan"], w["household"].members.all()[0]
+    content = _xlsx([["贷款合同号", "身份证号", "贷款余额", "累计还款", "逾期天数"],
+                     [loan.loan_no, borrower.resident_id, "18000", "2000", "0"]])
+    return {"area": w["household"].area_id[:6], "month": "2021-05", "bank": "",
+            "file": SimpleUploadedFile("bank-越权.xlsx", content)}
+
+
+def _apply(w: World) -> dict[str, Any]:
+    borrower = w["household"].members.all()[0]
+    return {"household_no": w["household"].household_no, "borrower_id": borrower.resident_id,
+            "amount": "10000", "term_months": 12, "rate": "3.5", "purpose": "越权",
+            "applied_on": "2021-06-01", "is_topup": "on"}
+
+
+register_write("loan apply", "credit:loan_add", lambda w: reverse("credit:loan_add"), creates=True,
+               payload=_apply, tables=("credit.Loan",))
+register_write("loan action", "credit:loan_action",
+               lambda w: reverse("credit:loan_action", args=[w["loan"].pk, "repay"]),
+               payload=lambda w: {"amount": "100", "comment": "越权"}, watch=("loan",))
+register_write("bank file upload", "credit:bankfile_upload", lambda w: reverse("credit:bankfile_upload"),
+               creates=True, payload=_bank_upload, tables=("credit.BankFile",))
+register_write("bank file apply", "credit:bankfile_apply",
+               lambda w: reverse("credit:bankfile_apply", args=[w["bank_file"].pk]),
+               watch=("bank_file", "loan"))
+register_write("subsidy run", "credit:subsidy_run_add", lambda w: reverse("credit:subsidy_run_add"),
+               creates=True, payload=lambda w: {"area": w["household"].area_id, "month": "2021-05"},
+               tables=("credit.SubsidyRun",))
+register_write("fund add", "credit:fund_add", lambda w: reverse("credit:fund_add"), creates=True,
+               payload=lambda w: {"area": w["household"].area_id[:6], "name": "越权补偿金",
+                                  "capital": "1000", "established_on": "2020-01-01"},
+               tables=("credit.RiskFund",))
+register_write("loan api apply", "credit-loan-list", lambda w: "/api/credit-loans/", creates=True,
+               payload=lambda w: {"household": w["household"].pk,
+                                  "borrower": w["household"].members.all()[0].pk, "amount": "10000",
+                                  "term_months": 12, "rate": "3.5", "purpose": "越权",
+                                  "is_topup": True},
+               tables=("credit.Loan",))
+register_write("loan api act", "credit-loan-act", lambda w: f"/api/credit-loans/{w['loan'].pk}/act/",
+               payload=lambda w: {"action": "repay", "amount": "100"}, watch=("loan",))
+register_write("bank file api upload", "credit-bank-file-list", lambda w: "/api/credit-bank-files/",
+               creates=True, multipart=True, payload=_bank_upload, tables=("credit.BankFile",))
+register_write("bank file api apply", "credit-bank-file-apply",
+               lambda w: f"/api/credit-bank-files/{w['bank_file'].pk}/apply/", watch=("bank_file", "loan"))

@@ -1,6 +1,5 @@
-"""The jobs app's URLs (app label employment) in the scope test matrix: lists and details,
-pages and API. Write URLs look objects up the same scoped way (404 outside the scope),
-checked in fupin/jobs/tests/test_jobs.py."""
+"""The jobs app's URLs (app label employment) in the scope test matrix: lists, details and
+writes, pages and API."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from fupin.core.scope_matrix import World, register, register_builder
+from fupin.core.scope_matrix import World, register, register_builder, register_write
 
 
 def _build(world: World) -> dict[str, Any]:
@@ -40,8 +39,15 @@ def _build(world: World) -> dict[str, Any]:
                                     name=f"防贫保{no}", kind="edge", insurer="人保",
                                     starts_on=dt.date(2021, 1, 1), ends_on=dt.date(2021, 12, 31),
                                     premium="100")
+    from fupin.jobs.models import Claim, Cover
+    yulu = services.add_yulu(actor=system, member=member, school=f"职校{no}", stage="secondary",
+                             year=2021, subsidy="1500")
+    cover = Cover.objects.create(policy=policy, household=household)
+    claim = Claim.objects.create(cover=cover, cause=f"出险{no}", occurred_on=dt.date(2021, 6, 1),
+                                 amount="500")
     return {"post": post, "hire": hire, "spell": spell, "workshop": shop, "workshop_job": job,
-            "course": course, "insurance": policy}
+            "course": course, "insurance": policy, "yulu": yulu, "insurance_cover": cover,
+            "insurance_claim": claim}
 
 
 register_builder("employment", _build)
@@ -94,3 +100,63 @@ register("jobs api trainees", "api_list", lambda w: "/api/jobs-trainees/",
          lambda w: w["household"].household_no)
 register("jobs api insurance", "api_list", lambda w: "/api/jobs-insurance/",
          lambda w: f"防贫保{w['household'].household_no}")
+
+# Writes, aimed at the target village's posts, hires, workshops, courses, policies and people.
+_v = lambda w: w["household"].area_id  # noqa: E731
+_rid = lambda w: w["household"].members.all()[0].resident_id  # noqa: E731
+_obj = lambda name, key: lambda w: reverse(f"employment:{name}", args=[w[key].pk])  # noqa: E731
+for _name, _payload, _tables in (
+        ("post_add", lambda w: {"area": _v(w), "name": "越权岗位", "kind": "cleaning",
+                                "monthly_pay": "500", "funded_by": "x", "positions": 1,
+                                "starts_on": "2021-01-01"}, ("employment.WelfarePost",)),
+        ("spell_add", lambda w: {"resident_id": _rid(w), "place": "out", "employer": "越权厂",
+                                 "started_on": "2021-05-01", "monthly_income": "3000"},
+         ("employment.WorkSpell",)),
+        ("workshop_add", lambda w: {"area": _v(w), "name": "越权车间", "kind": "workshop",
+                                    "recognised_on": "2021-01-01"}, ("employment.Workshop",)),
+        ("course_add", lambda w: {"area": _v(w), "name": "越权培训", "kind": "skills",
+                                  "starts_on": "2021-01-01", "ends_on": "2021-01-05", "hours": 8},
+         ("employment.Course",)),
+        ("yulu_add", lambda w: {"resident_id": _rid(w), "school": "越权职校", "stage": "secondary",
+                                "year": 2022, "subsidy": "1500"}, ("employment.YuluStudent",)),
+        ("insurance_add", lambda w: {"area": _v(w), "name": "越权保险", "kind": "edge", "insurer": "x",
+                                     "starts_on": "2021-01-01", "ends_on": "2021-12-31",
+                                     "premium": "10"}, ("employment.InsurancePolicy",))):
+    register_write(f"employment {_name}", f"employment:{_name}",
+                   (lambda n: lambda w: reverse(f"employment:{n}"))(_name), creates=True,
+                   payload=_payload, tables=_tables, control=_name == "workshop_add")
+for _name, _key, _payload, _watch in (
+        ("hire", "post", lambda w: {"resident_id": _rid(w), "hired_on": "2021-06-01"}, ("post",)),
+        ("pay_month", "post", lambda w: {"month": "2021-06", "paid_on": "2021-06-30"}, ("post",)),
+        ("hire_exit", "hire", lambda w: {"exited_on": "2021-07-01", "exit_reason": "越权"}, ("hire",)),
+        ("hire_pay", "hire", lambda w: {"month": "2021-06", "amount": "500", "paid_on": "2021-06-30"},
+         ("hire",)),
+        ("spell_end", "spell", lambda w: {"ended_on": "2021-01-01", "end_reason": "越权"}, ("spell",)),
+        ("employ", "workshop", lambda w: {"resident_id": _rid(w), "started_on": "2021-06-01",
+                                          "monthly_wage": "2000"}, ("workshop",)),
+        ("workshop_pay", "workshop", lambda w: {"month": "2021-06", "paid_on": "2021-06-30"},
+         ("workshop",)),
+        ("workshop_job_end", "workshop_job", lambda w: {"ended_on": "2021-07-01"}, ("workshop_job",)),
+        ("enroll", "course", lambda w: {"resident_ids": _rid(w)}, ("course",)),
+        ("yulu_pay", "yulu", lambda w: {"paid_on": "2022-01-05"}, ("yulu",)),
+        ("insurance_enroll", "insurance", lambda w: {}, ("insurance",)),
+        ("claim_add", "insurance", lambda w: {"household_no": w["household"].household_no,
+                                              "cause": "越权", "amount": "100",
+                                              "occurred_on": "2021-06-01"}, ("insurance",)),
+        ("claim_pay", "insurance_claim", lambda w: {"paid_on": "2021-07-01"}, ("insurance_claim",))):
+    register_write(f"employment {_name}", f"employment:{_name}", _obj(_name, _key), payload=_payload,
+                   watch=_watch, control=_name == "yulu_pay")
+
+register_write("jobs api spell add", "jobs-spell-list", lambda w: "/api/jobs-spells/", creates=True,
+               payload=lambda w: {"resident_id": _rid(w), "member": w["household"].members.all()[0].pk,
+                                  "place": "out", "employer": "越权厂", "started_on": "2021-05-01",
+                                  "monthly_income": "3000"}, tables=("employment.WorkSpell",))
+register_write("jobs api spell end", "jobs-spell-end", lambda w: f"/api/jobs-spells/{w['spell'].pk}/end/",
+               payload=lambda w: {"ended_on": "2021-01-01"}, watch=("spell",))
+register_write("jobs api post hire", "jobs-post-hire", lambda w: f"/api/jobs-posts/{w['post'].pk}/hire/",
+               payload=lambda w: {"resident_id": _rid(w), "hired_on": "2021-06-01"}, watch=("post",))
+register_write("jobs api hire exit", "jobs-hire-exit", lambda w: f"/api/jobs-hires/{w['hire'].pk}/exit/",
+               payload=lambda w: {"exited_on": "2021-07-01", "exit_reason": "越权"}, watch=("hire",))
+register_write("jobs api hire pay", "jobs-hire-pay", lambda w: f"/api/jobs-hires/{w['hire'].pk}/pay/",
+               payload=lambda w: {"month": "2021-06", "amount": "500", "paid_on": "2021-06-30"},
+               watch=("hire",))

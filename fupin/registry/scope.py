@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
-from fupin.core.scope_matrix import World, register, register_builder
+from fupin.core.scope_matrix import World, register, register_builder, register_write
 
 from . import services
 
@@ -22,6 +22,11 @@ def build(world: World) -> World:
 
 
 register_builder("registry", build)
+
+
+def next_resident_id() -> str:
+    from fupin.core.testing import next_resident_id as fresh
+    return fresh()
 
 
 def _no(w: World) -> str:
@@ -57,3 +62,53 @@ register("api household", "api_detail", lambda w: f"/api/households/{w['househol
 register("api member", "api_detail", lambda w: f"/api/members/{w['member'].pk}/")
 register("api income", "api_detail", lambda w: f"/api/incomes/{w['income'].pk}/")
 register("api assessment", "api_detail", lambda w: f"/api/assessments/{w['assessment'].pk}/")
+
+_INCOME = {"year": 2024, "wage_income": "9000", "business_income": "0", "property_income": "0",
+           "transfer_income": "0", "business_cost": "0"}
+
+# Writes: pages and API aimed at the target village's household / member.
+register_write("page household add", "registry:household_add",
+               lambda w: reverse("registry:household_add"), creates=True,
+               payload=lambda w: {"household_no": "NEWHH0001", "area": w["household"].area_id,
+                                  "household_type": "ordinary", "welfare_status": "general",
+                                  "head_months_worked": "0", "head_name": "新户主",
+                                  "head_resident_id": next_resident_id()},
+               tables=("registry.Household",))
+for _name, _key, _payload in (
+        ("household_edit", "household", lambda w: {"address": "改写的地址"}),
+        ("member_add", "household", lambda w: {"name": "新成员", "resident_id": next_resident_id()}),
+        ("income_set", "household", lambda w: _INCOME),
+        ("assessment_add", "household",
+         lambda w: {"kind": "housing", "assessed_on": "2024-05-01", "housing_grade": "A"}),
+        ("member_edit", "member", lambda w: {"name": "改名"}),
+        ("member_leave", "member", lambda w: {"kind": "died", "date": "2024-06-01"})):
+    register_write(f"page {_name}", f"registry:{_name}", _page(_name, _key), payload=_payload)
+register_write("page income_set (control)", "registry:income_set", _page("income_set", "household"),
+               payload=lambda w: _INCOME, tables=("registry.Income",), control=True)
+
+register_write("api household create", "household-list", lambda w: "/api/households/", creates=True,
+               payload=lambda w: {"household_no": "NEWHH0002", "area": w["household"].area_id,
+                                  "household_type": "ordinary",
+                                  "members": [{"name": "新户主", "resident_id": next_resident_id(),
+                                               "relation_to_head": "head"}]},
+               tables=("registry.Household",), control=True)
+for _method in ("PUT", "PATCH"):
+    register_write(f"api household {_method}", "household-detail",
+                   lambda w: f"/api/households/{w['household'].pk}/", method=_method,
+                   payload=lambda w: {"address": "改写的地址"})
+    register_write(f"api member {_method}", "member-detail",
+                   lambda w: f"/api/members/{w['member'].pk}/", method=_method,
+                   payload=lambda w: {"name": "改名"})
+register_write("api member add", "member-list", lambda w: "/api/members/", creates=True,
+               payload=lambda w: {"household": w["household"].pk, "name": "新成员",
+                                  "resident_id": next_resident_id(), "relation_to_head": "son"},
+               tables=("registry.Member",), control=True)
+register_write("api member leave", "member-leave", lambda w: f"/api/members/{w['member'].pk}/leave/",
+               payload=lambda w: {"kind": "died", "date": "2024-06-01"}, watch=("member",))
+register_write("api income", "income-list", lambda w: "/api/incomes/", creates=True,
+               payload=lambda w: {"household": w["household"].pk, "year": 2024, "wage_income": "9000"},
+               tables=("registry.Income",), control=True)
+register_write("api assessment", "assessment-list", lambda w: "/api/assessments/", creates=True,
+               payload=lambda w: {"household": w["household"].pk, "kind": "housing",
+                                  "assessed_on": "2024-05-01", "housing_grade": "A"},
+               tables=("registry.Assessment",))
