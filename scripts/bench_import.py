@@ -165,7 +165,9 @@ def main() -> None:
         generate(Path(args.generate_only), args.rows, villages)
         return
 
-    print(f"database: {urlparse(url).path.lstrip('/')} (recreated)", flush=True)
+    load = os.getloadavg()
+    print(f"database: {urlparse(url).path.lstrip('/')} (recreated); load at start {load[0]:.2f} "
+          f"{load[1]:.2f} {load[2]:.2f} (1/5/15 min)", flush=True)
     recreate_database(url)
     import django
     django.setup()
@@ -211,7 +213,8 @@ def main() -> None:
           f"{os.getloadavg()[2]:.2f} (1/5/15 min)  {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
           flush=True)
     t = time.perf_counter()
-    batch = import_ledger(csv_path)  # returns after the after-commit re-check
+    # The first import of these counties loads the file's statuses as history (baseline).
+    batch = import_ledger(csv_path, baseline=True)  # returns after the after-commit re-check
     import_s = time.perf_counter() - t
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert batch.accepted + batch.rejected == batch.read == args.rows, batch.counts()
@@ -241,6 +244,7 @@ def main() -> None:
         again_s = time.perf_counter() - t
         print(f"re-import of the same file: {again_s:.1f} s, unchanged {again.unchanged:,} of "
               f"{again.households_accepted:,} households (re-check {sum(recheck_s):.1f} s)")
+        print("re-import phases (s):", json.dumps(again.timings))
         checks.append(("re-import <= 30 s", again_s <= 30))
     for label, ok in checks:
         print(f"target {label}: {'OK' if ok else 'MISSED'}")

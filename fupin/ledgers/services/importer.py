@@ -30,7 +30,7 @@ from .validate import (
     describe,
     household_rules,
     households,
-    normalise,
+    normalise_frame,
     row_rules,
     scope_expr,
     typed_households,
@@ -49,16 +49,57 @@ def _prefixes(user: Any) -> tuple[str, ...] | None:
     return tuple(user.scope_codes)
 
 
-def stage(batch: ImportBatch, table: RawTable) -> list[int]:
-    """Keep every raw row as read (all columns, known or not) with its source row number."""
-    df = table.df.select(
-        pl.lit(batch.pk).alias("batch_id"), pl.col(ROW).cast(pl.Int64).alias("row_no"),
-        # A JSON array in the order of batch.headers (the names are stored once, on the batch).
-        pl.struct(pl.concat_list(table.headers).alias("v")).struct.json_encode()
-        .str.slice(5).str.strip_suffix("}").alias("values"),
-        pl.lit(False).alias("rejected"), pl.lit("").alias("reasons"))
+STAGE_ROWS = 100_000  # rows encoded and copied at a time: staging memory stays bounded
+
+
+def _stage_rows(batch: ImportBatch, raw: pl.DataFrame, headers: list[str]) -> list[int]:
+    """Keep raw rows as read (all columns, known or not) with their source row numbers."""
+    ids: list[int] = []
+    for start in range(0, raw.height, STAGE_ROWS):
+        df = raw.slice(start, STAGE_ROWS).select(
+            pl.lit(batch.pk).alias("batch_id"), pl.col(ROW).cast(pl.Int64).alias("row_no"),
+            # A JSON array in the order of batch.headers (the names are stored once, on the batch).
+            pl.struct(pl.concat_list(headers).alias("v")).struct.json_encode()
+            .str.slice(5).str.strip_suffix("}").alias("values"),
+            pl.lit(False).alias("rejected"), pl.lit("").alias("reasons"))
+        ids.extend(insert_frame(StagedRow, df))
+    return ids
+
+
+def stage_and_normalise(batch: ImportBatch, table: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Stage the raw rows and normalise them part by part (the parts the reader parsed),
+    letting each raw part go once done: the raw table and its normalised copy are never
+    both whole in memory. Returns (ROW -> staged id, normalised rows); table.df is emptied
+    (the rejected rows are read back from staging for the report)."""
+    raw, table.df = table.df, table.df.clear()
+    parts: list[pl.DataFrame] = []
+    offset = 0
+    for n in raw.get_column(ROW).chunk_lengths():
+        parts.append(raw.slice(offset, n))
+        offset += n
+    del raw
+    parts.reverse()
+    rows, ids, normalised = [], [], []
     with transaction.atomic():
-        return insert_frame(StagedRow, df, key=["batch_id", "row_no"])
+        while parts:
+            part = parts.pop()
+            rows.append(part.get_column(ROW))
+            ids.extend(_stage_rows(batch, part, table.headers))
+            normalised.append(normalise_frame(part, table.fields))
+            del part
+    staged = pl.DataFrame({ROW: pl.concat(rows) if rows else pl.Series(ROW, [], dtype=pl.UInt32),
+                           "id": pl.Series(ids, dtype=pl.Int64)})
+    return staged, pl.concat(normalised, rechunk=False)
+
+
+def rejected_raw(batch: ImportBatch, headers: list[str]) -> pl.DataFrame:
+    """The rejected rows as read (ROW + one column per header), from staging."""
+    rows = StagedRow.objects.filter(batch=batch, rejected=True).values_list("row_no", "values")
+    df = pl.DataFrame(list(rows.iterator(chunk_size=10_000)), schema={ROW: pl.UInt32, "values": pl.Utf8},
+                      orient="row")
+    values = df.get_column("values").str.json_decode(pl.List(pl.Utf8))
+    return pl.concat([df.select(ROW), values.list.to_struct(fields=headers).struct.unnest()],
+                     how="horizontal")
 
 
 def village_rules(df: pl.DataFrame, user: Any) -> pl.DataFrame:
@@ -169,12 +210,12 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         headers=table.headers, unknown_columns=table.unknown, dry_run=dry_run, baseline=baseline,
         user=user if getattr(user, "pk", None) else None)
     try:
-        staged = pl.DataFrame({ROW: table.df.get_column(ROW),
-                               "id": pl.Series(stage(batch, table), dtype=pl.Int64)})
+        staged, normalised = stage_and_normalise(batch, table)
         lap("stage")
         progress.set(30, "校验")
         today = timezone.localdate()
-        df = row_rules(normalise(table), today)
+        df = row_rules(normalised, today)
+        del normalised
         hh = households(df)
         df = household_rules(df, hh)
         df = village_rules(df, user)
@@ -210,8 +251,6 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
             rejected = df.filter(~pl.col("accepted")).select(ROW, pl.col(ERRS).list.join("；").alias("reasons"))
             ok = df.filter("accepted")
             del df  # big frames go as soon as they are used: peak memory matters at a million rows
-            # Only the rejected rows' raw values are needed further on (for the report).
-            table.df = table.df.join(rejected.select(ROW), on=ROW, how="semi")
             members = typed_members(ok)
             members = pl.concat([members, registry_bulk.pinyin_frame(members.get_column("name"))], how="horizontal")
             hh_ok = typed_households(hh.join(ok.select(HH).unique(), on=HH, how="semi"))
@@ -242,6 +281,7 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         # a failing re-check is logged and retried there and never fails this import.
         if batch.rejected:
             progress.set(90, "生成拒收报告")
+            table.df = rejected_raw(batch, table.headers)
             batch.report_file = str(report.write_rejected(batch, table, rejected))
             lap("report")
             batch.save(update_fields=["report_file"])

@@ -94,33 +94,73 @@ def read_ledger(path: str | Path, name: str | None = None) -> RawTable:
 
 # ---------------------------------------------------------------- CSV
 
-def _csv_width(data: bytes) -> int:
+CSV_PART_BYTES = 16 << 20  # the CSV is parsed in parts of about this size: bounded parser memory
+
+
+def _csv_parts(data: bytes) -> list[memoryview]:
+    """The file cut at record boundaries into parts of about CSV_PART_BYTES: a line end
+    after an even number of quote characters (a quoted cell may hold line breaks), and
+    never before a blank line (so that every part starts with a record)."""
+    parts: list[memoryview] = []
+    view = memoryview(data)
+    pos, n = 0, len(data)
+    while pos < n:
+        cut = n
+        nl = data.find(b"\n", pos + CSV_PART_BYTES) if pos + CSV_PART_BYTES < n else -1
+        quotes = data.count(b'"', pos, nl) if nl >= 0 else 0
+        while nl >= 0:
+            after = data[nl + 1:nl + 2]
+            if quotes % 2 == 0 and after not in (b"\n", b"\r", b""):
+                cut = nl + 1
+                break
+            nxt = data.find(b"\n", nl + 1)
+            quotes += data.count(b'"', nl, nxt) if nxt >= 0 else 0
+            nl = nxt
+        parts.append(view[pos:cut])
+        pos = cut
+    return parts
+
+
+def _csv_width(parts: list[memoryview]) -> int:
     """An upper bound of the fields in any line (commas + 1), so that cells beyond the
     first line's width are read, never cut off. The limits on lines, line length and
     columns are checked here, on one text column, before a table of that width exists."""
-    lines = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
-                        schema={"line": pl.String}, truncate_ragged_lines=True, encoding="utf8")
-    if lines.height > limits.max_rows() + HEADER_SCAN_ROWS:
-        raise LedgerRefused(f"文件有 {lines.height:,} 行，超过每个文件最多 {limits.max_rows():,} 行的限制，"
+    n_lines = longest = commas = 0
+    for part in parts:
+        lines = pl.read_csv(io.BytesIO(part), has_header=False, separator="\x1f", quote_char=None,
+                            schema={"line": pl.String}, truncate_ragged_lines=True, encoding="utf8")
+        n_lines += lines.height
+        stats = lines.select(pl.col("line").str.len_bytes().max().alias("bytes"),
+                             pl.col("line").str.count_matches(",", literal=True).max().alias("commas"))
+        b, c = stats.row(0)
+        longest, commas = max(longest, b or 0), max(commas, c or 0)
+    if n_lines > limits.max_rows() + HEADER_SCAN_ROWS:
+        raise LedgerRefused(f"文件有 {n_lines:,} 行，超过每个文件最多 {limits.max_rows():,} 行的限制，"
                             "请按乡镇或村拆分后分别导入")
-    stats = lines.select(pl.col("line").str.len_bytes().max().alias("bytes"),
-                         pl.col("line").str.count_matches(",", literal=True).max().alias("commas"))
-    longest, commas = stats.row(0)
-    if (longest or 0) > limits.max_line_bytes():
+    if longest > limits.max_line_bytes():
         raise LedgerRefused(f"文件中有一行长 {longest:,} 字节，超过每行最多 {limits.max_line_bytes():,} 字节的限制："
                             "这不是正常的台账，请检查文件")
-    if (commas or 0) + 1 > limits.max_columns():
+    if commas + 1 > limits.max_columns():
         raise LedgerRefused(f"文件中有一行含 {commas + 1:,} 列，超过最多 {limits.max_columns()} 列的限制："
                             "请删除多余的列后再导入")
-    return int(commas or 0) + 1
+    return commas + 1
 
 
 def _csv_frame(data: bytes) -> pl.DataFrame:
-    width = _csv_width(data)
-    return pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False,
-                       schema={f"column_{i + 1}": pl.String for i in range(width)},
-                       missing_columns="insert", truncate_ragged_lines=True, quote_char='"',
-                       encoding="utf8")
+    parts = _csv_parts(data)
+    width = _csv_width(parts)
+    schema = {f"column_{i + 1}": pl.String for i in range(width)}
+    frames = []
+    start = 1  # ROW: line 1 is the frame's first line (the header's row number comes out right)
+    for part in parts:
+        frame = pl.read_csv(io.BytesIO(part), has_header=False, infer_schema=False, schema=schema,
+                            missing_columns="insert", truncate_ragged_lines=True, quote_char='"',
+                            encoding="utf8").rechunk()
+        # ROW is added per part so that every column has the same chunks: a column chunked
+        # differently makes polars copy the whole table to align them.
+        frames.append(frame.with_columns(pl.int_range(start, start + frame.height, dtype=pl.UInt32).alias(ROW)))
+        start += frame.height
+    return pl.concat(frames, rechunk=False) if len(frames) > 1 else frames[0]
 
 
 def _read_csv(data: bytes) -> RawTable:
@@ -149,11 +189,11 @@ def _read_csv(data: bytes) -> RawTable:
         raise LedgerRefused(f"CSV 文件格式有误，无法读取：{exc}") from None
     if df.height == 0:
         raise LedgerRefused("文件是空的：没有任何内容")
-    cols = df.columns
-    scan = df.head(HEADER_SCAN_ROWS).rows()
+    cols = [c for c in df.columns if c != ROW]
+    scan = df.head(HEADER_SCAN_ROWS).select(cols).rows()
     idx, headers = _find_header([[c or "" for c in r] for r in scan], "CSV 文件")
-    body = df.slice(idx + 1).with_columns(pl.all().fill_null(""))
-    body = body.with_columns(pl.int_range(idx + 2, idx + 2 + body.height, dtype=pl.UInt32).alias(ROW))
+    body = df.slice(idx + 1).with_columns(pl.exclude(ROW).fill_null(""))
+    del df
     table = _build(body, cols, headers, "csv")
     table.encoding = encoding
     table.header_row = idx + 1
@@ -343,7 +383,9 @@ def _build(body: pl.DataFrame, cols: list[str], headers: list[str], fmt: str,
             names.append(f"（第{j + 1}列）")
     body = body.select([pl.col(c).alias(n) for c, n in zip(keep, names, strict=True)] + [pl.col(ROW)])
     if drop_blank:  # blank lines are not rows
-        body = body.filter(pl.any_horizontal([pl.col(n).str.strip_chars() != "" for n in names]))
+        keep_rows = body.select(pl.any_horizontal([pl.col(n).str.contains(r"\S") for n in names])).to_series()
+        if not keep_rows.all():  # filtering copies the table: only when there is a blank line
+            body = body.filter(keep_rows)
     body, bad_chars = _without_nul(body, names)
     fields: dict[str, str] = {}
     unknown: list[str] = []

@@ -46,12 +46,17 @@ def _fmt(template: str, *exprs: pl.Expr) -> pl.Expr:
 
 def normalise(table: RawTable) -> pl.DataFrame:
     """One normalised text column per ledger field (blank when the column is absent)."""
+    return normalise_frame(table.df, table.fields)
+
+
+def normalise_frame(raw: pl.DataFrame, fields: dict[str, str]) -> pl.DataFrame:
+    """`normalise` on a part of the raw rows (row by row: parts can be normalised apart)."""
     exprs = [pl.col(ROW)]
     for col in COLUMNS:
-        src = table.fields.get(col.field)
+        src = fields.get(col.field)
         base = pl.col(src) if src else pl.lit("", dtype=pl.Utf8)
         exprs.append(clean(col, base).alias(col.field))
-    df = table.df.select(exprs)
+    df = raw.select(exprs)
     return df.with_columns(
         pl.when(pl.col("household_no") == "")
         .then(pl.format("\u0000row{}", pl.col(ROW)))

@@ -188,7 +188,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         pl.lit("[]").alias("risk_types"), "housing_grade", "water_safe",
         pl.lit(None, dtype=pl.Date).alias("identified_on"), pl.lit(False).alias("relocated"),
         pl.lit(False).alias("covid_confirmed"), pl.lit(now_s).alias("created_at"),
-        pl.lit(now_s).alias("updated_at")), key=["household_no"])
+        pl.lit(now_s).alias("updated_at")))
     history(Household, new_ids, "+")
     id_map = pl.concat([
         new_hh.select("household_no").with_columns(pl.Series("household_id", new_ids, dtype=pl.Int64)),
@@ -235,8 +235,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         pl.lit(MemberStatus.ACTIVE.value).alias("status"),
         pl.when(pl.col("m_moved")).then(pl.lit(today)).otherwise(None).alias("joined_on"),
         pl.lit(None, dtype=pl.Date).alias("left_on"),
-        pl.lit(now_s).alias("created_at"), pl.lit(now_s).alias("updated_at")),
-        key=["resident_id"], where="status = 'active'")
+        pl.lit(now_s).alias("created_at"), pl.lit(now_s).alias("updated_at")))
     history(Member, add_ids, "+")
     movers = add.with_columns(pl.Series("member_id", add_ids, dtype=pl.Int64)).filter("m_moved")
     if movers.height:
@@ -259,8 +258,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     new_inc = inc.filter(pl.col("inc_id").is_null())
     inc_ids = insert_frame(Income, new_inc.select(
         "household_id", pl.col("income_year").alias("year"), *money, "members_counted",
-        pl.lit(reason).alias("source"), pl.lit(now_s).alias("created_at"), pl.lit(now_s).alias("updated_at")),
-        key=["household_id", "year"])
+        pl.lit(reason).alias("source"), pl.lit(now_s).alias("created_at"), pl.lit(now_s).alias("updated_at")))
     history(Income, inc_ids, "+")
     upd_inc = inc.filter(pl.col("inc_id").is_not_null())
     update_frame(Income, upd_inc.select(pl.col("inc_id").alias("id"), *money, "members_counted",

@@ -59,6 +59,6 @@ def open_status_periods(changes: pl.DataFrame, *, day: dt.date, reason: str,
     opened = changes.filter(pl.col("status_id").is_null() | (pl.col("valid_from") < pl.lit(day)))
     ids = insert_frame(HouseholdStatus, opened.select(cols).with_columns(
         pl.lit(day).alias("valid_from"), pl.lit(None, dtype=pl.Date).alias("valid_to"),
-        pl.lit(reason).alias("reason")), key=["household_id"], where="valid_to IS NULL")
+        pl.lit(reason).alias("reason")))
     history(HouseholdStatus, ids, "+")
     return rewrite.get_column("status_id").to_list() + ids
