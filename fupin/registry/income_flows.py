@@ -106,8 +106,14 @@ def record_flows(*, actor: Actor, flows: Sequence[Flow], reason: str = "") -> Fl
         raise ValidationError({"flows": [f"第 {i + 1} 笔：{'；'.join(errors[i])}" for i in first]})
     ids = sorted({f.household_id for f in flows})
     areas: dict[int, str] = {}
-    for part in _chunks(ids):
-        areas.update(Household.objects.filter(pk__in=part).values_list("pk", "area_id"))
+    if connection.vendor == "postgresql":  # one array parameter, not thousands in an IN
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {Household._meta.get_field('area').column} FROM "
+                           f"{Household._meta.db_table} WHERE id = ANY(%s)", [ids])
+            areas.update(cursor.fetchall())
+    else:
+        for part in _chunks(ids):
+            areas.update(Household.objects.filter(pk__in=part).values_list("pk", "area_id"))
     missing = [i for i in ids if i not in areas]
     if missing:
         raise ValidationError({"household": [f"农户 {', '.join(map(str, missing[:10]))} 不存在"]})
