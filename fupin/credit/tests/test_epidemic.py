@@ -89,7 +89,7 @@ def test_bank_file_keeps_deferred_loans_out_of_default():
 def test_borrower_count_follows_every_write():
     t = team()
     first = approved(t, lifted(), day=dt.date(2019, 3, 1))
-    approved(t, first.household, day=dt.date(2021, 3, 1), topup=True, amount="10000")
+    approved(t, first.household, day=dt.date(2021, 3, 1), topup=True, amount="10000", rate="4.65")
     approved(t, lifted(), day=dt.date(2020, 3, 1))
     approved(t, lifted(), day=dt.date(2020, 3, 1), disburse=False)  # not a borrower yet
 
