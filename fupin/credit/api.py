@@ -46,7 +46,7 @@ class LoanSerializer(serializers.ModelSerializer):
                   "rate", "purpose", "is_topup", "renewal_of", "status", "applied_on",
                   "disbursed_on", "due_on", "extended_on", "extended_to", "overdue_since",
                   "closed_on", "balance", "repaid_total", "overdue_days", "subsidy_eligible",
-                  "subsidy_lost_reason", "misused", "covid_deferral"]
+                  "subsidy_lost_reason", "misused", "covid_deferral", "overdue_note"]
         read_only_fields = fields
 
     def get_borrower_id_number(self, obj: Loan) -> str:
@@ -104,6 +104,7 @@ class ActSerializer(serializers.Serializer):
     until = serializers.DateField(required=False, allow_null=True, default=None)
     days = serializers.IntegerField(required=False, min_value=1, max_value=100000,
                                     allow_null=True, default=None)
+    epidemic = serializers.BooleanField(required=False, default=False)
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         from .views import NEEDS

@@ -40,6 +40,7 @@ class ActionForm(forms.Form):
     until = forms.DateField(label="展期至", required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label="逾期天数", required=False, min_value=1, max_value=100000)
+    epidemic = forms.BooleanField(label="受疫情影响（2020年疫情政策：不计违约）", required=False)
 
 
 class BankFileForm(forms.Form):

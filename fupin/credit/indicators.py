@@ -30,7 +30,7 @@ LABELS = {
 
 def family(prefix: str, days: list[dt.date],
            villages: list[str] | None = None) -> dict[dt.date, VillageFigures]:
-    from .models import DISBURSED, Loan
+    from .models import DISBURSED, EPIDEMIC_OVERDUE, Loan
 
     area = Q(area__code__in=villages) if villages is not None else Q(area__code__startswith=prefix)
     out: dict[dt.date, VillageFigures] = {}
@@ -42,7 +42,8 @@ def family(prefix: str, days: list[dt.date],
                           cr_disbursed_yuan=Sum("amount"),
                           cr_overdue=Count("id", filter=Q(overdue_since__lte=day) & open_on
                                            & Q(status__in=["overdue", "repaid_late",
-                                                           "written_off"])),
+                                                           "written_off"])
+                                           & ~EPIDEMIC_OVERDUE),
                           cr_extended=Count("id", filter=Q(extended_on__lte=day))))
         per: dict[str, dict[str, Any]] = {}
         for r in rows:

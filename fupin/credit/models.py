@@ -88,6 +88,8 @@ IN_REVIEW = (LoanStatus.APPLIED, LoanStatus.VILLAGE_OK, LoanStatus.TOWNSHIP_OK,
 LIVE = (LoanStatus.ACTIVE, LoanStatus.EXTENDED, LoanStatus.OVERDUE)
 DISBURSED = (*LIVE, LoanStatus.REPAID, LoanStatus.RENEWED, LoanStatus.REPAID_LATE,
              LoanStatus.WRITTEN_OFF)
+# overdue under the 2020 epidemic rule: recorded, but not a credit default (MECHANISM §5.5)
+EPIDEMIC_OVERDUE = Q(covid_deferral=True, subsidy_eligible=True, overdue_since__isnull=False)
 
 
 class Loan(AreaScopedModel):
@@ -125,6 +127,8 @@ class Loan(AreaScopedModel):
     subsidy_lost_reason = models.CharField(_("取消贴息原因"), max_length=200, blank=True)
     misused = models.BooleanField(_("挪用"), default=False)
     covid_deferral = models.BooleanField(_("疫情延期"), default=False)
+    # why an overdue is (or is not) a credit default, in plain words (the 2020 epidemic rule)
+    overdue_note = models.CharField(_("逾期说明"), max_length=200, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -157,6 +161,11 @@ class Loan(AreaScopedModel):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE
+
+    @property
+    def epidemic_overdue(self) -> bool:
+        """Overdue under the 2020 epidemic rule: not a credit default (MECHANISM §5.5)."""
+        return self.covid_deferral and self.subsidy_eligible and self.overdue_since is not None
 
 
 class ReviewStep(models.TextChoices):

@@ -30,6 +30,7 @@ from fupin.registry.models import Household, Member
 from .leads import Lead, raise_monitoring_leads
 from .models import (
     DISBURSED,
+    EPIDEMIC_OVERDUE,
     LIVE,
     BankFile,
     BankFileStatus,
@@ -427,17 +428,39 @@ def _pending(loan: Loan, step: str) -> LoanReview | None:
     return last if last is not None and last.decision == Decision.REQUESTED else None
 
 
-def extension_limit(loan: Loan) -> tuple[dt.date | None, Policy | None]:
-    """The latest date the loan may be extended to under the policy in force on its due date."""
+def extension_limit(loan: Loan, policies: list[Policy] | None = None
+                    ) -> tuple[dt.date | None, Policy | None]:
+    """The latest date the loan may be extended to under the policy in force on its due date
+    (`policies`: all periods, when the caller checks many loans)."""
     if loan.due_on is None:
         return None, None
-    policy = Policy.on(loan.due_on)
+    if policies is None:
+        policy = Policy.on(loan.due_on)
+    else:
+        policy = next((p for p in sorted(policies, key=lambda p: p.valid_from, reverse=True)
+                       if p.valid_from <= loan.due_on
+                       and (p.valid_to is None or p.valid_to >= loan.due_on)), None)
     if policy is None or not policy.extension_months:
         return None, policy
     limit = add_months(loan.due_on, policy.extension_months)
     if policy.extension_until and policy.extension_until > limit:
         limit = policy.extension_until
     return limit, policy
+
+
+def epidemic_window(loan: Loan, day: dt.date, policies: list[Policy] | None = None
+                    ) -> tuple[dt.date | None, str]:
+    """Until when an overdue of this loan on `day` falls under the 2020 epidemic rule
+    (loans due in the epidemic policy's period, up to its extension window), or why not."""
+    if loan.due_on is None:
+        return None, "贷款尚未放款，没有到期日期"
+    limit, policy = extension_limit(loan, policies)
+    if limit is None or policy is None or not policy.extension_until:
+        return None, (f"到期日 {loan.due_on:%Y-%m-%d} 不在2020年疫情政策期内"
+                      "（只适用于2020年1月1日起到期的贷款）")
+    if day > limit:
+        return None, f"疫情政策的宽限已于 {limit:%Y-%m-%d} 截止"
+    return limit, ""
 
 
 @transaction.atomic
@@ -500,15 +523,31 @@ def review_extension(*, actor: Actor, loan: Loan, approve: bool, comment: str = 
 
 
 @transaction.atomic
-def mark_overdue(*, actor: Actor, loan: Loan, days: int, on: dt.date | None = None) -> Loan:
+def mark_overdue(*, actor: Actor, loan: Loan, days: int, on: dt.date | None = None,
+                 epidemic: bool = False) -> Loan:
+    """Mark a loan overdue. `epidemic`: overdue because of the 2020 epidemic, within that
+    policy's window: recorded with its reason, but not a credit default (the subsidy stays,
+    the overdue count leaves it out). A later plain marking, after the window, makes it one."""
     loan = _lock(loan)
     _require_area(actor, loan.area_id)
-    if loan.status not in (LoanStatus.ACTIVE, LoanStatus.EXTENDED):
+    excused = loan.status == LoanStatus.OVERDUE and loan.epidemic_overdue
+    if loan.status not in (LoanStatus.ACTIVE, LoanStatus.EXTENDED) and not excused:
         raise ValidationError({"__all__": [f"贷款状态为“{loan.get_status_display()}”，不能标记逾期"]})
     if days < 1:
         raise ValidationError({"days": ["逾期天数应大于 0"]})
     day = on or today()
-    _set_overdue(loan, days, day)
+    if epidemic:
+        if excused:
+            raise ValidationError({"epidemic": ["该贷款已按疫情政策登记逾期"]})
+        limit, why = epidemic_window(loan, day)
+        if limit is None:
+            raise ValidationError({"epidemic": [f"不能按疫情政策处理：{why}（规则：疫情延期）"]})
+        _set_epidemic_overdue(loan, days, day, limit)
+    else:
+        _set_overdue(loan, days, day)
+        if excused:
+            loan.overdue_note = (f"疫情政策宽限后仍未还款，{day:%Y-%m-%d} 起按逾期处理"
+                                 "（计为违约，取消贴息）")
     _stamp(loan, actor)
     loan.save()
     raise_overdue_leads(actor=actor, loans=[loan])
@@ -521,6 +560,17 @@ def _set_overdue(loan: Loan, days: int, day: dt.date) -> None:
     loan.overdue_since = day - dt.timedelta(days=days)
     loan.subsidy_eligible = False
     loan.subsidy_lost_reason = f"逾期 {days} 天（{loan.overdue_since:%Y-%m-%d} 起）"
+    loan.overdue_note = ""
+
+
+def _set_epidemic_overdue(loan: Loan, days: int, day: dt.date, limit: dt.date) -> None:
+    loan.status = LoanStatus.OVERDUE
+    loan.overdue_days = days
+    loan.overdue_since = day - dt.timedelta(days=days)
+    loan.covid_deferral = True
+    loan.overdue_note = (f"受疫情影响逾期 {days} 天（{loan.overdue_since:%Y-%m-%d} 起），"
+                         f"按2020年疫情政策不作为信贷违约、不报送不良记录"
+                         f"{'，贴息照常' if loan.subsidy_eligible else ''}；宽限至 {limit:%Y-%m-%d}")
 
 
 def raise_overdue_leads(*, actor: Actor, loans: Iterable[Loan]) -> dict[str, Any]:
@@ -677,7 +727,8 @@ def run_subsidies(*, actor: Actor, area_code: str, month: Any) -> SubsidyRun:
                  f"{_least('l.balance', topup_room)} END) ELSE {capped} END)")
     rate = _least("l.rate", "(CASE WHEN l.term_months <= 12 THEN p.rate_cap_short ELSE p.rate_cap_long END)")
     share = "(CASE WHEN p.terms_fixed = TRUE THEN p.subsidy_share ELSE %s END)"
-    lost = ("(CASE WHEN l.status = 'overdue' THEN '逾期' WHEN l.misused = TRUE THEN '挪用' "
+    lost = ("(CASE WHEN l.status = 'overdue' AND NOT (l.covid_deferral AND l.subsidy_eligible) "
+            "THEN '逾期' WHEN l.misused = TRUE THEN '挪用' "
             "WHEN l.subsidy_eligible = FALSE THEN '已取消贴息' ELSE '' END)")
     sql = f"""
         INSERT INTO {sub} (loan_id, area_code, month, principal, rate, share, amount, lost_reason, run_id)
@@ -889,6 +940,7 @@ def apply_bank_file(*, actor: Actor, bank_file: BankFile, on: dt.date | None = N
                 .values_list("loan_id", "balance", "repaid", "overdue_days"))
     changed: list[Loan] = []
     newly_overdue: list[Loan] = []
+    policies = list(Policy.objects.all())
     for start in range(0, len(rows), CHUNK):
         part = rows[start:start + CHUNK]
         loans = Loan.objects.select_for_update().select_related("household").in_bulk(
@@ -903,8 +955,19 @@ def apply_bank_file(*, actor: Actor, bank_file: BankFile, on: dt.date | None = N
                     loan.closed_on = day
                     loan.overdue_days = 0
                 elif days and days > 0 and not was_overdue:
-                    _set_overdue(loan, days, day)
+                    # the bank file gives no cause: loans already deferred under the 2020
+                    # epidemic rule stay out of default while its window lasts
+                    limit = epidemic_window(loan, day, policies)[0] if loan.covid_deferral else None
+                    if limit is not None:
+                        _set_epidemic_overdue(loan, days, day, limit)
+                    else:
+                        _set_overdue(loan, days, day)
                     newly_overdue.append(loan)
+                elif (days and was_overdue and loan.epidemic_overdue
+                      and epidemic_window(loan, day, policies)[0] is None):
+                    _set_overdue(loan, days, day)
+                    loan.overdue_note = (f"疫情政策宽限后仍未还款，{day:%Y-%m-%d} 起按逾期处理"
+                                         "（计为违约，取消贴息）")
                 elif was_overdue and not days:
                     loan.status = LoanStatus.ACTIVE
                     loan.overdue_since = None
@@ -913,7 +976,8 @@ def apply_bank_file(*, actor: Actor, bank_file: BankFile, on: dt.date | None = N
 
     bulk_update_with_history(changed, Loan, ["balance", "repaid_total", "overdue_days", "status",
                                              "closed_on", "overdue_since", "subsidy_eligible",
-                                             "subsidy_lost_reason"],
+                                             "subsidy_lost_reason", "covid_deferral",
+                                             "overdue_note"],
                              batch_size=CHUNK, default_user=history_user(actor),
                              default_change_reason=f"银行对账：{bank_file.filename}"[:100])
     bank_file.status = BankFileStatus.APPLIED
@@ -943,18 +1007,29 @@ def summary(area_code: str, as_of: dt.date | None = None, *, user: Any = None) -
                                 status__in=DISBURSED)
     open_on = Q(closed_on__isnull=True) | Q(closed_on__gt=day)
     year_start = day.replace(month=1, day=1)
+    on_pg = connection.vendor == "postgresql"
+    counts: dict[str, Any] = {} if on_pg else {
+        "borrower_households": Count("household", distinct=True)}
     f = loans.aggregate(
-        borrower_households=Count("household", distinct=True), loans=Count("id"),
+        **counts, loans=Count("id"),
         disbursed=Sum("amount"),
         outstanding=Sum("balance", filter=Q(closed_on__isnull=True)),
         closed_later=Sum("amount", filter=Q(closed_on__gt=day)),
         overdue=Count("id", filter=Q(overdue_since__lte=day) & open_on & Q(status__in=[
-            LoanStatus.OVERDUE, LoanStatus.REPAID_LATE, LoanStatus.WRITTEN_OFF])),
+            LoanStatus.OVERDUE, LoanStatus.REPAID_LATE, LoanStatus.WRITTEN_OFF])
+            & ~EPIDEMIC_OVERDUE),
+        epidemic_overdue=Count("id", filter=Q(overdue_since__lte=day) & open_on
+                               & EPIDEMIC_OVERDUE),
         extended=Count("id", filter=Q(extended_on__lte=day)),
         extended_yuan=Sum("amount", filter=Q(extended_on__lte=day)),
         new=Count("id", filter=Q(disbursed_on__gte=year_start)),
         new_yuan=Sum("amount", filter=Q(disbursed_on__gte=year_start)),
         written_off=Count("id", filter=Q(status=LoanStatus.WRITTEN_OFF, closed_on__lte=day)))
+    if on_pg:  # credit_borrower: one row per borrower household, kept by triggers (0004)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM credit_borrower WHERE area_code LIKE %s "
+                           "AND first_disbursed_on <= %s", [f"{code}%", day])
+            f["borrower_households"] = cursor.fetchone()[0]
     registered = Household.objects.filter(area__code__startswith=code).registered().count()
     funds = RiskFund.objects.filter(area__code__startswith=code[:6] if len(code) > 6 else code,
                                     established_on__lte=day)
@@ -970,7 +1045,8 @@ def summary(area_code: str, as_of: dt.date | None = None, *, user: Any = None) -
         "area": code, "as_of": day.isoformat(),
         "borrower_households": f["borrower_households"], "loans": f["loans"],
         "disbursed_yuan": num(f["disbursed"]), "outstanding_yuan": num((f["outstanding"] or 0) + (f["closed_later"] or 0)),
-        "overdue_loans": f["overdue"], "extended_loans": f["extended"],
+        "overdue_loans": f["overdue"], "epidemic_overdue_loans": f["epidemic_overdue"],
+        "extended_loans": f["extended"],
         "extended_yuan": num(f["extended_yuan"]), "new_loans_year": f["new"],
         "new_loans_year_yuan": num(f["new_yuan"]), "written_off_loans": f["written_off"],
         "risk_fund_yuan": num(fund_total), "risk_fund_drawn_yuan": num(drawn),

@@ -111,7 +111,8 @@ ACTIONS = {
     "reject_extension": lambda u, loan, d: services.review_extension(
         actor=u, loan=loan, approve=False, comment=d["comment"], on=d["day"]),
     "overdue": lambda u, loan, d: services.mark_overdue(actor=u, loan=loan, days=d["days"] or 0,
-                                                        on=d["day"]),
+                                                        on=d["day"],
+                                                        epidemic=bool(d.get("epidemic"))),
     "misuse": lambda u, loan, d: services.mark_misused(actor=u, loan=loan, reason=d["comment"]),
     "request_write_off": lambda u, loan, d: services.request_write_off(
         actor=u, loan=loan, reason=d["comment"], on=d["day"]),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from fupin.accounts.actors import Actor, history_user
@@ -44,6 +44,7 @@ from .common import a_date, money, not_future, require_write, set_history, today
 
 PAYOUT_SOURCE = "projects.payout"
 CHUNK = 5000
+COPY_THRESHOLD = 2000  # PostgreSQL writes larger batches of payouts by COPY + INSERT … SELECT
 
 
 def beneficiary_kind(household: Household) -> str:
@@ -175,18 +176,49 @@ def record_payouts(*, actor: Actor, rows: Sequence[PayoutRow]) -> PayoutResult:
         return PayoutResult(0, 0, 0)
     user = history_user(actor)
     now = timezone.now()
-    objs = [Payout(link_id=r.link_id, paid_on=r.paid_on, amount=r.amount, note=r.note[:200],
-                   created_by=user, created_at=now) for r in rows]
-    Payout.objects.bulk_create(objs, batch_size=CHUNK)
-    if objs and objs[0].pk is None:  # backends that do not return ids (not SQLite/PG)
-        raise RuntimeError("bulk_create did not return primary keys")
+    if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        ids = _copy_payouts(rows, getattr(user, "pk", None), now)
+    else:
+        objs = [Payout(link_id=r.link_id, paid_on=r.paid_on, amount=r.amount, note=r.note[:200],
+                       created_by=user, created_at=now) for r in rows]
+        Payout.objects.bulk_create(objs, batch_size=CHUNK)
+        if objs and objs[0].pk is None:  # backends that do not return ids (not SQLite/PG)
+            raise RuntimeError("bulk_create did not return primary keys")
+        ids = [o.pk for o in objs]
+    labels = dict(LinkMode.choices)
     flows = [Flow(household_id=r.household_id, year=r.paid_on.year,
                   component=MODE_COMPONENT[r.mode], amount=r.amount, occurred_on=r.paid_on,
-                  source=PAYOUT_SOURCE, ref=f"payout:{o.pk}",
-                  note=f"利益联结·{LinkMode(r.mode).label}") for r, o in zip(rows, objs, strict=True)]
+                  source=PAYOUT_SOURCE, ref=f"payout:{pk}",
+                  note=f"利益联结·{labels[r.mode]}") for r, pk in zip(rows, ids, strict=True)]
     result = record_flows(actor=actor, flows=flows, reason="利益联结收益")
-    return PayoutResult(created=len(objs), households=len(result.households),
-                        flows=result.recorded, payout_ids=[o.pk for o in objs])
+    return PayoutResult(created=len(ids), households=len(result.households),
+                        flows=result.recorded, payout_ids=ids)
+
+
+def _copy_payouts(rows: Sequence[PayoutRow], user_id: int | None, now: Any) -> list[int]:
+    """Large batches on PostgreSQL: COPY into a staging table, one INSERT … SELECT; the ids
+    come back in the rows' order (one payout per link and day, so the pair finds its id)."""
+    table = connection.ops.quote_name(Payout._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS fupin_payout_stage")
+        cursor.execute("CREATE TEMP TABLE fupin_payout_stage (idx integer, link_id bigint, "
+                       "paid_on date, amount numeric(14, 2), note varchar(200)) ON COMMIT DROP")
+        with cursor.cursor.copy("COPY fupin_payout_stage (idx, link_id, paid_on, amount, note) "
+                                "FROM STDIN") as copy:
+            for i, r in enumerate(rows):
+                copy.write_row((i, r.link_id, r.paid_on, r.amount, r.note[:200]))
+        cursor.execute(
+            f"WITH ins AS (INSERT INTO {table} (link_id, paid_on, amount, note, created_by_id, "
+            "created_at) SELECT link_id, paid_on, amount, note, %s, %s FROM fupin_payout_stage "
+            "ORDER BY idx RETURNING id, link_id, paid_on) "
+            "SELECT ins.id FROM ins JOIN fupin_payout_stage s "
+            "ON s.link_id = ins.link_id AND s.paid_on = ins.paid_on ORDER BY s.idx",
+            [user_id, now])
+        ids = [r[0] for r in cursor.fetchall()]
+        cursor.execute("DROP TABLE fupin_payout_stage")
+    if len(ids) != len(rows):  # a (link, day) twice in the batch: the constraint refuses it
+        raise RuntimeError("payout staging returned a different number of ids")
+    return ids
 
 
 def add_payout(*, actor: Actor, link: BenefitLink, paid_on: Any, amount: Any,
