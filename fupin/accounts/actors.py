@@ -46,8 +46,15 @@ Actor = Union["User", SystemActor]
 
 
 def is_system(actor: object) -> bool:
-    """A system action: a SystemActor (or, until every caller passes one, None)."""
-    return actor is None or isinstance(actor, SystemActor) or bool(getattr(actor, "is_system", False))
+    """A system action: a SystemActor. `None` is not an actor and is never the system."""
+    return isinstance(actor, SystemActor)
+
+
+def check_actor(actor: object) -> None:
+    """Refuse a missing actor: there is no "None means the system, skip the checks"."""
+    if actor is None:
+        raise TypeError("actor is required: pass the user, or SystemActor(reason) for jobs, "
+                        "commands and the demo")
 
 
 def history_user(actor: object) -> User | None:

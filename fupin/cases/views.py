@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fupin.accounts.models import Role
+from fupin.accounts import policy
 from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.generic import ObjectListView, ServiceFormView, apply_errors
@@ -88,9 +88,9 @@ class OverdueInboxView(ObjectListView):
         asked = self.request.GET.get("level", "")
         if asked in ("village", "township", "county"):
             return asked
-        if user.is_superuser or getattr(user, "role", "") in (Role.COUNTY_ADMIN, Role.INSPECTOR):
+        if policy.can(user, "cases.overdue_county"):
             return "county"
-        if getattr(user, "role", "") == Role.TOWNSHIP_STAFF:
+        if policy.can(user, "cases.overdue_township"):
             return "township"
         return "village"
 
@@ -189,11 +189,11 @@ def _detail_context(request: HttpRequest, case: Case, form: Any = None) -> dict[
         "answer_form": AnswerForm(), "rollback_form": RollbackForm(),
         "override_form": OverrideForm(initial={"version": case.version}),
         "can_override": case.kind == "elimination" and case.is_open and unmet_now
-        and not case.override_reason and (user.is_superuser or getattr(user, "role", "") in (
-            Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN)) and area_in_scope(user, case.household.area_id),
+        and not case.override_reason
+        and policy.can(user, "cases.override_criteria", area_code=case.household.area_id),
         "can_notice_act": bool(step and step.notice and case.notice_start and not reasons),
-        "can_rollback": case.kind == "elimination" and case.status == "approved" and (
-            user.is_superuser or getattr(user, "role", "") == Role.COUNTY_ADMIN),
+        "can_rollback": case.kind == "elimination" and case.status == "approved"
+        and policy.can(user, "cases.rollback"),
         "settings": cfg,
     }
 
@@ -343,8 +343,7 @@ class SettingsView(ServiceFormView):
 
     def county(self) -> str:
         user = self.request.user
-        if not (user.is_superuser or getattr(user, "role", "") == Role.COUNTY_ADMIN):
-            raise PermissionDenied("时限设置须由县级管理员修改")
+        policy.require(user, "cases.settings_edit", message="时限设置须由县级管理员修改")
         code = self.request.GET.get("county") or next(
             (c[:6] for c in getattr(user, "scope_codes", ()) if len(c) >= 6), "")
         if not code or not area_in_scope(user, code):

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from fupin.accounts.actors import Actor
 from fupin.registry.choices import NO_LABOUR_VALUES, PovertyCause, RiskType
 from fupin.registry.models import Household
 
@@ -134,7 +135,7 @@ def _measure_values(data: Mapping[str, Any], errors: dict[str, list[str]]) -> di
 
 
 @transaction.atomic
-def create_plan(*, actor: Any, household: Household, year: int, summary: str = "",
+def create_plan(*, actor: Actor, household: Household, year: int, summary: str = "",
                 measures: list[Mapping[str, Any]] | None = None) -> Plan:
     require_household(actor, household)
     if Plan.objects.filter(household=household, year=year).exists():
@@ -150,7 +151,7 @@ def create_plan(*, actor: Any, household: Household, year: int, summary: str = "
 
 
 @transaction.atomic
-def add_measure(*, actor: Any, plan: Plan, data: Mapping[str, Any]) -> Measure:
+def add_measure(*, actor: Actor, plan: Plan, data: Mapping[str, Any]) -> Measure:
     require_household(actor, plan.household)
     errors: dict[str, list[str]] = {}
     values = _measure_values(data, errors)
@@ -163,7 +164,7 @@ def add_measure(*, actor: Any, plan: Plan, data: Mapping[str, Any]) -> Measure:
 
 
 @transaction.atomic
-def update_measure(*, actor: Any, measure: Measure, changes: Mapping[str, Any]) -> Measure:
+def update_measure(*, actor: Actor, measure: Measure, changes: Mapping[str, Any]) -> Measure:
     measure = Measure.objects.select_for_update().select_related("plan__household").get(pk=measure.pk)
     require_household(actor, measure.plan.household)
     if measure.status in (MeasureStatus.DONE, MeasureStatus.CANCELLED) and changes.get("status") not in (
