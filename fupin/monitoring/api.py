@@ -12,7 +12,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fupin.accounts.models import Role, User
+from fupin.accounts import policy
+from fupin.accounts.models import User
 from fupin.core.api import ScopedViewSetMixin
 from fupin.core.jobs import start_job
 from fupin.registry.models import Household
@@ -28,7 +29,7 @@ class NotDataProvider(IsAuthenticated):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return super().has_permission(request, view) and (
-            request.user.is_superuser or request.user.role != Role.DATA_PROVIDER)
+            policy.can(request.user, "monitoring.view"))
 
 
 class RuleVersionSerializer(serializers.ModelSerializer):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from fupin.accounts import policy
 from fupin.accounts.models import Role, User
 from fupin.accounts.scope import can_write_area
 from fupin.core.generic import ObjectDetailView, ObjectListView, ServiceFormView, apply_errors
@@ -50,7 +51,7 @@ from .tables import RosterTable, RuleTable, SettingTable, SweepTable, WarningTab
 
 
 def deny_data_provider(user: Any) -> None:
-    if getattr(user, "role", "") == Role.DATA_PROVIDER and not user.is_superuser:
+    if user.is_authenticated and not policy.can(user, "monitoring.view"):
         raise PermissionDenied("行业部门账号只能上传部门名册")
 
 
@@ -141,7 +142,7 @@ class WarningDetailView(MonitoringMixin, ObjectDetailView):
         ctx["assignees"] = User.objects.filter(is_active=True).filter(
             Q(is_superuser=True) | Q(scopes__area__code__in=[
                 w.area_code[:n] for n in (2, 4, 6, 9, 12)])).exclude(
-            role=Role.DATA_PROVIDER).distinct().order_by("username")[:200]
+            role__in=[r for r in Role if r not in policy.roles_for("monitoring.view")]).distinct().order_by("username")[:200]
         ctx["history"] = Warning.objects.visible_to(self.request.user).filter(
             household_id=w.household_id, rule_id=w.rule_id).exclude(pk=w.pk)[:20]
         return ctx
@@ -466,15 +467,14 @@ def event_upload(request: HttpRequest) -> HttpResponse:
 
 class RosterMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not (
-                can_upload(request.user) or getattr(request.user, "role", "") == Role.INSPECTOR):
+        if request.user.is_authenticated and not policy.can(request.user, "monitoring.roster_view"):
             raise PermissionDenied("您的角色不能查看部门名册")
         return super().dispatch(request, *args, **kwargs)
 
 
 def rosters_for(user: Any) -> QuerySet[Roster]:
     qs = Roster.objects.visible_to(user)
-    if getattr(user, "role", "") == Role.DATA_PROVIDER and not user.is_superuser:
+    if not policy.can(user, "monitoring.roster_view_all"):
         qs = qs.filter(uploaded_by=user)
     return qs
 
@@ -500,7 +500,7 @@ class RosterDetailView(RosterMixin, ObjectDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["sees_warnings"] = getattr(self.request.user, "role", "") != Role.DATA_PROVIDER
+        ctx["sees_warnings"] = policy.can(self.request.user, "monitoring.view")
         return ctx
 
 

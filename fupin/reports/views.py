@@ -17,7 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from fupin.accounts.scope import area_in_scope, can_write_area
+from fupin.accounts import policy
+from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area
 from fupin.core.jobs import start_job
 from fupin.core.models import Job
@@ -42,7 +43,7 @@ def default_area_code(user: Any) -> str:
 
 
 def resolve_area(request: HttpRequest, code: str | None = None) -> Area:
-    if getattr(request.user, "role", "") == "helper" and not request.user.is_superuser:
+    if not policy.can(request.user, "reports.view_area"):
         # Aggregates of an area would show households the helper is not assigned to.
         raise PermissionDenied("帮扶责任人只能查看所联系的农户，不能查看区域汇总报表")
     code = (code or request.GET.get("area") or request.POST.get("area") or
@@ -278,16 +279,14 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/ranking.html", {
         "area": area, "year": year, "quarter": quarter, "day": day, "rows": rows, "cards": cards,
         "card": card, "level": level, "items": ranking.items_of(card),
-        "can_edit": can_write_area(request.user, area.code[:6]) and getattr(request.user, "role", "") == "county_admin" or request.user.is_superuser,
+        "can_edit": policy.can(request.user, "reports.edit", area_code=area.code[:6]),
         "crumbs": breadcrumb(request.user, area), "query": request.GET.urlencode(),
         "refreshing": refreshing,
     })
 
 
 def _require_county_admin(user: Any, code: str) -> None:
-    if not (getattr(user, "is_superuser", False) or
-            (getattr(user, "role", "") == "county_admin" and can_write_area(user, code))):
-        raise PermissionDenied("只有县级管理员可以修改评分表和考核目标")
+    policy.require(user, "reports.edit", area_code=code, message="只有县级管理员可以修改评分表和考核目标")
 
 
 @login_required
@@ -383,8 +382,7 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
         "day": assessment.assessment_day(year), "choices": catalogue.choices(),
         "refreshing": refreshing,
         "directions": Direction.choices, "targets_areas": [area, *kids],
-        "can_edit": request.user.is_superuser or (getattr(request.user, "role", "") == "county_admin"
-                                                  and can_write_area(request.user, area.code)),
+        "can_edit": policy.can(request.user, "reports.edit", area_code=area.code),
         "crumbs": breadcrumb(request.user, area), "query": request.GET.urlencode()})
 
 
