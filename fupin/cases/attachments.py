@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from fupin.accounts.actors import Actor
 from fupin.core.uploads import KINDS, FileKind, check_file
 
 from .models import Attachment, Case, Step
@@ -23,7 +24,7 @@ def check_upload(upload: Any, max_mb: int) -> tuple[str, FileKind, bytes]:
     return checked.extension, KINDS[checked.extension], checked.content
 
 
-def store(*, case: Case, step: Step | None, step_code: str, upload: Any, actor: Any,
+def store(*, case: Case, step: Step | None, step_code: str, upload: Any, actor: Actor,
           max_mb: int) -> Attachment:
     from django.core.files.base import ContentFile
 
