@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from fupin.accounts import policy
-from fupin.accounts.actors import Actor
+from fupin.accounts.actors import Actor, SystemActor
 from fupin.accounts.models import Role
 from fupin.accounts.policy import role_may
 from fupin.areas.models import Area, AreaLevel
@@ -489,7 +489,7 @@ def _record_event(actor: Actor, household: Household, data: Mapping[str, Any]) -
     require_household(actor, household)
     writer = can_write_area(actor, household.area_id)
     name = getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")
-    return add_event(actor=actor if writer else None, household=household, kind=str(data.get("kind") or ""),
+    return add_event(actor=actor if writer else SystemActor(f"现场上报（{name}）"), household=household, kind=str(data.get("kind") or ""),
                      date=data.get("date"), amount=data.get("amount") or 0,
                      source_detail=f"手机离线上报：{name}", note=str(data.get("note") or "")[:300])
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fupin.accounts import policy
-from fupin.accounts.actors import Actor, check_actor
+from fupin.accounts.actors import Actor, check_actor, history_user
 from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area
 from fupin.registry.models import Household
@@ -117,7 +117,7 @@ def draw(*, actor: Actor, area_code: str, month: dt.date, kind: str, size: int,
             rng = random.Random(f"{seed}:{area.code}:{month:%Y-%m}:{village}:others")
             chosen += rng.sample(pool, min(int(others_per_village), len(pool)))
     check = SpotCheck.objects.create(area=area, month=month, kind=kind, seed=seed, size=len(chosen),
-                                     inspector=actor if getattr(actor, "pk", None) else None, note=note)
+                                     inspector=history_user(actor), note=note)
     field = "helper_id" if kind == SpotCheckKind.HELPER else "household_id"
     SpotCheckItem.objects.bulk_create([SpotCheckItem(spotcheck=check, position=i, **{field: pk})
                                        for i, pk in enumerate(chosen, start=1)])
@@ -135,7 +135,7 @@ def record_result(*, actor: Actor, item: SpotCheckItem, result: str, note: str =
     if result == CheckResult.PROBLEM and not note.strip():
         raise ValidationError({"note": "发现问题须写明情况"})
     item.result, item.note = result, note
-    item.checked_at, item.checked_by = timezone.now(), actor if getattr(actor, "pk", None) else None
+    item.checked_at, item.checked_by = timezone.now(), history_user(actor)
     if result == CheckResult.PROBLEM and item.problem_id is None:
         target = item.household
         area = target.area_id if target else (item.helper.area_id if item.helper else item.spotcheck.area_id)

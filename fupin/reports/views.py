@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from fupin.accounts import policy
+from fupin.accounts.actors import actor_of
 from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area
 from fupin.core.jobs import start_job
@@ -328,7 +329,7 @@ def scorecard_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             errors.append("至少需要一个评分项")
         if not errors:
             from . import services
-            card = services.save_scorecard(user=request.user, card=card, area_code=area.code[:6],
+            card = services.save_scorecard(user=actor_of(request), card=card, area_code=area.code[:6],
                                            name=name, level=level, items=rows)
             messages.success(request, f"评分表“{card.name}”已保存")
             return redirect(f"{reverse('reports:ranking')}?area={area.code}&scorecard={card.pk}")
@@ -355,7 +356,7 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
         _require_county_admin(request.user, target_area.code[:6] if len(target_area.code) >= 6 else target_area.code)
         from . import services
         try:
-            services.set_target(user=request.user, area_code=target_area.code, year=year,
+            services.set_target(user=actor_of(request), area_code=target_area.code, year=year,
                                 indicator=request.POST.get("indicator", ""),
                                 target=request.POST.get("target", ""),
                                 direction=request.POST.get("direction", Direction.LOWER),

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fupin.accounts import policy
-from fupin.accounts.actors import Actor
+from fupin.accounts.actors import Actor, history_user
 from fupin.accounts.models import User
 from fupin.areas.models import Area, AreaLevel
 from fupin.registry.models import Household
@@ -125,7 +125,7 @@ def assign_helper(*, actor: Actor, household: Household, helper: Helper, started
         as_actor(current, actor)
         current.save(update_fields=["ended_on", "reason"])
     row = Assignment(household=household, helper=helper, started_on=day, reason=reason,
-                     created_by=actor if getattr(actor, "pk", None) else None)
+                     created_by=history_user(actor))
     as_actor(row, actor)
     try:
         with transaction.atomic():

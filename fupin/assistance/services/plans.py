@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from fupin.accounts.actors import Actor
+from fupin.accounts.actors import Actor, history_user
 from fupin.registry.choices import NO_LABOUR_VALUES, PovertyCause, RiskType
 from fupin.registry.models import Household
 
@@ -141,7 +141,7 @@ def create_plan(*, actor: Actor, household: Household, year: int, summary: str =
     if Plan.objects.filter(household=household, year=year).exists():
         raise ValidationError({"year": f"户 {household.household_no} 已有 {year} 年的帮扶计划，请在原计划上增改措施"})
     plan = Plan(household=household, year=year, summary=summary,
-                created_by=actor if getattr(actor, "pk", None) else None)
+                created_by=history_user(actor))
     plan.full_clean(exclude=["household"])
     as_actor(plan, actor)
     plan.save()

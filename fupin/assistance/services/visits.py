@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from fupin.accounts.actors import Actor
+from fupin.accounts.actors import Actor, history_user
 from fupin.registry import services as registry
 from fupin.registry.choices import AssessmentKind
 from fupin.registry.models import Household, Member
@@ -153,7 +153,7 @@ def record_visit(*, actor: Actor, household: Household, visited_on: dt.date, cha
         raise ValidationError(errors)
     visit = Visit(household=household, helper=helper, visited_on=visited_on, channel=channel,
                   findings=findings.strip(), policies_explained=policies_explained,
-                  measures_agreed=measures_agreed, created_by=actor if getattr(actor, "pk", None) else None,
+                  measures_agreed=measures_agreed, created_by=history_user(actor),
                   latitude=lat, longitude=lng, location_accuracy=accuracy, confirmed_by=confirmed_by,
                   recorded_at=recorded_at)
     if checkin is not None:

@@ -12,7 +12,7 @@ import polars as pl
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from fupin.accounts.actors import SYSTEM, Actor, check_actor
+from fupin.accounts.actors import SYSTEM, Actor, check_actor, history_user
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.jobs import Progress
 from fupin.core.privacy import OUTSIDE_SCOPE
@@ -168,7 +168,7 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
         file_name=file_name or Path(path).name, file_size=table.size, file_format=table.file_format,
         encoding=table.encoding, sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
         headers=table.headers, unknown_columns=table.unknown, dry_run=dry_run, baseline=baseline,
-        user=user if getattr(user, "pk", None) else None)
+        user=history_user(user))
     try:
         staged = pl.DataFrame({ROW: table.df.get_column(ROW),
                                "id": pl.Series(stage(batch, table), dtype=pl.Int64)})

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from fupin.accounts.actors import Actor, check_actor, is_system
+from fupin.accounts.actors import Actor, check_actor, history_user, is_system
 from fupin.accounts.scope import area_in_scope, can_write_area
 from fupin.core.privacy import OUTSIDE_SCOPE
 from fupin.registry.choices import label_to_value
@@ -71,7 +71,7 @@ def add_event(*, actor: Actor, household: Household, kind: str, date: Any, amoun
         raise ValidationError(errors)
     event = RiskEvent(household=household, area_code=household.area_id, kind=kind, date=day,
                       amount=value, source=source, source_detail=source_detail[:200],
-                      note=note[:300], created_by=actor if getattr(actor, "pk", None) else None)
+                      note=note[:300], created_by=history_user(actor))
     event._history_user = event.created_by  # type: ignore[attr-defined]
     event.save()
     recheck([household.pk], source=f"风险事件：{event.get_kind_display()}")
@@ -82,7 +82,7 @@ def add_event(*, actor: Actor, household: Household, kind: str, date: Any, amoun
 def delete_event(*, actor: Actor, event: RiskEvent) -> None:
     _require(actor, event.household)
     hid = event.household_id
-    event._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    event._history_user = history_user(actor)  # type: ignore[attr-defined]
     event.delete()
     recheck([hid], source="风险事件删除")
 
@@ -162,9 +162,9 @@ def upload_events(*, actor: Actor, filename: str, content: bytes,
                                   source=EventSource.UPLOAD,
                                   source_detail=(source_detail or filename)[:200],
                                   note=r["note"][:300],
-                                  created_by=actor if getattr(actor, "pk", None) else None))
+                                  created_by=history_user(actor)))
     bulk_create_with_history(accepted, RiskEvent, batch_size=2000,
-                             default_user=actor if getattr(actor, "pk", None) else None)
+                             default_user=history_user(actor))
     result = recheck({e.household_id for e in accepted}, source=f"部门上传：{filename}")
     return {"read": len(parsed), "accepted": len(accepted), "rejected": rejected,
             "opened": result.opened, "closed": result.closed}

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fupin.accounts import policy
-from fupin.accounts.actors import Actor
+from fupin.accounts.actors import Actor, history_user
 from fupin.accounts.scope import area_in_scope
 from fupin.registry import resident_id as rid
 
@@ -119,7 +119,7 @@ def upload_roster(*, actor: Actor, kind: str, name: str, area_code: str, as_of: 
     cols = _columns(header)
     roster = Roster.objects.create(
         kind=kind, name=(name or filename)[:200], area_code=area_code, as_of=as_of,
-        department=department[:100], uploaded_by=actor if getattr(actor, "pk", None) else None)
+        department=department[:100], uploaded_by=history_user(actor))
     staged: list[RosterRow] = []
     seen: set[str] = set()
     rejected: list[dict[str, Any]] = []

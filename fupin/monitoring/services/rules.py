@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fupin.accounts import policy
-from fupin.accounts.actors import Actor, is_system
+from fupin.accounts.actors import Actor, history_user, is_system
 from fupin.accounts.scope import area_in_scope
 
 from ..models import (
@@ -124,7 +124,7 @@ def create_rule(*, actor: Actor, code: str, name: str, condition: str,
     rule = Rule(code=code, name=name.strip(), condition=condition.strip(), severity=severity,
                 description=description, explanation=explanation, kind=kind, active=active,
                 area_code=area_code)
-    rule._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    rule._history_user = history_user(actor)  # type: ignore[attr-defined]
     rule.save()
     _new_version(rule, actor, "新建")
     return rule
@@ -139,7 +139,7 @@ def _new_version(rule: Rule, actor: Actor, note: str) -> RuleVersion:
     version = RuleVersion.objects.create(
         rule=rule, number=(last.number + 1) if last else 1, condition=rule.condition,
         severity=rule.severity, explanation=rule.explanation, effective_from=now,
-        created_by=actor if getattr(actor, "pk", None) else None, note=note[:200])
+        created_by=history_user(actor), note=note[:200])
     Rule.objects.filter(pk=rule.pk).update(current_version=version)
     rule.current_version = version
     return version
@@ -174,7 +174,7 @@ def update_rule(*, actor: Actor, rule: Rule, changes: dict[str, Any], note: str 
         if k in changes and getattr(rule, k) != changes[k]:
             versioned |= k in ("condition", "severity", "explanation")
             setattr(rule, k, changes[k].strip() if isinstance(changes[k], str) else changes[k])
-    rule._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    rule._history_user = history_user(actor)  # type: ignore[attr-defined]
     rule.save()
     if versioned:
         _new_version(rule, actor, note or "修改")
@@ -204,7 +204,7 @@ def set_rule_active_in_area(*, actor: Actor, rule: Rule, area_code: str, active:
         or RuleAreaSwitch(rule=rule, area_code=area_code)
     switch.active = bool(active)
     switch.note = (note or "")[:200]
-    switch.updated_by = actor if getattr(actor, "pk", None) else None
+    switch.updated_by = history_user(actor)
     switch._history_user = switch.updated_by  # type: ignore[attr-defined]
     switch.save()
     Rule.objects.filter(pk=rule.pk).update(updated_at=timezone.now())  # recompile the sweep
@@ -273,7 +273,7 @@ def set_setting(*, actor: Actor, key: str, value: Any, area_code: str = "", year
     setting.source_doc = source_doc or setting.source_doc
     if verified is not None:
         setting.verified = bool(verified)
-    setting.updated_by = actor if getattr(actor, "pk", None) else None
+    setting.updated_by = history_user(actor)
     setting._history_user = setting.updated_by  # type: ignore[attr-defined]
     setting.save()
     return setting

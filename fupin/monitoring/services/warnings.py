@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fupin.accounts.actors import Actor
+from fupin.accounts.actors import Actor, history_user
 from fupin.accounts.models import User
 from fupin.accounts.scope import area_in_scope, can_write_area
 
@@ -40,7 +40,7 @@ def dismiss(*, actor: Actor, warning: Warning, reason: str) -> Warning:
         raise ValidationError({"reason": f"只有预警中的预警可以排除，当前状态：{warning.get_status_display()}"})
     warning.status = WarningStatus.DISMISSED
     warning.dismissed_reason = reason[:300]
-    warning.dismissed_by = actor if getattr(actor, "pk", None) else None
+    warning.dismissed_by = history_user(actor)
     warning.dismissed_at = timezone.now()
     warning.save(update_fields=["status", "dismissed_reason", "dismissed_by", "dismissed_at",
                                 "updated_at"])
