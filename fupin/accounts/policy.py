@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied
 from fupin.core.scope import area_in_scope
 
 from .actors import is_system
-from .models import UNMASKED_ROLES, WRITER_ROLES, Role
+from .models import Role
 
 if TYPE_CHECKING:
     from django.db.models import Model, QuerySet
@@ -41,6 +41,7 @@ HE, DP, IN = Role.HELPER, Role.DATA_PROVIDER, Role.INSPECTOR
 ALL_ROLES: tuple[str, ...] = tuple(Role)
 NOT_HELPER = tuple(r for r in ALL_ROLES if r != HE)
 NOT_DATA_PROVIDER = tuple(r for r in ALL_ROLES if r != DP)
+WRITERS = (CA, TS, VC)  # change registry data in their scope (User.is_writer)
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,8 @@ def _r(label: str, *roles: Iterable[str] | str) -> Right:
 # The table: action -> who (by role) may do it. Keep it sorted by app.
 RIGHTS: dict[str, Right] = {
     # accounts / registry
-    "registry.write": _r("修改台账数据", WRITER_ROLES),
-    "personal.view": _r("查看完整个人信息", UNMASKED_ROLES),
+    "registry.write": _r("修改台账数据", WRITERS),
+    "personal.view": _r("查看完整个人信息（身份证号、电话、银行账号、健康）", CA, TS, VC),
     # ledgers
     "ledgers.baseline_import": _r("历史数据导入（基线导入）", CA),
     # monitoring
@@ -73,9 +74,9 @@ RIGHTS: dict[str, Right] = {
     "monitoring.roster_view": _r("查看部门名册", DP, CA, TS, IN),
     "monitoring.roster_view_all": _r("查看他人上传的部门名册", NOT_DATA_PROVIDER),
     # rectification
-    "rectification.report": _r("登记问题", WRITER_ROLES, IN),
+    "rectification.report": _r("登记问题", WRITERS, IN),
     "rectification.report_assigned": _r("为所联系农户登记问题", HE),
-    "rectification.check": _r("核实、销号、重新打开问题", WRITER_ROLES, IN),
+    "rectification.check": _r("核实、销号、重新打开问题", WRITERS, IN),
     "rectification.spotcheck": _r("组织抽查", IN, CA, TS),
     # cases
     "cases.open_lead": _r("登记识别线索", VC, TS, CA),
