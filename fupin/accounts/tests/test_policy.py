@@ -246,3 +246,18 @@ def test_the_role_scan_catches_a_check():
     assert ROLE_CHECK.search('if getattr(user, "role", "") == "county_admin":')
     assert ROLE_CHECK.search("if user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN):")
     assert not ROLE_CHECK.search('policy.require(actor, "cases.rollback")')
+
+
+@pytest.mark.django_db
+def test_restrict_is_the_right_then_the_scope(household, county_admin):
+    from fupin.core.testing import VILLAGE_A, make_user
+    from fupin.registry.models import Household
+
+    everyone = Household.objects.all()
+    assert list(policy.restrict(everyone, county_admin, "reports.view_area")) == list(
+        everyone.visible_to(county_admin))
+    assert household in policy.restrict(everyone, county_admin, "reports.view_area")
+    helper = make_user("helper", VILLAGE_A)
+    assert not policy.restrict(everyone, helper, "reports.view_area").exists()
+    other = make_user("county_admin", "500235")
+    assert household not in policy.restrict(everyone, other, "reports.edit")
