@@ -6,8 +6,9 @@ unrestricted in scope and is recorded in history as the system (no user row).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union, cast
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
 if TYPE_CHECKING:
@@ -46,13 +47,29 @@ Actor = Union["User", SystemActor]
 
 
 def is_system(actor: object) -> bool:
-    """A system action: a SystemActor (or, until every caller passes one, None)."""
-    return actor is None or isinstance(actor, SystemActor) or bool(getattr(actor, "is_system", False))
+    """A system action: a SystemActor. `None` is not an actor and is never the system."""
+    return isinstance(actor, SystemActor)
+
+
+def check_actor(actor: object) -> None:
+    """Refuse a missing actor: there is no "None means the system, skip the checks"."""
+    if actor is None:
+        raise TypeError("actor is required: pass the user, or SystemActor(reason) for jobs, "
+                        "commands and the demo")
 
 
 def history_user(actor: object) -> User | None:
     """The user to record in history: None for the system."""
     return None if is_system(actor) or getattr(actor, "pk", None) is None else actor  # type: ignore[return-value]
+
+
+def actor_of(request: Any) -> Actor:
+    """The signed-in user of a request as the acting person; pages and the API require a
+    login, so an anonymous user here is refused rather than passed on."""
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("请先登录")
+    return cast("Actor", user)
 
 
 def cli_actor(username: str | None, reason: str = "command line") -> Actor:

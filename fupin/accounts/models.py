@@ -14,10 +14,7 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("督查审计（只读）")
 
 
-# Roles that may change registry data within their scope.
-WRITER_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE})
-# Roles that see full personal data (resident IDs, phones, bank accounts, health) unmasked.
-UNMASKED_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.VILLAGE_CADRE})
+# What each role may do is declared once, in fupin.accounts.policy.RIGHTS.
 
 
 class User(AbstractUser):
@@ -40,11 +37,17 @@ class User(AbstractUser):
 
     @property
     def is_writer(self) -> bool:
-        return self.is_superuser or self.role in WRITER_ROLES
+        """May change registry data (within the scope): the policy's "registry.write"."""
+        from .policy import role_may
+
+        return self.is_superuser or role_may(self.role, "registry.write")
 
     @property
     def sees_personal_data(self) -> bool:
-        return self.is_superuser or self.role in UNMASKED_ROLES
+        """Sees resident IDs, phones, bank accounts, health unmasked: "personal.view"."""
+        from .policy import role_may
+
+        return self.is_superuser or role_may(self.role, "personal.view")
 
 
 class AreaScope(models.Model):

@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fupin.accounts.actors import actor_of
 from fupin.core.api import ScopedViewSetMixin
 from fupin.core.api_input import StrictSerializer, TextField
 from fupin.core.privacy import shown_phone
@@ -217,7 +218,7 @@ class AssignmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
         s.is_valid(raise_exception=True)
         d = s.validated_data
         helper = get_object_or_404(Helper.objects.visible_to(request.user), pk=d["helper"].pk)
-        row = services.assign_helper(actor=request.user, household=_household(request, d["household"].pk),
+        row = services.assign_helper(actor=actor_of(request), household=_household(request, d["household"].pk),
                                      helper=helper, started_on=d.get("started_on"), reason=d.get("reason", ""))
         return Response(self.get_serializer(row).data, status=201)
 
@@ -232,7 +233,7 @@ class PlanViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         s = self.get_serializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        plan = services.create_plan(actor=request.user, household=_household(request, d["household"].pk),
+        plan = services.create_plan(actor=actor_of(request), household=_household(request, d["household"].pk),
                                     year=d["year"], summary=d.get("summary", ""),
                                     measures=[dict(m) for m in d.get("measures") or []])
         return Response(PlanSerializer(plan, context=self.get_serializer_context()).data, status=201)
@@ -250,7 +251,7 @@ class MeasureViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         s = self.get_serializer(data=request.data)
         s.is_valid(raise_exception=True)
         plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=s.validated_data["plan"].pk)
-        m = services.add_measure(actor=request.user, plan=plan, data=s.validated_data)
+        m = services.add_measure(actor=actor_of(request), plan=plan, data=s.validated_data)
         return Response(self.get_serializer(m).data, status=201)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -258,7 +259,7 @@ class MeasureViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         s = self.get_serializer(measure, data=request.data, partial=True)
         s.is_valid(raise_exception=True)
         changes = {k: v for k, v in s.validated_data.items() if k != "plan"}
-        m = services.update_measure(actor=request.user, measure=measure, changes=changes)
+        m = services.update_measure(actor=actor_of(request), measure=measure, changes=changes)
         return Response(self.get_serializer(m).data)
 
 
@@ -272,7 +273,7 @@ class VisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         s.is_valid(raise_exception=True)
         d = s.validated_data
         visit = services.record_visit(
-            actor=request.user, household=_household(request, d["household"].pk), visited_on=d["visited_on"],
+            actor=actor_of(request), household=_household(request, d["household"].pk), visited_on=d["visited_on"],
             channel=d.get("channel", VisitChannel.HOME), findings=d.get("findings", ""),
             policies_explained=d.get("policies_explained", ""), measures_agreed=d.get("measures_agreed", ""),
             updates=_plain(d.get("updates") or {}), problems=[dict(p) for p in d.get("problems") or []])

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.scope_matrix import World, register, register_builder, register_write
 
 
@@ -19,10 +20,10 @@ def build(world: World) -> World:
 
     h = world["household"]
     no = h.household_no
-    unit = services.create_unit(actor=None, name=f"单位{no}", level="county", area_code=h.area_id)
-    helper = services.create_helper(actor=None, data={"name": f"帮扶{no}", "area": h.area_id, "unit": unit})
-    services.assign_helper(actor=None, household=h, helper=helper, started_on=dt.date(2026, 1, 1))
-    plan = services.create_plan(actor=None, household=h, year=2026,
+    unit = services.create_unit(actor=SYSTEM, name=f"单位{no}", level="county", area_code=h.area_id)
+    helper = services.create_helper(actor=SYSTEM, data={"name": f"帮扶{no}", "area": h.area_id, "unit": unit})
+    services.assign_helper(actor=SYSTEM, household=h, helper=helper, started_on=dt.date(2026, 1, 1))
+    plan = services.create_plan(actor=SYSTEM, household=h, year=2026,
                                 measures=[{"category": "industry", "title": f"措施{no}"}])
     visit = Visit.objects.create(household=h, helper=helper, visited_on=dt.date(2026, 1, 5), channel="home",
                                  findings=f"走访{no}")
@@ -31,7 +32,7 @@ def build(world: World) -> World:
     photo.file.save(f"{no}.png", ContentFile(png))
     visit.signature.save(f"sig{no}.png", ContentFile(png))
     poor = make_household(h.area_id, household_no=f"{no}P", household_type="poor")
-    flagged = services.flag(actor=None, area=h.area_id, household=h, leader_name=f"领导{no}")
+    flagged = services.flag(actor=SYSTEM, area=h.area_id, household=h, leader_name=f"领导{no}")
     return {"unit": unit, "helper": helper, "plan": plan, "measure": plan.measures.get(), "visit": visit,
             "overdue_household": poor, "flag": flagged, "visit_photo": photo}
 

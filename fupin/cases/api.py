@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fupin.accounts.actors import actor_of
 from fupin.core.api import ScopedViewSetMixin
 from fupin.core.api_input import StrictSerializer, TextField
 from fupin.registry.choices import MonitoringType, RiskType
@@ -167,11 +168,11 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         if d["kind"] == CaseKind.ELIMINATION:
             if not d.get("mode"):
                 raise DjangoValidationError({"mode": ["请选择消除方式：帮扶消除或自然消除"]})
-            case = services.open_elimination(actor=request.user, household=d["household"],
+            case = services.open_elimination(actor=actor_of(request), household=d["household"],
                                              mode=d["mode"], lead=d["lead"])
         else:
             case = services.open_identification(
-                actor=request.user, household=d["household"], channel=d["channel"],
+                actor=actor_of(request), household=d["household"], channel=d["channel"],
                 lead=d["lead"], warning_id=d.get("warning"), help_first=d["help_first"],
                 monitoring_type=d["monitoring_type"], main_risk=d["main_risk"],
                 other_risks=d["other_risks"], lead_id=d.get("lead_id"), found_on=d.get("found_on"))
@@ -187,7 +188,7 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         ser = ActSerializer(data=payload)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        case = services.act(actor=request.user, case=case, step=d["step"], action=d["action"],
+        case = services.act(actor=actor_of(request), case=case, step=d["step"], action=d["action"],
                             version=d["version"], comment=d["comment"], data=dict(d["values"]),
                             attachments=d["attachments"])
         return Response(CaseDetailSerializer(case).data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from fupin.accounts.actors import Actor, history_user
 from fupin.core.uploads import KINDS, FileKind, check_file
 
 from .models import Attachment, Case, Step
@@ -23,7 +24,7 @@ def check_upload(upload: Any, max_mb: int) -> tuple[str, FileKind, bytes]:
     return checked.extension, KINDS[checked.extension], checked.content
 
 
-def store(*, case: Case, step: Step | None, step_code: str, upload: Any, actor: Any,
+def store(*, case: Case, step: Step | None, step_code: str, upload: Any, actor: Actor,
           max_mb: int) -> Attachment:
     from django.core.files.base import ContentFile
 
@@ -32,7 +33,7 @@ def store(*, case: Case, step: Step | None, step_code: str, upload: Any, actor: 
     att = Attachment(case=case, step=step, step_code=step_code, original_name=name,
                      size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                      content_type=kind.content_type,
-                     uploaded_by=actor if getattr(actor, "pk", None) else None)
+                     uploaded_by=history_user(actor))
     if getattr(actor, "pk", None):
         att._history_user = actor  # type: ignore[attr-defined]
     att.file.save(name, ContentFile(content), save=False)

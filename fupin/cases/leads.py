@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from fupin.accounts.actors import Actor, check_actor, history_user, is_system
 from fupin.accounts.scope import area_in_scope
 from fupin.registry.models import Household
 
@@ -37,13 +38,13 @@ def lead_deadline(area_code: str, found_on: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def raise_lead(*, actor: Any, household: Household, channel: str, found_on: dt.date | None = None,
+def raise_lead(*, actor: Actor, household: Household, channel: str, found_on: dt.date | None = None,
                description: str, warning: Any = None, source: str = "") -> Lead:
     """Record a lead for a household (or return the live one it already has from the same
-    channel, so repeated imports or sweeps do not pile up leads). `actor` None is a system
-    action (an import, a sweep)."""
-    if actor is not None and not getattr(actor, "is_system", False) \
-            and not area_in_scope(actor, household.area_id):
+    channel, so repeated imports or sweeps do not pile up leads). Imports and sweeps pass a
+    SystemActor."""
+    check_actor(actor)
+    if not is_system(actor) and not area_in_scope(actor, household.area_id):
         raise PermissionDenied(f"农户 {household.household_no} 不在您的管辖范围内")
     today = timezone.localdate()
     found_on = found_on or today
@@ -62,11 +63,11 @@ def raise_lead(*, actor: Any, household: Household, channel: str, found_on: dt.d
     lead = Lead(household=household, channel=channel, found_on=found_on,
                 deadline=lead_deadline(household.area_id, found_on),
                 description=str(description).strip(), warning=warning, source=source[:200],
-                created_by=actor if getattr(actor, "pk", None) else None)
+                created_by=history_user(actor))
     if household.monitoring_type and not household.risk_eliminated:
         lead.status = LeadStatus.CLOSED
         lead.note = "该户已是监测对象（风险未消除），线索转入帮扶跟踪"
-    if actor is not None and getattr(actor, "pk", None):
+    if history_user(actor) is not None:
         lead._history_user = actor  # type: ignore[attr-defined]
     lead.save()
     return lead

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.scope_matrix import World, register, register_builder, register_write
 
 
@@ -30,7 +31,7 @@ def _build(world: World) -> dict[str, Any]:
     attachment = store(case=case, step=None, step_code=case.step, actor=cadre, max_mb=10,
                        upload=SimpleUploadedFile("核查表.pdf", b"%PDF-1.4 scope matrix"))
     from fupin.cases.leads import raise_lead
-    raise_lead(actor=None, household=household, channel="self_report",
+    raise_lead(actor=SYSTEM, household=household, channel="self_report",
                description=f"自主申报 {household.household_no}")
     from fupin.cases.models import Objection
     objection = Objection.objects.create(case=case, step_code=case.step, raised_on=long_ago.date(),

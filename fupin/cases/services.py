@@ -20,7 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fupin.accounts.models import Role
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, history_user
 from fupin.accounts.scope import area_in_scope
 from fupin.registry.choices import HouseholdType, MonitoringType, RiskType
 from fupin.registry.models import Household
@@ -46,7 +47,7 @@ from .workflow import (
     previous_step,
 )
 
-ROLE_LABELS = dict(Role.choices)
+ROLE_LABELS = policy.ROLE_LABELS
 MONITORING_LABELS = dict(MonitoringType.choices)
 RISK_VALUES = {v for v, _label in RiskType.choices}
 DONE = "done"
@@ -58,16 +59,17 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _as_actor(obj: Any, actor: Any) -> None:
-    if actor is not None and getattr(actor, "pk", None):
-        obj._history_user = actor
+def _as_actor(obj: Any, actor: Actor) -> None:
+    user = history_user(actor)
+    if user is not None:
+        obj._history_user = user
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+def _user(actor: Actor) -> Any:
+    return history_user(actor)
 
 
-def _require_scope(actor: Any, household: Household) -> None:
+def _require_scope(actor: Actor, household: Household) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("请先登录")
     if not area_in_scope(actor, household.area_id):
@@ -77,14 +79,13 @@ def _require_scope(actor: Any, household: Household) -> None:
 
 
 def role_names(roles: Iterable[str]) -> str:
-    return "或".join(str(ROLE_LABELS.get(r, r)) for r in roles)
+    return policy.role_names(roles)
 
 
-def check_role(actor: Any, step: StepDef) -> None:
-    if getattr(actor, "is_superuser", False) or actor.role in step.roles:
-        return
-    raise PermissionDenied(f"“{step.label}”环节须由{role_names(step.roles)}办理，"
-                           f"您的角色是{ROLE_LABELS.get(actor.role, actor.role)}")
+def check_role(actor: Actor, step: StepDef) -> None:
+    role = str(getattr(actor, "role", ""))
+    policy.require(actor, step.action, message=f"“{step.label}”环节须由{role_names(step.roles)}办理，"
+                                               f"您的角色是{ROLE_LABELS.get(role, role)}")
 
 
 def _clean_risks(main_risk: str, other_risks: Sequence[str] | None) -> tuple[str, list[str]]:
@@ -133,7 +134,7 @@ def _refresh_deadline(case: Case, now: dt.datetime, cfg: CaseSettings) -> None:
         case.overdue_since = None
 
 
-def _record(case: Case, *, actor: Any, action: str, step_code: str, comment: str,
+def _record(case: Case, *, actor: Actor, action: str, step_code: str, comment: str,
             data: Mapping[str, Any], now: dt.datetime) -> Step:
     seq = (case.steps.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
     due = case.step_due if step_code == case.step else None
@@ -167,7 +168,7 @@ def _json_safe(data: Mapping[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- opening
 
 @transaction.atomic
-def open_identification(*, actor: Any, household: Household, channel: str, lead: str,
+def open_identification(*, actor: Actor, household: Household, channel: str, lead: str,
                         warning_id: int | None = None, help_first: bool = False,
                         monitoring_type: str = "", main_risk: str = "",
                         other_risks: Sequence[str] | None = None,
@@ -180,9 +181,7 @@ def open_identification(*, actor: Any, household: Household, channel: str, lead:
     now = _now(now)
     household = Household.objects.select_for_update().get(pk=household.pk)
     _require_scope(actor, household)
-    if not (getattr(actor, "is_superuser", False) or actor.role in (
-            Role.VILLAGE_CADRE, Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN)):
-        raise PermissionDenied("只有村、乡镇、县级工作人员可以登记识别线索")
+    policy.require(actor, "cases.open_lead", message="只有村、乡镇、县级工作人员可以登记识别线索")
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
         errors["channel"] = [f"线索来源“{channel}”无效"]
@@ -242,7 +241,7 @@ def open_identification(*, actor: Any, household: Household, channel: str, lead:
 
 
 @transaction.atomic
-def open_elimination(*, actor: Any, household: Household, mode: str, lead: str = "",
+def open_elimination(*, actor: Actor, household: Household, mode: str, lead: str = "",
                      line: Decimal | None = None, now: dt.datetime | None = None) -> Case:
     """Propose risk elimination (风险消除) for a monitored household; criteria are checked
     and kept on the case. A household without labour capacity is refused."""
@@ -299,7 +298,7 @@ def _lock(case: Case, step_code: str, version: int | None) -> Case:
     return locked
 
 
-def _check_maker_checker(case: Case, step: StepDef, actor: Any) -> None:
+def _check_maker_checker(case: Case, step: StepDef, actor: Actor) -> None:
     if not step.approval:
         return
     prev = previous_step(case.kind, step.code)
@@ -396,7 +395,7 @@ def _check_criteria(case: Case, today: dt.date, line: Decimal | None,
 
 
 @transaction.atomic
-def act(*, actor: Any, case: Case, step: str, action: str, version: int | None,
+def act(*, actor: Actor, case: Case, step: str, action: str, version: int | None,
         comment: str = "", data: Mapping[str, Any] | None = None,
         attachments: Sequence[Any] = (), now: dt.datetime | None = None,
         line: Decimal | None = None) -> Case:
@@ -527,7 +526,7 @@ def _pass_checks(case: Case, step: StepDef, data: Mapping[str, Any], uploads: Se
     return record
 
 
-def _apply_pass(case: Case, step: StepDef, actor: Any, today: dt.date, now: dt.datetime,
+def _apply_pass(case: Case, step: StepDef, actor: Actor, today: dt.date, now: dt.datetime,
                 cfg: CaseSettings) -> None:
     household = case.household
     if step.code == "county_approval":
@@ -559,7 +558,7 @@ def _apply_pass(case: Case, step: StepDef, actor: Any, today: dt.date, now: dt.d
 # ---------------------------------------------------------------- criteria override
 
 @transaction.atomic
-def override_criteria(*, actor: Any, case: Case, reason: str, version: int | None,
+def override_criteria(*, actor: Actor, case: Case, reason: str, version: int | None,
                       now: dt.datetime | None = None) -> Case:
     """An approver (township staff or county admin, not the case's maker) lets an
     elimination case whose criteria fail go on, with a written reason that is kept on the
@@ -567,9 +566,8 @@ def override_criteria(*, actor: Any, case: Case, reason: str, version: int | Non
     now = _now(now)
     case = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
     _require_scope(actor, case.household)
-    if not (getattr(actor, "is_superuser", False) or actor.role in (Role.TOWNSHIP_STAFF,
-                                                                   Role.COUNTY_ADMIN)):
-        raise PermissionDenied("只有乡镇或县级审核人可以批准条件未满足的案件继续办理")
+    policy.require(actor, "cases.override_criteria",
+                   message="只有乡镇或县级审核人可以批准条件未满足的案件继续办理")
     if version is None or int(version) != case.version:
         raise ValidationError("该案件已被他人办理或已变化，请刷新页面后再办理", code="stale")
     if case.kind != CaseKind.ELIMINATION or not case.is_open:
@@ -601,7 +599,7 @@ def override_criteria(*, actor: Any, case: Case, reason: str, version: int | Non
 # ---------------------------------------------------------------- objections
 
 @transaction.atomic
-def record_objection(*, actor: Any, case: Case, content: str, raised_by: str = "",
+def record_objection(*, actor: Actor, case: Case, content: str, raised_by: str = "",
                      raised_on: dt.date | None = None) -> Objection:
     case = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
     _require_scope(actor, case.household)
@@ -623,7 +621,7 @@ def record_objection(*, actor: Any, case: Case, content: str, raised_by: str = "
 
 
 @transaction.atomic
-def answer_objection(*, actor: Any, objection: Objection, answer: str, upheld: bool) -> Objection:
+def answer_objection(*, actor: Actor, objection: Objection, answer: str, upheld: bool) -> Objection:
     objection = Objection.objects.select_for_update().select_related("case__household").get(
         pk=objection.pk)
     case = objection.case
@@ -647,7 +645,7 @@ def answer_objection(*, actor: Any, objection: Objection, answer: str, upheld: b
 # ---------------------------------------------------------------- after elimination
 
 @transaction.atomic
-def rollback_elimination(*, actor: Any, case: Case, reason: str,
+def rollback_elimination(*, actor: Actor, case: Case, reason: str,
                          now: dt.datetime | None = None) -> Case:
     """风险消除回退: a re-assessment shows the household still needs monitoring; it returns
     to the monitoring type it had, and the whole record stays."""
@@ -655,8 +653,7 @@ def rollback_elimination(*, actor: Any, case: Case, reason: str,
     case = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
     household = case.household
     _require_scope(actor, household)
-    if not (getattr(actor, "is_superuser", False) or actor.role == Role.COUNTY_ADMIN):
-        raise PermissionDenied("风险消除回退须由县级管理员办理")
+    policy.require(actor, "cases.rollback", message="风险消除回退须由县级管理员办理")
     if case.kind != CaseKind.ELIMINATION or case.status != CaseStatus.APPROVED:
         raise ValidationError("只有已办结的风险消除案件才能回退")
     if not household.risk_eliminated:
@@ -693,12 +690,11 @@ SETTING_FIELDS = ("identification_total_days", "notice_min_days", "elim_notice_m
 
 
 @transaction.atomic
-def save_settings(*, actor: Any, county_code: str, values: Mapping[str, Any],
+def save_settings(*, actor: Actor, county_code: str, values: Mapping[str, Any],
                   step_days: Mapping[str, int] | None = None) -> CaseSettings:
     county_code = str(county_code)[:6]
-    if not (getattr(actor, "is_superuser", False) or (
-            getattr(actor, "role", "") == Role.COUNTY_ADMIN and area_in_scope(actor, county_code))):
-        raise PermissionDenied("时限设置须由本县县级管理员修改")
+    policy.require(actor, "cases.settings_edit", area_code=county_code,
+                   message="时限设置须由本县县级管理员修改")
     cfg = CaseSettings.objects.select_for_update().filter(county_code=county_code).first() \
         or CaseSettings(county_code=county_code)
     for name in SETTING_FIELDS:

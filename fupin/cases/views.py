@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fupin.accounts.models import Role
+from fupin.accounts import policy
+from fupin.accounts.actors import actor_of
 from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.generic import ObjectListView, ServiceFormView, apply_errors
@@ -88,9 +89,9 @@ class OverdueInboxView(ObjectListView):
         asked = self.request.GET.get("level", "")
         if asked in ("village", "township", "county"):
             return asked
-        if user.is_superuser or getattr(user, "role", "") in (Role.COUNTY_ADMIN, Role.INSPECTOR):
+        if policy.can(user, "cases.overdue_county"):
             return "county"
-        if getattr(user, "role", "") == Role.TOWNSHIP_STAFF:
+        if policy.can(user, "cases.overdue_township"):
             return "township"
         return "village"
 
@@ -145,7 +146,7 @@ class OpenIdentificationView(ServiceFormView):
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
         return services.open_identification(
-            actor=self.request.user, household=d["household"], channel=d["channel"],
+            actor=actor_of(self.request), household=d["household"], channel=d["channel"],
             lead=d["lead"], warning_id=d.get("warning"), help_first=d.get("help_first", False),
             monitoring_type=d.get("monitoring_type", ""), main_risk=d.get("main_risk", ""),
             other_risks=d.get("other_risks") or [], lead_id=d.get("lead_id"),
@@ -159,7 +160,7 @@ class OpenEliminationView(OpenIdentificationView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return services.open_elimination(actor=self.request.user, household=d["household"],
+        return services.open_elimination(actor=actor_of(self.request), household=d["household"],
                                          mode=d["mode"], lead=d.get("lead", ""))
 
 
@@ -189,11 +190,11 @@ def _detail_context(request: HttpRequest, case: Case, form: Any = None) -> dict[
         "answer_form": AnswerForm(), "rollback_form": RollbackForm(),
         "override_form": OverrideForm(initial={"version": case.version}),
         "can_override": case.kind == "elimination" and case.is_open and unmet_now
-        and not case.override_reason and (user.is_superuser or getattr(user, "role", "") in (
-            Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN)) and area_in_scope(user, case.household.area_id),
+        and not case.override_reason
+        and policy.can(user, "cases.override_criteria", area_code=case.household.area_id),
         "can_notice_act": bool(step and step.notice and case.notice_start and not reasons),
-        "can_rollback": case.kind == "elimination" and case.status == "approved" and (
-            user.is_superuser or getattr(user, "role", "") == Role.COUNTY_ADMIN),
+        "can_rollback": case.kind == "elimination" and case.status == "approved"
+        and policy.can(user, "cases.rollback"),
         "settings": cfg,
     }
 
@@ -216,7 +217,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.act(actor=request.user, case=case, step=d["step"], action=d["action"],
+            services.act(actor=actor_of(request), case=case, step=d["step"], action=d["action"],
                          version=d["version"], comment=d.get("comment", ""),
                          data=form.service_data(), attachments=d.get("attachments") or [])
         except ValidationError as exc:
@@ -253,7 +254,7 @@ def objection_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(case)
     d = form.cleaned_data
     return _post_service(request, case, lambda: services.record_objection(
-        actor=request.user, case=case, content=d["content"], raised_by=d["raised_by"],
+        actor=actor_of(request), case=case, content=d["content"], raised_by=d["raised_by"],
         raised_on=d["raised_on"]), "异议已登记")
 
 
@@ -267,7 +268,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(objection.case)
     d = form.cleaned_data
     return _post_service(request, objection.case, lambda: services.answer_objection(
-        actor=request.user, objection=objection, answer=d["answer"], upheld=d["upheld"]),
+        actor=actor_of(request), objection=objection, answer=d["answer"], upheld=d["upheld"]),
         "异议已答复")
 
 
@@ -278,7 +279,7 @@ def case_override(request: HttpRequest, pk: int) -> HttpResponse:
     form = OverrideForm(request.POST)
     d = form.cleaned_data if form.is_valid() else {}
     return _post_service(request, case, lambda: services.override_criteria(
-        actor=request.user, case=case, reason=d.get("reason", ""), version=d.get("version")),
+        actor=actor_of(request), case=case, reason=d.get("reason", ""), version=d.get("version")),
         "已批准：条件未满足仍继续办理（理由已记录）")
 
 
@@ -289,7 +290,7 @@ def case_rollback(request: HttpRequest, pk: int) -> HttpResponse:
     form = RollbackForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _post_service(request, case, lambda: services.rollback_elimination(
-        actor=request.user, case=case, reason=reason), "已回退为监测对象")
+        actor=actor_of(request), case=case, reason=reason), "已回退为监测对象")
 
 
 @login_required
@@ -343,8 +344,7 @@ class SettingsView(ServiceFormView):
 
     def county(self) -> str:
         user = self.request.user
-        if not (user.is_superuser or getattr(user, "role", "") == Role.COUNTY_ADMIN):
-            raise PermissionDenied("时限设置须由县级管理员修改")
+        policy.require(user, "cases.settings_edit", message="时限设置须由县级管理员修改")
         code = self.request.GET.get("county") or next(
             (c[:6] for c in getattr(user, "scope_codes", ()) if len(c) >= 6), "")
         if not code or not area_in_scope(user, code):
@@ -363,6 +363,6 @@ class SettingsView(ServiceFormView):
 
     def perform(self, form: Any) -> Any:
         values = {k: form.cleaned_data[k] for k in SettingsForm.Meta.fields}
-        services.save_settings(actor=self.request.user, county_code=self.county(), values=values,
+        services.save_settings(actor=actor_of(self.request), county_code=self.county(), values=values,
                                step_days=form.step_days())
         return reverse("cases:settings") + f"?county={self.county()}"

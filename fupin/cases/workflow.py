@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fupin.accounts.models import Role
+from fupin.accounts.policy import ROLE_LABELS, roles_for
 
 from .choices import Action, CaseKind
 
-VILLAGE = (Role.VILLAGE_CADRE,)
-TOWNSHIP = (Role.TOWNSHIP_STAFF,)
-COUNTY = (Role.COUNTY_ADMIN,)
+# Who may act on a step: a policy action (fupin.accounts.policy.RIGHTS).
+VILLAGE = "cases.step_village"
+TOWNSHIP = "cases.step_township"  # township staff, or the county acting for it
+COUNTY = "cases.step_county"
 
 
 @dataclass(frozen=True)
 class StepDef:
     code: str
     label: str
-    roles: tuple[str, ...]
+    action: str  # the policy action that may pass/reject this step
     default_days: int
     approval: bool = False  # a checking step: its actor may not be the previous step's actor
     needs_attachment: str = ""  # what must be uploaded to pass, in Chinese; "" = nothing
@@ -31,9 +32,12 @@ class StepDef:
     fields: tuple[str, ...] = field(default=())  # extra form fields this step records
 
     @property
+    def roles(self) -> tuple[str, ...]:
+        return roles_for(self.action)
+
+    @property
     def role_label(self) -> str:
-        labels = dict(Role.choices)
-        return "、".join(str(labels[r]) for r in self.roles)
+        return "、".join(ROLE_LABELS[r] for r in self.roles)
 
     @property
     def pass_action(self) -> str:
@@ -56,13 +60,13 @@ IDENTIFICATION_STEPS: tuple[StepDef, ...] = (
     StepDef("undertaking", "承诺授权", VILLAGE, 1,
             needs_attachment="农户签字（按手印）的《监测对象申请及承诺授权查询书》",
             help="上传农户签字的承诺书和数据查询授权书"),
-    StepDef("data_check", "部门数据比对", (Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN), 2,
+    StepDef("data_check", "部门数据比对", TOWNSHIP, 2,
             help="财政、公安、不动产、车辆、社保、市场监管等部门比对结果"),
     StepDef("appraisal", "村民主评议", VILLAGE, 1, needs_attachment="民主评议会议记录（参会人员签字）",
             help="村两委、驻村工作队、村民代表评议，上传会议记录"),
     StepDef("notice", "村内公示", VILLAGE, 6, notice=True,
             help="在村内公示不少于 5 天；异议须登记并答复后方可结束公示"),
-    StepDef("township_review", "乡镇审核", (Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN), 1, approval=True),
+    StepDef("township_review", "乡镇审核", TOWNSHIP, 1, approval=True),
     StepDef("county_approval", "县级审定", COUNTY, 1, approval=True,
             fields=("monitoring_type", "main_risk", "other_risks"),
             help="审定后农户即标注为监测对象（类型、风险、日期）"),
@@ -76,7 +80,7 @@ ELIMINATION_STEPS: tuple[StepDef, ...] = (
     StepDef("elim_appraisal", "村民主评议", VILLAGE, 3, needs_attachment="民主评议会议记录（参会人员签字）"),
     StepDef("elim_notice", "村内公示", VILLAGE, 9, notice=True,
             help="在村内公示 5–7 天；异议须登记并答复"),
-    StepDef("township_acceptance", "乡镇审核验收", (Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN), 5,
+    StepDef("township_acceptance", "乡镇审核验收", TOWNSHIP, 5,
             approval=True, help="乡镇审核验收（可抽查）"),
     StepDef("county_confirmation", "县级审定公告", COUNTY, 3, approval=True,
             help="审定后农户标注风险消除，监测记录保留"),

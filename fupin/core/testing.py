@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from fupin.accounts.actors import SYSTEM
 from fupin.accounts.models import AreaScope, Role, User
 from fupin.registry import resident_id as rid
 from fupin.registry import services
@@ -66,7 +67,7 @@ def member_data(name: str = "张三", relation: str = Relation.HEAD,
 
 
 def make_household(area: str = VILLAGE_A, *, members: list[dict[str, Any]] | None = None,
-                   actor: Any = None, **fields: Any) -> Household:
+                   actor: Any = SYSTEM, **fields: Any) -> Household:
     data: dict[str, Any] = {
         "household_no": fields.pop("household_no", f"H{area}{next(_seq):05d}"),
         "area": area,

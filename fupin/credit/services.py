@@ -20,7 +20,9 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from fupin.accounts import policy
 from fupin.accounts.actors import Actor, history_user, is_system
+from fupin.accounts.policy import roles_for
 from fupin.core.privacy import mask_resident_id
 from fupin.core.scope import area_in_scope, can_write_area
 from fupin.registry import resident_id as rid
@@ -50,14 +52,14 @@ from .models import (
 CHUNK = 5000
 TOKENS = {"poor": "未脱贫户", "lifted": "脱贫户", "edge": "边缘易致贫户",
           "monitored": "监测对象"}
-# who may act at each review step
-STEP_ROLES = {
-    ReviewStep.VILLAGE: ("village_cadre", "township_staff", "county_admin"),
-    ReviewStep.TOWNSHIP: ("township_staff", "county_admin"),
-    ReviewStep.COUNTY: ("county_admin",),
-    ReviewStep.BANK: ("county_admin",),  # a second county officer records the bank decision
-    ReviewStep.EXTENSION: ("township_staff", "county_admin"),
-    ReviewStep.WRITE_OFF: ("county_admin",),
+# who may act at each review step: a policy action (fupin.accounts.policy.RIGHTS)
+STEP_ACTIONS = {
+    ReviewStep.VILLAGE: "credit.review_village",
+    ReviewStep.TOWNSHIP: "credit.review_township",
+    ReviewStep.COUNTY: "credit.review_county",
+    ReviewStep.BANK: "credit.review_bank",  # a second county officer records the bank decision
+    ReviewStep.EXTENSION: "credit.review_extension",
+    ReviewStep.WRITE_OFF: "credit.review_write_off",
 }
 NEXT = {
     LoanStatus.APPLIED: (ReviewStep.VILLAGE, LoanStatus.VILLAGE_OK),
@@ -274,9 +276,8 @@ def _roles_text(roles: Iterable[str]) -> str:
 def _four_eyes(actor: Actor, loan: Loan, step: str) -> None:
     if is_system(actor):
         return
-    roles = STEP_ROLES[ReviewStep(step)]
-    if not getattr(actor, "is_superuser", False) and getattr(actor, "role", "") not in roles:
-        raise PermissionDenied(f"{ReviewStep(step).label}须由{_roles_text(roles)}办理")
+    action = STEP_ACTIONS[ReviewStep(step)]
+    policy.require(actor, action, message=f"{ReviewStep(step).label}须由{_roles_text(roles_for(action))}办理")
     if loan.created_by_id == actor.pk:
         raise ValidationError({"__all__": [
             f"录入申请的人不能审核（规则：审核与录入分离，{ReviewStep(step).label}）"]})
@@ -490,9 +491,8 @@ def request_extension(*, actor: Actor, loan: Loan, until: dt.date, reason: str,
 def _check_not_requester(actor: Actor, request: LoanReview, step: str) -> None:
     if is_system(actor):
         return
-    roles = STEP_ROLES[ReviewStep(step)]
-    if not getattr(actor, "is_superuser", False) and getattr(actor, "role", "") not in roles:
-        raise PermissionDenied(f"{ReviewStep(step).label}审核须由{_roles_text(roles)}办理")
+    action = STEP_ACTIONS[ReviewStep(step)]
+    policy.require(actor, action, message=f"{ReviewStep(step).label}审核须由{_roles_text(roles_for(action))}办理")
     if request.actor_id == actor.pk:
         raise ValidationError({"__all__": [f"提出{ReviewStep(step).label}的人不能审核（规则：审核与录入分离）"]})
 

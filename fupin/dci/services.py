@@ -15,10 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from fupin.accounts import policy
 from fupin.accounts.actors import Actor, history_user
 from fupin.areas.models import Area
 from fupin.core.privacy import log_access
-from fupin.core.scope import can_write_area
 
 from . import protocol, records, signing, spec
 from .models import (
@@ -35,17 +35,14 @@ from .protocol import DciError, new_id, now_ts, parse_ts
 from .query import Compiler, Principal, QueryError, annotate, base_queryset, order
 
 MAX_PAGE_SIZE = 1000
-ADMIN_ROLES = ("county_admin",)
 
 # -- partners ------------------------------------------------------------------------------
 
 
-def can_manage(actor: Any, area_code: str | None = None) -> bool:
+def can_manage(actor: Actor, area_code: str | None = None) -> bool:
     if getattr(actor, "is_superuser", False):
         return True
-    if getattr(actor, "role", "") not in ADMIN_ROLES:
-        return False
-    return area_code is None or can_write_area(actor, area_code)
+    return policy.can(actor, "dci.manage", area_code=area_code)
 
 
 def _clean_partner(*, actor: Actor, name: str, area_code: str, grants: list[str],

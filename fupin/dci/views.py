@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
+from fupin.accounts.actors import actor_of
 from fupin.accounts.models import User
 from fupin.accounts.scope import area_in_scope
 from fupin.core.generic import apply_errors
@@ -141,7 +142,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _require_admin(request: HttpRequest) -> None:
-    if not services.can_manage(request.user):
+    if not services.can_manage(actor_of(request)):
         raise PermissionDenied("只有县级（及以上）管理员可以管理 DCI 对接方")
 
 
@@ -150,7 +151,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     partners = Partner.objects.visible_to(request.user).select_related("area")
     return render(request, "dci/partner_list.html", {
         "partners": partners, "form": PartnerForm(), "public_key": signing.server_public_pem(),
-        "receiver_id": signing.receiver_id(), "can_manage": services.can_manage(request.user),
+        "receiver_id": signing.receiver_id(), "can_manage": services.can_manage(actor_of(request)),
         "new_token": request.session.pop("dci_new_token", None),
     })
 
@@ -203,7 +204,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "已保存")
                 return redirect("dci:partner_detail", pk=partner.pk)
     return render(request, "dci/partner_form.html", {
-        "form": form, "partner": partner, "can_manage": services.can_manage(request.user, partner.area_id),
+        "form": form, "partner": partner, "can_manage": services.can_manage(actor_of(request), partner.area_id),
         "title": f"DCI 对接方：{partner.name}",
         "subscriptions": partner.subscriptions.filter(active=True)[:50],
         "deliveries": partner.deliveries.all()[:30],

@@ -23,8 +23,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from fupin.accounts.actors import Actor
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, SystemActor
 from fupin.accounts.models import Role
+from fupin.accounts.policy import role_may
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.scope import area_in_scope, can_write_area
 from fupin.registry.models import Household, Member
@@ -66,7 +68,7 @@ def cadre_work(user: Any, day: dt.date | None = None) -> dict[str, Any]:
     from fupin.rectification.models import UNRESOLVED_STATES, Problem
 
     day = day or local_today()
-    village_steps = [c for c, s in ALL_STEPS.items() if Role.VILLAGE_CADRE in s.roles and not s.notice]
+    village_steps = [c for c, s in ALL_STEPS.items() if role_may(Role.VILLAGE_CADRE, s.action) and not s.notice]
     notice_steps = [c for c, s in ALL_STEPS.items() if s.notice]
     cases = Case.objects.visible_to(user).filter(status="open").select_related("household")
     return {
@@ -243,9 +245,7 @@ def public_status(receipt_no: str) -> str | None:
 
 
 def _require_township(actor: Actor, app: SelfApplication) -> None:
-    if not (getattr(actor, "is_superuser", False) or getattr(actor, "role", "") in (
-            Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN)):
-        raise PermissionDenied("只有乡镇（或县级）工作人员可以受理自主申报")
+    policy.require(actor, "field.accept_application", message="只有乡镇（或县级）工作人员可以受理自主申报")
     if not can_write_area(actor, app.area_id):
         raise PermissionDenied("该申报不在您的管辖范围内")
 
@@ -351,7 +351,7 @@ def offline_households(user: Any) -> list[dict[str, Any]]:
     members' names for the confirmation and the version for conflict checks."""
     from fupin.assistance.services import STATE_LABELS
 
-    if getattr(user, "role", "") == Role.HELPER:
+    if not policy.can(user, "field.village_work"):  # a helper: the assigned households
         qs = helper_households(user)
     else:
         from fupin.assistance.services import local_today, with_visit_status
@@ -489,7 +489,7 @@ def _record_event(actor: Actor, household: Household, data: Mapping[str, Any]) -
     require_household(actor, household)
     writer = can_write_area(actor, household.area_id)
     name = getattr(actor, "get_full_name", lambda: "")() or getattr(actor, "username", "")
-    return add_event(actor=actor if writer else None, household=household, kind=str(data.get("kind") or ""),
+    return add_event(actor=actor if writer else SystemActor(f"现场上报（{name}）"), household=household, kind=str(data.get("kind") or ""),
                      date=data.get("date"), amount=data.get("amount") or 0,
                      source_detail=f"手机离线上报：{name}", note=str(data.get("note") or "")[:300])
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from fupin.accounts.models import Role
+from fupin.accounts import policy
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.generic import apply_errors, get_scoped_object
 from fupin.core.privacy import shown_phone, shown_resident_id
@@ -41,7 +41,7 @@ def client_ip(request: HttpRequest) -> str:
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if user.role == Role.HELPER:
+    if not policy.can(user, "field.village_work"):  # a helper: the assigned households
         households: list[Any] = list(services.helper_households(user))
         counts = {s: sum(1 for h in households if h.visit_state == s) for s in ("overdue", "due", "done")}
         return render(request, "field/my_work_helper.html", {
@@ -234,7 +234,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "field/application.html", {
         **forms_, "app": app, "today": timezone.localdate(), "title": f"自主申报 {app.receipt_no}",
         "resident_id": shown_resident_id(user, app.resident_id), "phone": shown_phone(user, app.phone),
-        "is_township": user.is_superuser or user.role in (Role.TOWNSHIP_STAFF, Role.COUNTY_ADMIN)})
+        "is_township": policy.can(user, "field.accept_application")})
 
 
 @login_required

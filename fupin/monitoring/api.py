@@ -12,7 +12,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fupin.accounts.models import Role, User
+from fupin.accounts import policy
+from fupin.accounts.actors import actor_of
+from fupin.accounts.models import User
 from fupin.core.api import ScopedViewSetMixin
 from fupin.core.jobs import start_job
 from fupin.registry.models import Household
@@ -28,7 +30,7 @@ class NotDataProvider(IsAuthenticated):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return super().has_permission(request, view) and (
-            request.user.is_superuser or request.user.role != Role.DATA_PROVIDER)
+            policy.can(request.user, "monitoring.view"))
 
 
 class RuleVersionSerializer(serializers.ModelSerializer):
@@ -74,7 +76,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         d.pop("note", None)
         if not d.get("area_code"):
             d.pop("area_code", None)  # default: the user's county (everywhere: province)
-        serializer.instance = services.create_rule(actor=self.request.user, **d)
+        serializer.instance = services.create_rule(actor=actor_of(self.request), **d)
 
     def perform_update(self, serializer: Any) -> None:
         d = dict(serializer.validated_data)
@@ -82,7 +84,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         if "area_code" in d and d.pop("area_code") != serializer.instance.area_code:
             raise serializers.ValidationError({"area_code": ["规则的适用区划不能修改"]})
         note = d.pop("note", "")
-        serializer.instance = services.update_rule(actor=self.request.user,
+        serializer.instance = services.update_rule(actor=actor_of(self.request),
                                                    rule=serializer.instance, changes=d, note=note)
 
     @extend_schema(request=RuleAreaSwitchSerializer, responses={200: RuleAreaSwitchSerializer})
@@ -91,7 +93,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         """在本辖区（县、乡镇或村）启用或停用一条适用于全部地区的规则；停用即解除该区划内的预警。"""
         ser = RuleAreaSwitchSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        switch = services.set_rule_active_in_area(actor=request.user, rule=self.get_object(),
+        switch = services.set_rule_active_in_area(actor=actor_of(request), rule=self.get_object(),
                                                   **ser.validated_data)
         return Response({"area_code": switch.area_code, "active": switch.active,
                          "note": switch.note})
@@ -117,7 +119,7 @@ class SettingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def perform_create(self, serializer: Any) -> None:
         d = serializer.validated_data
         serializer.instance = services.set_setting(
-            actor=self.request.user, key=d["key_id"], value=d["value"],
+            actor=actor_of(self.request), key=d["key_id"], value=d["value"],
             area_code=d.get("area_code", ""), year_from=d.get("year_from", 0),
             source_doc=d.get("source_doc", ""))
 
@@ -151,12 +153,12 @@ class EventViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def perform_create(self, serializer: Any) -> None:
         d = serializer.validated_data
         serializer.instance = services.add_event(
-            actor=self.request.user, household=d["household"], kind=d["kind"], date=d["date"],
+            actor=actor_of(self.request), household=d["household"], kind=d["kind"], date=d["date"],
             amount=d.get("amount", 0), source=EventSource.API,
             source_detail=d.get("source_detail", ""), note=d.get("note", ""))
 
     def perform_destroy(self, instance: RiskEvent) -> None:
-        services.delete_event(actor=self.request.user, event=instance)
+        services.delete_event(actor=actor_of(self.request), event=instance)
 
 
 class WarningSerializer(serializers.ModelSerializer):
@@ -184,7 +186,7 @@ class WarningViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, pk: Any = None) -> Response:
         data: Any = request.data
-        w = services.dismiss(actor=request.user, warning=self.get_object(),
+        w = services.dismiss(actor=actor_of(request), warning=self.get_object(),
                              reason=str(data.get("reason", "")))
         return Response(self.get_serializer(w).data)
 
@@ -197,7 +199,7 @@ class WarningViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             user = User.objects.filter(pk=uid).first() if str(uid).isdigit() else None
             if user is None:
                 return Response({"user": ["用户不存在"]}, status=status.HTTP_400_BAD_REQUEST)
-        w = services.assign(actor=request.user, warning=self.get_object(), user=user)
+        w = services.assign(actor=actor_of(request), warning=self.get_object(), user=user)
         return Response(self.get_serializer(w).data)
 
 

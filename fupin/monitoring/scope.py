@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.scope_matrix import exempt_write, register, register_builder, register_write
 
 
@@ -14,7 +15,7 @@ def _build(world: dict[str, Any]) -> dict[str, Any]:
     from .models import Warning
     from .services import add_event
     household = world["household"]
-    event = add_event(actor=None, household=household, kind="disaster",
+    event = add_event(actor=SYSTEM, household=household, kind="disaster",
                       date=dt.date.today() - dt.timedelta(days=3), amount="1200")
     warning = Warning.objects.get(household=household, rule__code="DISASTER_OR_ACCIDENT",
                                   status="open")

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from fupin.accounts import policy
+from fupin.accounts.actors import actor_of
 from fupin.accounts.models import Role, User
 from fupin.accounts.scope import can_write_area
 from fupin.core.generic import ObjectDetailView, ObjectListView, ServiceFormView, apply_errors
@@ -50,7 +52,7 @@ from .tables import RosterTable, RuleTable, SettingTable, SweepTable, WarningTab
 
 
 def deny_data_provider(user: Any) -> None:
-    if getattr(user, "role", "") == Role.DATA_PROVIDER and not user.is_superuser:
+    if user.is_authenticated and not policy.can(user, "monitoring.view"):
         raise PermissionDenied("行业部门账号只能上传部门名册")
 
 
@@ -141,7 +143,7 @@ class WarningDetailView(MonitoringMixin, ObjectDetailView):
         ctx["assignees"] = User.objects.filter(is_active=True).filter(
             Q(is_superuser=True) | Q(scopes__area__code__in=[
                 w.area_code[:n] for n in (2, 4, 6, 9, 12)])).exclude(
-            role=Role.DATA_PROVIDER).distinct().order_by("username")[:200]
+            role__in=[r for r in Role if r not in policy.roles_for("monitoring.view")]).distinct().order_by("username")[:200]
         ctx["history"] = Warning.objects.visible_to(self.request.user).filter(
             household_id=w.household_id, rule_id=w.rule_id).exclude(pk=w.pk)[:20]
         return ctx
@@ -159,7 +161,7 @@ def warning_assign(request: HttpRequest, pk: int) -> HttpResponse:
     uid = request.POST.get("user") or ""
     user = User.objects.filter(pk=uid).first() if uid.isdigit() else None
     try:
-        services.assign(actor=request.user, warning=warning, user=user)
+        services.assign(actor=actor_of(request), warning=warning, user=user)
         messages.success(request, f"已指派给 {user}" if user else "已取消指派")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
@@ -171,7 +173,7 @@ def warning_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def warning_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     warning = _warning_for_action(request, pk)
     try:
-        services.dismiss(actor=request.user, warning=warning, reason=request.POST.get("reason", ""))
+        services.dismiss(actor=actor_of(request), warning=warning, reason=request.POST.get("reason", ""))
         messages.success(request, "已排除，理由已记录")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
@@ -183,7 +185,7 @@ def warning_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 def warning_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     warning = _warning_for_action(request, pk)
     try:
-        services.reopen(actor=request.user, warning=warning)
+        services.reopen(actor=actor_of(request), warning=warning)
         messages.success(request, "已恢复为预警中")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
@@ -290,7 +292,7 @@ class RuleDetailView(MonitoringMixin, ObjectDetailView):
 def rule_area_switch(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(Rule, pk=pk)
     try:
-        services.set_rule_active_in_area(actor=request.user, rule=rule,
+        services.set_rule_active_in_area(actor=actor_of(request), rule=rule,
                                          area_code=request.POST.get("area_code", ""),
                                          active=request.POST.get("active") == "1",
                                          note=request.POST.get("note", ""))
@@ -313,7 +315,7 @@ class RuleAddView(MonitoringMixin, ServiceFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def perform(self, form: Any) -> Any:
-        return services.create_rule(actor=self.request.user, **form.cleaned_data)
+        return services.create_rule(actor=actor_of(self.request), **form.cleaned_data)
 
 
 class RuleEditView(OptimisticLockMixin, RuleAddView):
@@ -378,7 +380,7 @@ class SettingAddView(RuleAddView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        services.set_setting(actor=self.request.user, key=d["key"].key, value=d["value"],
+        services.set_setting(actor=actor_of(self.request), key=d["key"].key, value=d["value"],
                              area_code=d["area_code"], year_from=d["year_from"],
                              source_doc=d["source_doc"], verified=d.get("verified"))
         return reverse("monitoring:setting_list")
@@ -390,7 +392,7 @@ class SettingKeyAddView(RuleAddView):
     success_message = "参数项已新增，可在规则条件中使用"
 
     def perform(self, form: Any) -> Any:
-        services.add_setting_key(actor=self.request.user, **form.cleaned_data)
+        services.add_setting_key(actor=actor_of(self.request), **form.cleaned_data)
         return reverse("monitoring:setting_list")
 
 
@@ -416,7 +418,7 @@ class EventAddView(MonitoringMixin, ServiceFormView):
     def perform(self, form: Any) -> Any:
         h = self.get_household()
         d = form.cleaned_data
-        services.add_event(actor=self.request.user, household=h, kind=d["kind"], date=d["date"],
+        services.add_event(actor=actor_of(self.request), household=h, kind=d["kind"], date=d["date"],
                            amount=d["amount"] or 0, note=d["note"])
         nxt = self.request.GET.get("next", "")
         if nxt and url_has_allowed_host_and_scheme(nxt, {self.request.get_host()}):
@@ -444,7 +446,7 @@ def household_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_upload(request: HttpRequest) -> HttpResponse:
     """Department upload of risk events (csv/xlsx), matched by resident ID or household no."""
-    user = request.user
+    user = actor_of(request)
     if not (getattr(user, "is_writer", False) or can_upload(user)):
         raise PermissionDenied("您的角色不能上传风险事件")
     form = EventUploadForm(request.POST or None, request.FILES or None)
@@ -466,15 +468,14 @@ def event_upload(request: HttpRequest) -> HttpResponse:
 
 class RosterMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not (
-                can_upload(request.user) or getattr(request.user, "role", "") == Role.INSPECTOR):
+        if request.user.is_authenticated and not policy.can(request.user, "monitoring.roster_view"):
             raise PermissionDenied("您的角色不能查看部门名册")
         return super().dispatch(request, *args, **kwargs)
 
 
 def rosters_for(user: Any) -> QuerySet[Roster]:
     qs = Roster.objects.visible_to(user)
-    if getattr(user, "role", "") == Role.DATA_PROVIDER and not user.is_superuser:
+    if not policy.can(user, "monitoring.roster_view_all"):
         qs = qs.filter(uploaded_by=user)
     return qs
 
@@ -500,7 +501,7 @@ class RosterDetailView(RosterMixin, ObjectDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["sees_warnings"] = getattr(self.request.user, "role", "") != Role.DATA_PROVIDER
+        ctx["sees_warnings"] = policy.can(self.request.user, "monitoring.view")
         return ctx
 
 
@@ -518,7 +519,7 @@ class RosterUploadView(RosterMixin, ServiceFormView):
         f = d["file"]
         if f.size > 50 * 1024 * 1024:
             raise ValidationError({"file": "文件不能超过 50 MB"})
-        return upload_roster(actor=self.request.user, kind=d["kind"], name=d["name"],
+        return upload_roster(actor=actor_of(self.request), kind=d["kind"], name=d["name"],
                              area_code=d["area_code"], as_of=d["as_of"], filename=f.name,
                              content=f.read(), department=d["department"])
 

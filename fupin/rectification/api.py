@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fupin.accounts.actors import actor_of
 from fupin.core.api import ScopedViewSetMixin
 from fupin.registry.models import Household
 
@@ -61,7 +62,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         if household is not None:
             household = get_object_or_404(Household.objects.visible_to(request.user), pk=household.pk)
         area = d.pop("area_id", None)
-        problem = services.create_problem(actor=request.user, household=household, area=area, **d)
+        problem = services.create_problem(actor=actor_of(request), household=household, area=area, **d)
         return Response(self.get_serializer(problem).data, status=201)
 
     @action(detail=True, methods=["post"], serializer_class=ActionSerializer)
@@ -69,7 +70,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         problem = self.get_object()
         s = ActionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        problem = services.transition(actor=request.user, problem=problem,
+        problem = services.transition(actor=actor_of(request), problem=problem,
                                       action=str(_data(request).get("action", "")), **s.validated_data)
         return Response(ProblemSerializer(problem, context={"request": request}).data)
 
@@ -98,7 +99,7 @@ class SpotCheckViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         s = self.get_serializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        check = sampling.draw(actor=request.user, area_code=d["area_id"], month=d["month"], kind=d["kind"],
+        check = sampling.draw(actor=actor_of(request), area_code=d["area_id"], month=d["month"], kind=d["kind"],
                               size=d["size"], seed=d.get("seed"), note=d.get("note", ""))
         return Response(self.get_serializer(check).data, status=201)
 
@@ -112,7 +113,7 @@ class SpotCheckItemViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: Any = None) -> Response:
         item = sampling.record_result(
-            actor=request.user, item=self.get_object(), result=str(_data(request).get("result", "")),
+            actor=actor_of(request), item=self.get_object(), result=str(_data(request).get("result", "")),
             note=str(_data(request).get("note", "")), category=str(_data(request).get("category") or "other"))
         return Response(SpotCheckItemSerializer(item).data)
 

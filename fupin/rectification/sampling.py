@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, check_actor, history_user
 from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area
 from fupin.registry.models import Household
@@ -84,17 +86,16 @@ def sample_ids(ids: list[int], *, seed: int, area_code: str, month: dt.date, siz
 
 
 @transaction.atomic
-def draw(*, actor: Any, area_code: str, month: dt.date, kind: str, size: int,
+def draw(*, actor: Actor, area_code: str, month: dt.date, kind: str, size: int,
          seed: int | None = None, note: str = "", exclude_rounds: int = EXCLUDE_ROUNDS,
          others_per_village: int = OTHERS_PER_VILLAGE) -> SpotCheck:
     area = Area.objects.filter(code=area_code).first()
     if area is None:
         raise ValidationError({"area": f"区划代码“{area_code}”不存在"})
-    if actor is not None and not area_in_scope(actor, area.code):
+    check_actor(actor)
+    if not area_in_scope(actor, area.code):
         raise ValidationError({"area": f"区划 {area.code} 不在您的管辖范围内"})
-    if actor is not None and getattr(actor, "role", "") not in ("inspector", "county_admin", "township_staff") \
-            and not actor.is_superuser:
-        raise PermissionDenied("只有督查人员、县乡工作人员可以组织抽查")
+    policy.require(actor, "rectification.spotcheck", message="只有督查人员、县乡工作人员可以组织抽查")
     if kind not in SpotCheckKind.values:
         raise ValidationError({"kind": f"抽查对象“{kind}”无效"})
     if not 1 <= size <= MAX_SAMPLE:
@@ -116,7 +117,7 @@ def draw(*, actor: Any, area_code: str, month: dt.date, kind: str, size: int,
             rng = random.Random(f"{seed}:{area.code}:{month:%Y-%m}:{village}:others")
             chosen += rng.sample(pool, min(int(others_per_village), len(pool)))
     check = SpotCheck.objects.create(area=area, month=month, kind=kind, seed=seed, size=len(chosen),
-                                     inspector=actor if getattr(actor, "pk", None) else None, note=note)
+                                     inspector=history_user(actor), note=note)
     field = "helper_id" if kind == SpotCheckKind.HELPER else "household_id"
     SpotCheckItem.objects.bulk_create([SpotCheckItem(spotcheck=check, position=i, **{field: pk})
                                        for i, pk in enumerate(chosen, start=1)])
@@ -124,17 +125,17 @@ def draw(*, actor: Any, area_code: str, month: dt.date, kind: str, size: int,
 
 
 @transaction.atomic
-def record_result(*, actor: Any, item: SpotCheckItem, result: str, note: str = "",
+def record_result(*, actor: Actor, item: SpotCheckItem, result: str, note: str = "",
                   category: str = "other", deadline: dt.date | None = None) -> SpotCheckItem:
     item = SpotCheckItem.objects.select_for_update(of=("self",)).select_related("spotcheck", "household", "helper").get(pk=item.pk)
-    if actor is not None and not area_in_scope(actor, item.spotcheck.area_id):
+    if not area_in_scope(actor, item.spotcheck.area_id):
         raise PermissionDenied("该抽查不在您的管辖范围内")
     if result not in CheckResult.values or result == CheckResult.PENDING:
         raise ValidationError({"result": "请选择核查结果"})
     if result == CheckResult.PROBLEM and not note.strip():
         raise ValidationError({"note": "发现问题须写明情况"})
     item.result, item.note = result, note
-    item.checked_at, item.checked_by = timezone.now(), actor if getattr(actor, "pk", None) else None
+    item.checked_at, item.checked_by = timezone.now(), history_user(actor)
     if result == CheckResult.PROBLEM and item.problem_id is None:
         target = item.household
         area = target.area_id if target else (item.helper.area_id if item.helper else item.spotcheck.area_id)

@@ -7,6 +7,7 @@ from functools import partial
 
 from django.urls import reverse
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.scope_matrix import World, register, register_builder, register_write
 
 from .tables import FIVE_LISTS
@@ -19,14 +20,14 @@ def build(world: World) -> World:
     from .models import SpotCheck, SpotCheckItem
 
     h = world["household"]
-    problem = services.create_problem(actor=None, source="sweep", category="housing",
+    problem = services.create_problem(actor=SYSTEM, source="sweep", category="housing",
                                       description=f"问题{h.household_no}", household=h,
                                       found_on=dt.date(2026, 1, 2), deadline=dt.date(2026, 2, 1))
     check = SpotCheck.objects.create(area=h.area, month=dt.date(2026, 1, 1), kind="household", seed=7, size=1,
                                      note=f"抽查{h.household_no}")
     item = SpotCheckItem.objects.create(spotcheck=check, position=1, household=h)
     pdf = SimpleUploadedFile(f"佐证{h.household_no}.pdf", b"%PDF-1.4 scope matrix")
-    evidence = services.add_evidence(actor=None, problem=problem, upload=pdf)
+    evidence = services.add_evidence(actor=SYSTEM, problem=problem, upload=pdf)
     return {"problem": problem, "spotcheck": check, "spotcheck_item": item, "evidence": evidence}
 
 

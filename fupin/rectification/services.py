@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fupin.accounts.models import Role
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, history_user, is_system
 from fupin.accounts.scope import area_in_scope, can_write_area
 from fupin.areas.models import Area
 from fupin.core.uploads import check_upload
@@ -41,40 +42,34 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 
-def _as_actor(obj: Any, actor: Any) -> None:
-    if actor is not None and getattr(actor, "pk", None):
-        obj._history_user = actor
+def _as_actor(obj: Any, actor: Actor) -> None:
+    user = history_user(actor)
+    if user is not None:
+        obj._history_user = user
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+def _user(actor: Actor) -> Any:
+    return history_user(actor)
 
 
-def can_handle(actor: Any, problem: Problem) -> bool:
+def can_handle(actor: Actor, problem: Problem) -> bool:
     """Owners and writers of the area may rectify."""
-    if actor is None:
+    if is_system(actor):
         return True
     if problem.owner_id and problem.owner_id == getattr(actor, "pk", None):
         return True
     return can_write_area(actor, problem.area_id)
 
 
-def can_check(actor: Any, problem: Problem) -> bool:
+def can_check(actor: Actor, problem: Problem) -> bool:
     """Writers and inspectors of the area may verify, close and reopen."""
-    if actor is None:
-        return True
-    if getattr(actor, "role", "") == Role.INSPECTOR:
-        return area_in_scope(actor, problem.area_id)
-    return can_write_area(actor, problem.area_id)
+    return is_system(actor) or policy.can(actor, "rectification.check", area_code=problem.area_id)
 
 
-def _can_report(actor: Any, area_code: str, household: Household | None) -> bool:
-    if actor is None or can_write_area(actor, area_code):
+def _can_report(actor: Actor, area_code: str, household: Household | None) -> bool:
+    if is_system(actor) or policy.can(actor, "rectification.report", area_code=area_code):
         return True
-    role = getattr(actor, "role", "")
-    if role == Role.INSPECTOR:
-        return area_in_scope(actor, area_code)
-    if role == Role.HELPER and household is not None:
+    if household is not None and policy.can(actor, "rectification.report_assigned"):
         # The helper restriction of the household scope: only households assigned to them.
         return Household.objects.visible_to(actor).filter(pk=household.pk).exists()
     return False
@@ -100,7 +95,7 @@ def _check_owner(owner: Any, area_code: str, errors: dict[str, list[str]]) -> No
 
 
 @transaction.atomic
-def create_problem(*, actor: Any, source: str, category: str, description: str,
+def create_problem(*, actor: Actor, source: str, category: str, description: str,
                    household: Household | None = None, area: Any = None, found_on: dt.date | None = None,
                    responsible_unit: str = "", owner: Any = None, owner_name: str = "",
                    deadline: dt.date | None = None, plan: str = "", project_ref: str = "",
@@ -114,7 +109,7 @@ def create_problem(*, actor: Any, source: str, category: str, description: str,
         if area_obj is None:
             raise ValidationError({"area": f"区划代码“{code}”不存在；问题须落到户、村或乡镇"})
     if not _can_report(actor, area_obj.code, household):
-        if actor is not None and area_in_scope(actor, area_obj.code):
+        if area_in_scope(actor, area_obj.code):
             raise PermissionDenied("您的角色不能登记该区划的问题")
         raise ValidationError({"area": f"区划 {area_obj.code} 不在您的管辖范围内"})
     if source not in ProblemSource.values:
@@ -145,7 +140,7 @@ def create_problem(*, actor: Any, source: str, category: str, description: str,
 
 
 @transaction.atomic
-def transition(*, actor: Any, problem: Problem, action: str, note: str = "", **fields: Any) -> Problem:
+def transition(*, actor: Actor, problem: Problem, action: str, note: str = "", **fields: Any) -> Problem:
     """Move a problem along its state machine; refuses with a Chinese message otherwise."""
     if action not in TRANSITIONS:
         raise ValidationError({"action": f"未知操作“{action}”"})
@@ -158,7 +153,8 @@ def transition(*, actor: Any, problem: Problem, action: str, note: str = "", **f
     if not allowed:
         raise PermissionDenied(f"您不能对该问题执行“{label}”")
     now = timezone.now()
-    if action in ("verify", "close", "reject") and actor is not None and problem.rectified_by_id == actor.pk:
+    if action in ("verify", "close", "reject") and history_user(actor) is not None \
+            and problem.rectified_by_id == actor.pk:
         raise ValidationError({"state": "核验与销号须由整改人以外的人员进行，您是本问题的整改人"})
     if action == "start":
         if fields.get("plan"):
@@ -199,11 +195,11 @@ def transition(*, actor: Any, problem: Problem, action: str, note: str = "", **f
 
 
 @transaction.atomic
-def update_problem(*, actor: Any, problem: Problem, **changes: Any) -> Problem:
+def update_problem(*, actor: Actor, problem: Problem, **changes: Any) -> Problem:
     """Change owner, unit, deadline or plan of an unresolved problem (writers of the area only;
     an owner does not move their own deadline)."""
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
-    if actor is not None and not can_write_area(actor, problem.area_id):
+    if not can_write_area(actor, problem.area_id):  # the SystemActor writes everywhere
         raise PermissionDenied("只有本区划的县、乡、村工作人员可以调整问题的责任和时限")
     if problem.state not in (S.OPEN, S.RECTIFYING):
         raise ValidationError({"state": "问题已整改，不能再修改责任和时限；如需调整请重新打开"})
@@ -224,7 +220,7 @@ def update_problem(*, actor: Any, problem: Problem, **changes: Any) -> Problem:
 
 
 @transaction.atomic
-def add_evidence(*, actor: Any, problem: Problem, upload: Any, note: str = "") -> Evidence:
+def add_evidence(*, actor: Actor, problem: Problem, upload: Any, note: str = "") -> Evidence:
     if not can_handle(actor, problem) and not can_check(actor, problem):
         raise PermissionDenied("您不能为该问题上传佐证材料")
     checked = check_upload(upload, photos_only=False, field="file")

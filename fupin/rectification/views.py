@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fupin.accounts.actors import actor_of
 from fupin.accounts.models import User
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object, xlsx_response
 from fupin.core.locking import OptimisticLockMixin
@@ -102,7 +103,7 @@ def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect(problem)
     d = form.cleaned_data
     try:
-        services.transition(actor=request.user, problem=problem, action=action, note=d["note"],
+        services.transition(actor=actor_of(request), problem=problem, action=action, note=d["note"],
                             plan=d["plan"], effect=d["effect"], deadline=d["deadline"])
     except ValidationError as exc:
         messages.error(request, _errors(exc))
@@ -120,7 +121,7 @@ def problem_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES, prefix="ev")
     if form.is_valid():
         try:
-            services.add_evidence(actor=request.user, problem=problem, upload=form.cleaned_data["file"],
+            services.add_evidence(actor=actor_of(request), problem=problem, upload=form.cleaned_data["file"],
                                   note=form.cleaned_data["note"])
             messages.success(request, "佐证材料已上传")
         except ValidationError as exc:
@@ -166,7 +167,7 @@ class ProblemCreateView(ServiceFormView):
             owner = User.objects.filter(username=username).first()
             if owner is None:
                 raise ValidationError({"owner_username": f"账号“{username}”不存在"})
-        return services.create_problem(actor=self.request.user, household=household, owner=owner, **d)
+        return services.create_problem(actor=actor_of(self.request), household=household, owner=owner, **d)
 
 
 class ProblemEditView(OptimisticLockMixin, ServiceFormView):
@@ -207,7 +208,7 @@ class SpotCheckCreateView(ServiceFormView):
 
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
-        return sampling.draw(actor=self.request.user, area_code=d["area"].strip(), month=d["month"],
+        return sampling.draw(actor=actor_of(self.request), area_code=d["area"].strip(), month=d["month"],
                              kind=d["kind"], size=d["size"], seed=d["seed"], note=d["note"])
 
 
@@ -228,7 +229,7 @@ def spotcheck_record(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "输入有误：" + form.errors.as_text())
         return redirect(item.spotcheck)
     try:
-        sampling.record_result(actor=request.user, item=item, **form.cleaned_data)
+        sampling.record_result(actor=actor_of(request), item=item, **form.cleaned_data)
         messages.success(request, f"第 {item.position} 项已记录")
     except ValidationError as exc:
         messages.error(request, _errors(exc))

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fupin.accounts.actors import actor_of
 from fupin.core.api import ScopedViewSetMixin
 from fupin.core.privacy import (
     PersonalReadLogMixin,
@@ -364,7 +365,7 @@ class MemberViewSet(PersonalReadLogMixin, RegistryViewSet, mixins.ListModelMixin
         ser = MemberLeaveSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        event = services.record_member_event(actor=request.user, member=member, kind=d["kind"],
+        event = services.record_member_event(actor=actor_of(request), member=member, kind=d["kind"],
                                              date=d["date"], note=d.get("note", ""),
                                              to_household=d.get("to_household_no"))
         return Response(MemberEventSerializer(event).data, status=status.HTTP_201_CREATED)

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 
+from fupin.accounts.actors import SYSTEM, Actor, check_actor
 from fupin.accounts.scope import area_in_scope, scope_q
 from fupin.areas.models import LEVEL_BY_LENGTH, Area, AreaPopulation
 
@@ -50,17 +51,18 @@ def _prefixed(q: Q, prefix: str) -> Q:
 
 
 def area_summary(area_code: str, as_of: dt.date | None = None, *,
-                 user: Any = None) -> dict[str, Any]:
+                 user: Actor = SYSTEM) -> dict[str, Any]:
     """Figures of the area whose code starts with `area_code`.
 
     Without `as_of`: the registry as it stands (household columns, members in the register).
     With `as_of`: the HouseholdStatus period in force that day and the members who belonged
-    to their household that day. With `user`: refused unless the area is within the user's
-    scope, and counted over what the user may see.
+    to their household that day. Refused unless the area is within the user's scope, and
+    counted over what the user may see (everything for the SystemActor, the default).
     """
     code = str(area_code).strip()
-    if user is not None and not area_in_scope(user, code):
-        raise PermissionDenied(f"区划 {code} 不在用户 {user.get_username()} 的管辖范围内")
+    check_actor(user)
+    if not area_in_scope(user, code):
+        raise PermissionDenied(f"区划 {code} 不在用户 {user.username} 的管辖范围内")
     out: dict[str, Any] = {"area_code": code, "area_name": _area_name(code),
                            "as_of": as_of.isoformat() if as_of else None}
     out.update(_households(code, as_of, user))
@@ -86,14 +88,11 @@ def _area_name(code: str) -> str:
 
 def _households(code: str, as_of: dt.date | None, user: Any) -> dict[str, int]:
     if as_of is None:
-        qs: Any = Household.objects.filter(area__code__startswith=code)
-        if user is not None:
-            qs = qs.visible_to(user)
+        qs: Any = Household.objects.filter(area__code__startswith=code).visible_to(user)
     else:
         qs = HouseholdStatus.objects.filter(status_as_of(as_of),
                                             household__area__code__startswith=code)
-        if user is not None:
-            qs = qs.filter(scope_q(user, "household__area__code"))
+        qs = qs.filter(scope_q(user, "household__area__code"))
     counts = qs.aggregate(**{f"{p}households": Count("pk", filter=q or None)
                              for p, q in CLASSES.items()})
     return {k: int(v or 0) for k, v in counts.items()}
@@ -111,8 +110,7 @@ def _people(code: str, as_of: dt.date | None, user: Any) -> dict[str, int]:
             _prefixed(status_as_of(as_of), "household__statuses__"),
             household__area__code__startswith=code)
         rel = "household__statuses__"
-    if user is not None:
-        qs = qs.filter(scope_q(user, "household__area__code"))
+    qs = qs.filter(scope_q(user, "household__area__code"))
     counts = qs.aggregate(**{f"{p}people": Count("pk", filter=_prefixed(q, rel) if q else None)
                              for p, q in CLASSES.items()})
     return {k: int(v or 0) for k, v in counts.items()}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.scope_matrix import World, register, register_builder, register_write
 
 from . import services
@@ -14,9 +15,9 @@ from . import services
 
 def build(world: World) -> World:
     household = world["household"]
-    income = services.set_income(actor=None, household=household, year=2023,
+    income = services.set_income(actor=SYSTEM, household=household, year=2023,
                                  components={"wage_income": "8000"})
-    assessment = services.record_assessment(actor=None, household=household, kind="housing",
+    assessment = services.record_assessment(actor=SYSTEM, household=household, kind="housing",
                                             assessed_on=dt.date(2024, 1, 1), housing_grade="B")
     return {"member": household.members.first(), "income": income, "assessment": assessment}
 

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fupin.accounts.actors import history_user, is_system
+from fupin.accounts.actors import SYSTEM, Actor, check_actor, history_user, is_system
 from fupin.accounts.scope import area_in_scope, can_write_area
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.privacy import OUTSIDE_SCOPE
@@ -71,14 +71,16 @@ INCOME_FIELDS = household_rules.INCOME_FIELDS
 
 # ---------------------------------------------------------------- helpers
 
-def _as_actor(obj: Any, actor: Any) -> None:
+def _as_actor(obj: Any, actor: Actor) -> None:
     """Tell django-simple-history who made this change (works outside requests too)."""
-    if actor is not None and getattr(actor, "pk", None):
-        obj._history_user = actor
+    user = history_user(actor)
+    if user is not None:
+        obj._history_user = user
 
 
-def _require_write(actor: Any, area_code: str, what: str = "area") -> None:
-    if actor is None:  # system actions (demo generator, migrations) act with no user
+def _require_write(actor: Actor, area_code: str, what: str = "area") -> None:
+    check_actor(actor)
+    if is_system(actor):  # jobs, the demo, the ledger import: recorded as the system
         return
     if not can_write_area(actor, area_code):
         if area_in_scope(actor, area_code):
@@ -112,7 +114,7 @@ def validate_household_rules(data: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def validate_member_rules(data: Mapping[str, Any], *, exclude_member: int | None = None,
-                          check_unique: bool = True, actor: Any = None) -> dict[str, list[str]]:
+                          check_unique: bool = True, actor: Actor = SYSTEM) -> dict[str, list[str]]:
     errors = household_rules.check_member(data)
     try:
         parsed = rid.parse(data.get("resident_id"))
@@ -124,7 +126,7 @@ def validate_member_rules(data: Mapping[str, Any], *, exclude_member: int | None
         if exclude_member:
             clash = clash.exclude(pk=exclude_member)
         other = clash.select_related("household").first()
-        if other and actor is not None and not area_in_scope(actor, other.household.area_id):
+        if other and not area_in_scope(actor, other.household.area_id):
             # Outside the user's scope: that the person is registered, never where.
             errors.setdefault("resident_id", []).append(
                 f"身份证号 {rid.mask(parsed.number)} {OUTSIDE_SCOPE}；一个人同一时间只能在一户")
@@ -188,15 +190,15 @@ def check_one_head(household: Household) -> None:
 
 # ---------------------------------------------------------------- households
 
-def _taken_no(actor: Any, no: str) -> str:
+def _taken_no(actor: Actor, no: str) -> str:
     area = Household.objects.filter(household_no=no).values_list("area_id", flat=True).first()
-    if actor is not None and area is not None and not area_in_scope(actor, area):
+    if area is not None and not area_in_scope(actor, area):
         return f"户编号 {no} {OUTSIDE_SCOPE}"
     return f"户编号 {no} 已存在"
 
 
 @transaction.atomic
-def create_household(*, actor: Any, data: Mapping[str, Any],
+def create_household(*, actor: Actor, data: Mapping[str, Any],
                      members: Sequence[Mapping[str, Any]], effective: dt.date | None = None,
                      reason: str = "新建档", history: bool = False) -> Household:
     """Create a household with its members; refused whole on any error.
@@ -248,7 +250,7 @@ def create_household(*, actor: Any, data: Mapping[str, Any],
 
 
 @transaction.atomic
-def update_household(*, actor: Any, household: Household, changes: Mapping[str, Any],
+def update_household(*, actor: Actor, household: Household, changes: Mapping[str, Any],
                      effective: dt.date | None = None, reason: str = "",
                      procedure: str = "") -> Household:
     """Change household fields; a change of classification opens a new status period.
@@ -263,7 +265,7 @@ def update_household(*, actor: Any, household: Household, changes: Mapping[str, 
             {f: getattr(household, f) for f in PROCEDURE_FIELDS}, changes))
     if "area" in changes:
         new_area = changes["area"] if isinstance(changes["area"], Area) else village(changes["area"])
-        if actor is not None and not can_write_area(actor, new_area.code):
+        if not can_write_area(actor, new_area.code):
             raise ValidationError({"area": f"不能把户迁入管辖范围以外的 {new_area.name}（{new_area.code}）"})
         changes = {**changes, "area": new_area}
     merged = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS if f != "area"}
@@ -289,21 +291,21 @@ def update_household(*, actor: Any, household: Household, changes: Mapping[str, 
     return household
 
 
-def _open_status(household: Household, day: dt.date, reason: str, actor: Any) -> None:
+def _open_status(household: Household, day: dt.date, reason: str, actor: Actor) -> None:
     """The household's classification from `day` on: the registry's one status-period
     writer (`bulk.statuses`), with one household."""
     import polars as pl
 
     from .bulk import open_status_periods, write_history
 
-    user = history_user(actor) if actor is not None else None
+    user = history_user(actor)
     row = {"household_id": household.pk, **{f: getattr(household, f) for f in STATUS_FIELDS}}
     open_status_periods(pl.DataFrame([row], schema=STATUS_SCHEMA, orient="row"), day=day,
                         reason=reason, history=partial(write_history, user_id=getattr(user, "pk", None),
                                                        reason=reason, when=timezone.now()))
 
 
-def change_status(*, actor: Any, household: Household, effective: dt.date, reason: str,
+def change_status(*, actor: Actor, household: Household, effective: dt.date, reason: str,
                   procedure: str = "procedure", **fields: Any) -> Household:
     """Reclassify a household from `effective` on (identified, risk eliminated, rolled
     back, re-flagged, lifted): the one way procedures change the status and the monitoring
@@ -316,7 +318,7 @@ def change_status(*, actor: Any, household: Household, effective: dt.date, reaso
 
 
 @transaction.atomic
-def delete_household(*, actor: Any, household: Household) -> None:
+def delete_household(*, actor: Actor, household: Household) -> None:
     _require_write(actor, household.area_id)
     pk = household.pk
     _as_actor(household, actor)
@@ -330,7 +332,7 @@ def delete_household(*, actor: Any, household: Household) -> None:
 # ---------------------------------------------------------------- members
 
 @transaction.atomic
-def add_member(*, actor: Any, household: Household, data: Mapping[str, Any],
+def add_member(*, actor: Actor, household: Household, data: Mapping[str, Any],
                event: str = MemberEventKind.MOVED_IN, date: dt.date | None = None,
                note: str = "") -> Member:
     """Add a person to a household (birth, moving in, marrying in, or a correction)."""
@@ -362,7 +364,7 @@ def add_member(*, actor: Any, household: Household, data: Mapping[str, Any],
 
 
 @transaction.atomic
-def update_member(*, actor: Any, member: Member, changes: Mapping[str, Any]) -> Member:
+def update_member(*, actor: Actor, member: Member, changes: Mapping[str, Any]) -> Member:
     member = Member.objects.select_for_update().select_related("household").get(pk=member.pk)
     household = member.household
     _require_write(actor, household.area_id)
@@ -385,7 +387,7 @@ def update_member(*, actor: Any, member: Member, changes: Mapping[str, Any]) -> 
 
 
 @transaction.atomic
-def record_member_event(*, actor: Any, member: Member, kind: str, date: dt.date, note: str = "",
+def record_member_event(*, actor: Actor, member: Member, kind: str, date: dt.date, note: str = "",
                         to_household: Household | None = None) -> MemberEvent:
     """Death, moving out or marrying out ends membership; moving to another household in
     the registry re-adds the person there (the old row stays as history)."""
@@ -442,7 +444,7 @@ INCOME_LABELS = {"wage_income": "工资性收入", "business_income": "生产经
 
 
 @transaction.atomic
-def set_income(*, actor: Any, household: Household, year: int, components: Mapping[str, Any],
+def set_income(*, actor: Actor, household: Household, year: int, components: Mapping[str, Any],
                members_counted: int | None = None, source: str = "") -> Income:
     """Create or replace a household's income for a year."""
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -498,7 +500,7 @@ def _water_verdict(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def record_assessment(*, actor: Any, household: Household, kind: str, assessed_on: dt.date,
+def record_assessment(*, actor: Actor, household: Household, kind: str, assessed_on: dt.date,
                       **fields: Any) -> Assessment:
     """Record an appraisal; the household's current grade follows the latest one."""
     household = Household.objects.select_for_update().get(pk=household.pk)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from fupin.accounts.actors import actor_of
 from fupin.accounts.scope import can_write_area
 from fupin.areas.filters import area_tree
 from fupin.core.generic import ObjectDetailView, ObjectListView, ServiceFormView, get_scoped_object
@@ -196,7 +197,7 @@ class HouseholdCreateView(RegistryFormView):
 
     def perform(self, form: HouseholdCreateForm) -> str:
         try:
-            hh = services.create_household(actor=self.request.user, data=form.service_data(),
+            hh = services.create_household(actor=actor_of(self.request), data=form.service_data(),
                                            members=[form.head_data()])
         except ValidationError as exc:
             raise ValidationError({form.service_field(k): v
@@ -246,7 +247,7 @@ class MemberAddView(RegistryFormView):
     def perform(self, form: MemberForm) -> str:
         data = form.service_data()
         event = form.cleaned_data.get("event") or "moved_in"
-        services.add_member(actor=self.request.user, household=self.target, data=data,
+        services.add_member(actor=actor_of(self.request), household=self.target, data=data,
                             event=event, date=data.get("joined_on"))
         return household_url(self.target)
 
@@ -296,7 +297,7 @@ class MemberLeaveView(RegistryFormView):
 
     def perform(self, form: MemberLeaveForm) -> str:
         d = form.cleaned_data
-        services.record_member_event(actor=self.request.user, member=self.target, kind=d["kind"],
+        services.record_member_event(actor=actor_of(self.request), member=self.target, kind=d["kind"],
                                      date=d["date"], note=d.get("note", ""),
                                      to_household=d.get("to_household_no"))
         return household_url(self.household)
@@ -315,7 +316,7 @@ class IncomeView(RegistryFormView):
 
     def perform(self, form: IncomeForm) -> str:
         d = form.cleaned_data
-        services.set_income(actor=self.request.user, household=self.target, year=d["year"],
+        services.set_income(actor=actor_of(self.request), household=self.target, year=d["year"],
                             components=form.components(),
                             members_counted=d.get("members_counted"), source=d.get("source", ""))
         return household_url(self.target)
@@ -333,7 +334,7 @@ class AssessmentView(RegistryFormView):
 
     def perform(self, form: AssessmentForm) -> str:
         d = form.cleaned_data
-        services.record_assessment(actor=self.request.user, household=self.target,
+        services.record_assessment(actor=actor_of(self.request), household=self.target,
                                    kind=d["kind"], assessed_on=d["assessed_on"],
                                    **form.service_fields())
         return household_url(self.target)

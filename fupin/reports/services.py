@@ -5,24 +5,21 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from fupin.accounts.scope import can_write_area
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor
 
 from . import catalogue
 from .models import AssessmentTarget, Direction, Normalisation, Scorecard, ScorecardItem
 
 
-def _require_county_admin(user: Any, code: str) -> None:
-    if user is None or getattr(user, "is_superuser", False):
-        return
-    if getattr(user, "role", "") != "county_admin" or not can_write_area(user, code):
-        raise PermissionDenied("只有县级管理员可以修改评分表和考核目标")
+def _require_county_admin(user: Actor, code: str) -> None:
+    policy.require(user, "reports.edit", area_code=code, message="只有县级管理员可以修改评分表和考核目标")
 
 
 @transaction.atomic
-def save_scorecard(*, user: Any, card: Scorecard | None, area_code: str, name: str, level: str,
+def save_scorecard(*, user: Actor, card: Scorecard | None, area_code: str, name: str, level: str,
                    items: list[tuple[str, Decimal, str, str]]) -> Scorecard:
     _require_county_admin(user, area_code)
     if level not in ("township", "village"):
@@ -41,7 +38,7 @@ def save_scorecard(*, user: Any, card: Scorecard | None, area_code: str, name: s
     return card
 
 
-def set_target(*, user: Any, area_code: str, year: int, indicator: str, target: Any,
+def set_target(*, user: Actor, area_code: str, year: int, indicator: str, target: Any,
                direction: str, weight: Any) -> AssessmentTarget:
     _require_county_admin(user, area_code[:6] if len(area_code) >= 6 else area_code)
     if indicator not in dict(catalogue.choices()):

@@ -17,7 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from fupin.accounts.scope import area_in_scope, can_write_area
+from fupin.accounts import policy
+from fupin.accounts.actors import actor_of
+from fupin.accounts.scope import area_in_scope
 from fupin.areas.models import Area
 from fupin.core.jobs import start_job
 from fupin.core.models import Job
@@ -42,7 +44,7 @@ def default_area_code(user: Any) -> str:
 
 
 def resolve_area(request: HttpRequest, code: str | None = None) -> Area:
-    if getattr(request.user, "role", "") == "helper" and not request.user.is_superuser:
+    if not policy.can(request.user, "reports.view_area"):
         # Aggregates of an area would show households the helper is not assigned to.
         raise PermissionDenied("帮扶责任人只能查看所联系的农户，不能查看区域汇总报表")
     code = (code or request.GET.get("area") or request.POST.get("area") or
@@ -278,16 +280,14 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/ranking.html", {
         "area": area, "year": year, "quarter": quarter, "day": day, "rows": rows, "cards": cards,
         "card": card, "level": level, "items": ranking.items_of(card),
-        "can_edit": can_write_area(request.user, area.code[:6]) and getattr(request.user, "role", "") == "county_admin" or request.user.is_superuser,
+        "can_edit": policy.can(request.user, "reports.edit", area_code=area.code[:6]),
         "crumbs": breadcrumb(request.user, area), "query": request.GET.urlencode(),
         "refreshing": refreshing,
     })
 
 
 def _require_county_admin(user: Any, code: str) -> None:
-    if not (getattr(user, "is_superuser", False) or
-            (getattr(user, "role", "") == "county_admin" and can_write_area(user, code))):
-        raise PermissionDenied("只有县级管理员可以修改评分表和考核目标")
+    policy.require(user, "reports.edit", area_code=code, message="只有县级管理员可以修改评分表和考核目标")
 
 
 @login_required
@@ -329,7 +329,7 @@ def scorecard_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             errors.append("至少需要一个评分项")
         if not errors:
             from . import services
-            card = services.save_scorecard(user=request.user, card=card, area_code=area.code[:6],
+            card = services.save_scorecard(user=actor_of(request), card=card, area_code=area.code[:6],
                                            name=name, level=level, items=rows)
             messages.success(request, f"评分表“{card.name}”已保存")
             return redirect(f"{reverse('reports:ranking')}?area={area.code}&scorecard={card.pk}")
@@ -356,7 +356,7 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
         _require_county_admin(request.user, target_area.code[:6] if len(target_area.code) >= 6 else target_area.code)
         from . import services
         try:
-            services.set_target(user=request.user, area_code=target_area.code, year=year,
+            services.set_target(user=actor_of(request), area_code=target_area.code, year=year,
                                 indicator=request.POST.get("indicator", ""),
                                 target=request.POST.get("target", ""),
                                 direction=request.POST.get("direction", Direction.LOWER),
@@ -383,8 +383,7 @@ def assessment_view(request: HttpRequest) -> HttpResponse:
         "day": assessment.assessment_day(year), "choices": catalogue.choices(),
         "refreshing": refreshing,
         "directions": Direction.choices, "targets_areas": [area, *kids],
-        "can_edit": request.user.is_superuser or (getattr(request.user, "role", "") == "county_admin"
-                                                  and can_write_area(request.user, area.code)),
+        "can_edit": policy.can(request.user, "reports.edit", area_code=area.code),
         "crumbs": breadcrumb(request.user, area), "query": request.GET.urlencode()})
 
 

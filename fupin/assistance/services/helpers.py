@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fupin.accounts.models import Role, User
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, history_user
+from fupin.accounts.models import User
 from fupin.areas.models import Area, AreaLevel
 from fupin.registry.models import Household
 
@@ -37,7 +39,7 @@ def _phone_ok(phone: str, field: str = "phone") -> None:
 
 
 @transaction.atomic
-def create_unit(*, actor: Any, name: str, level: str, area_code: str, contact: str = "",
+def create_unit(*, actor: Actor, name: str, level: str, area_code: str, contact: str = "",
                 phone: str = "") -> AssistingUnit:
     area = _area(area_code, "area_code")
     require_area_writer(actor, area.code, "area_code")
@@ -55,7 +57,7 @@ def create_unit(*, actor: Any, name: str, level: str, area_code: str, contact: s
 
 
 @transaction.atomic
-def pair_unit(*, actor: Any, unit: AssistingUnit, village: Any, started_on: dt.date | None = None,
+def pair_unit(*, actor: Actor, unit: AssistingUnit, village: Any, started_on: dt.date | None = None,
               note: str = "") -> UnitPairing:
     area = _area(village, "village", AreaLevel.VILLAGE)
     require_area_writer(actor, area.code, "village")
@@ -68,7 +70,7 @@ def pair_unit(*, actor: Any, unit: AssistingUnit, village: Any, started_on: dt.d
 
 
 @transaction.atomic
-def create_helper(*, actor: Any, data: Mapping[str, Any]) -> Helper:
+def create_helper(*, actor: Actor, data: Mapping[str, Any]) -> Helper:
     area = _area(data.get("area"), "area")
     require_area_writer(actor, area.code)
     name = str(data.get("name") or "").strip()
@@ -80,7 +82,7 @@ def create_helper(*, actor: Any, data: Mapping[str, Any]) -> Helper:
     if user is not None:
         if not isinstance(user, User):
             user = User.objects.filter(pk=user).first()
-        if user is None or user.role != Role.HELPER:
+        if user is None or not policy.role_may(user.role, "assistance.helper_account"):
             raise ValidationError({"user": "只能关联角色为“帮扶责任人”的账号"})
         if Helper.objects.filter(user=user).exists():
             raise ValidationError({"user": f"账号 {user.username} 已关联其他帮扶责任人"})
@@ -94,7 +96,7 @@ def create_helper(*, actor: Any, data: Mapping[str, Any]) -> Helper:
 
 
 @transaction.atomic
-def assign_helper(*, actor: Any, household: Household, helper: Helper, started_on: dt.date | None = None,
+def assign_helper(*, actor: Actor, household: Household, helper: Helper, started_on: dt.date | None = None,
                   reason: str = "") -> Assignment:
     """Make `helper` the household's helper from `started_on`: the open row (if any) is
     ended that day and a new row is added. Enforces the per-helper household limit."""
@@ -123,7 +125,7 @@ def assign_helper(*, actor: Any, household: Household, helper: Helper, started_o
         as_actor(current, actor)
         current.save(update_fields=["ended_on", "reason"])
     row = Assignment(household=household, helper=helper, started_on=day, reason=reason,
-                     created_by=actor if getattr(actor, "pk", None) else None)
+                     created_by=history_user(actor))
     as_actor(row, actor)
     try:
         with transaction.atomic():
@@ -134,7 +136,7 @@ def assign_helper(*, actor: Any, household: Household, helper: Helper, started_o
 
 
 @transaction.atomic
-def end_assignment(*, actor: Any, household: Household, ended_on: dt.date | None = None,
+def end_assignment(*, actor: Actor, household: Household, ended_on: dt.date | None = None,
                    reason: str = "") -> Assignment:
     require_area_writer(actor, household.area_id, "household")
     current = Assignment.objects.select_for_update().filter(household=household, ended_on__isnull=True).first()
@@ -151,7 +153,7 @@ def end_assignment(*, actor: Any, household: Household, ended_on: dt.date | None
 
 
 @transaction.atomic
-def flag(*, actor: Any, area: Any, leader_name: str, household: Household | None = None,
+def flag(*, actor: Actor, area: Any, leader_name: str, household: Household | None = None,
          leader_title: str = "", reason: str = "", started_on: dt.date | None = None) -> FlaggedSupervision:
     """挂牌督战 on a village, or on one household of it."""
     village = _area(household.area_id if household else area, "area", AreaLevel.VILLAGE)
@@ -170,7 +172,7 @@ def flag(*, actor: Any, area: Any, leader_name: str, household: Household | None
 
 
 @transaction.atomic
-def unflag(*, actor: Any, flagged: FlaggedSupervision, ended_on: dt.date | None = None) -> FlaggedSupervision:
+def unflag(*, actor: Actor, flagged: FlaggedSupervision, ended_on: dt.date | None = None) -> FlaggedSupervision:
     require_area_writer(actor, flagged.area_id)
     if flagged.ended_on:
         raise ValidationError({"ended_on": "已摘牌"})
@@ -181,7 +183,7 @@ def unflag(*, actor: Any, flagged: FlaggedSupervision, ended_on: dt.date | None 
 
 
 @transaction.atomic
-def end_pairing(*, actor: Any, pairing: UnitPairing, ended_on: dt.date | None = None) -> UnitPairing:
+def end_pairing(*, actor: Actor, pairing: UnitPairing, ended_on: dt.date | None = None) -> UnitPairing:
     require_area_writer(actor, pairing.village_id, "village")
     if pairing.ended_on:
         raise ValidationError({"ended_on": "该结对已结束"})
@@ -198,7 +200,7 @@ HELPER_EDITABLE = ("name", "phone", "unit", "position", "active", "max_household
 
 
 @transaction.atomic
-def update_helper(*, actor: Any, helper: Helper, changes: Mapping[str, Any]) -> Helper:
+def update_helper(*, actor: Actor, helper: Helper, changes: Mapping[str, Any]) -> Helper:
     helper = Helper.objects.select_for_update().get(pk=helper.pk)
     require_area_writer(actor, helper.area_id)
     unknown = set(changes) - set(HELPER_EDITABLE)

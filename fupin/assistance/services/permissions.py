@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from fupin.accounts.models import Role
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, SystemActor, check_actor, history_user, is_system
 from fupin.accounts.scope import area_in_scope, can_write_area
 from fupin.registry.models import Household
 
@@ -30,38 +31,42 @@ def is_assigned(user: Any, household: Household) -> bool:
 
 
 def can_act_on_household(user: Any, household: Household) -> bool:
+    """Writers of the village, the system, and a helper on a household assigned to them."""
     if user is None:
-        return True  # system actions
-    if can_write_area(user, household.area_id):
+        return False
+    if is_system(user) or can_write_area(user, household.area_id):
         return True
-    return getattr(user, "role", "") == Role.HELPER and is_assigned(user, household)
+    return policy.can(user, "assistance.act_assigned") and is_assigned(user, household)
 
 
-def require_household(user: Any, household: Household) -> None:
+def require_household(user: Actor, household: Household) -> None:
+    check_actor(user)
     if can_act_on_household(user, household):
         return
-    if user is not None and area_in_scope(user, household.area_id):
+    if area_in_scope(user, household.area_id):
         raise PermissionDenied(f"您不是户 {household.household_no} 的帮扶责任人，也没有修改该村数据的权限")
     raise ValidationError({"household": f"户 {household.household_no} 不在您的管辖范围内"})
 
 
-def require_area_writer(user: Any, area_code: str, field: str = "area") -> None:
-    if user is None or can_write_area(user, area_code):
+def require_area_writer(user: Actor, area_code: str, field: str = "area") -> None:
+    check_actor(user)
+    if can_write_area(user, area_code):  # the SystemActor writes everywhere
         return
     if area_in_scope(user, area_code):
         raise PermissionDenied("您的角色只能查看，不能维护帮扶单位、责任人和结对关系")
     raise ValidationError({field: f"区划 {area_code} 不在您的管辖范围内"})
 
 
-def as_actor(obj: Any, actor: Any) -> None:
-    if actor is not None and getattr(actor, "pk", None):
-        obj._history_user = actor
+def as_actor(obj: Any, actor: Actor) -> None:
+    user = history_user(actor)
+    if user is not None:
+        obj._history_user = user
 
 
-def registry_actor(user: Any, household: Household) -> Any:
+def registry_actor(user: Actor, household: Household) -> Actor:
     """The actor to hand to registry services: the user when they may write the village,
-    otherwise None (an assigned helper, already authorised here; the request middleware
-    still records the user in history)."""
-    if user is not None and can_write_area(user, household.area_id):
+    otherwise a SystemActor acting for an assigned helper (already authorised here by
+    `require_household`; the request middleware still records the helper in history)."""
+    if can_write_area(user, household.area_id):
         return user
-    return None
+    return SystemActor(f"走访更新（{getattr(user, 'username', '')}）")

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from fupin.accounts.actors import Actor, history_user
 from fupin.registry.choices import NO_LABOUR_VALUES, PovertyCause, RiskType
 from fupin.registry.models import Household
 
@@ -134,13 +135,13 @@ def _measure_values(data: Mapping[str, Any], errors: dict[str, list[str]]) -> di
 
 
 @transaction.atomic
-def create_plan(*, actor: Any, household: Household, year: int, summary: str = "",
+def create_plan(*, actor: Actor, household: Household, year: int, summary: str = "",
                 measures: list[Mapping[str, Any]] | None = None) -> Plan:
     require_household(actor, household)
     if Plan.objects.filter(household=household, year=year).exists():
         raise ValidationError({"year": f"户 {household.household_no} 已有 {year} 年的帮扶计划，请在原计划上增改措施"})
     plan = Plan(household=household, year=year, summary=summary,
-                created_by=actor if getattr(actor, "pk", None) else None)
+                created_by=history_user(actor))
     plan.full_clean(exclude=["household"])
     as_actor(plan, actor)
     plan.save()
@@ -150,7 +151,7 @@ def create_plan(*, actor: Any, household: Household, year: int, summary: str = "
 
 
 @transaction.atomic
-def add_measure(*, actor: Any, plan: Plan, data: Mapping[str, Any]) -> Measure:
+def add_measure(*, actor: Actor, plan: Plan, data: Mapping[str, Any]) -> Measure:
     require_household(actor, plan.household)
     errors: dict[str, list[str]] = {}
     values = _measure_values(data, errors)
@@ -163,7 +164,7 @@ def add_measure(*, actor: Any, plan: Plan, data: Mapping[str, Any]) -> Measure:
 
 
 @transaction.atomic
-def update_measure(*, actor: Any, measure: Measure, changes: Mapping[str, Any]) -> Measure:
+def update_measure(*, actor: Actor, measure: Measure, changes: Mapping[str, Any]) -> Measure:
     measure = Measure.objects.select_for_update().select_related("plan__household").get(pk=measure.pk)
     require_household(actor, measure.plan.household)
     if measure.status in (MeasureStatus.DONE, MeasureStatus.CANCELLED) and changes.get("status") not in (

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Case, CharField, DateField, F, Q, Value, When
 from django.db.models.expressions import Combinable
 
-from fupin.accounts.models import Role
-from fupin.accounts.scope import area_in_scope
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, check_actor
 from fupin.areas.models import Area
 from fupin.registry.choices import HouseholdType
 
@@ -92,11 +92,12 @@ RULE_FIELDS = ("max_households_per_helper", "visit_months_monitored", "visit_mon
 
 
 @transaction.atomic
-def set_rule(*, actor: Any, area_code: str, **values: Any) -> AssistanceRule:
+def set_rule(*, actor: Actor, area_code: str, **values: Any) -> AssistanceRule:
     """Create or change the rule of an area (county admins; the default "" needs a superuser)."""
     area_code = (area_code or "").strip()
-    allowed = actor is None or actor.is_superuser or (
-        getattr(actor, "role", "") == Role.COUNTY_ADMIN and area_code and area_in_scope(actor, area_code))
+    check_actor(actor)
+    allowed = getattr(actor, "is_superuser", False) or bool(
+        area_code and policy.can(actor, "assistance.rules_edit", area_code=area_code))
     if not allowed:
         raise PermissionDenied("只有县级管理员可以调整本县的帮扶规则；全部区划的默认值由系统管理员调整")
     if area_code and not Area.objects.filter(code=area_code).exists():

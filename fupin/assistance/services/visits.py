@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from fupin.accounts.actors import Actor, history_user
 from fupin.registry import services as registry
 from fupin.registry.choices import AssessmentKind
 from fupin.registry.models import Household, Member
@@ -28,7 +29,7 @@ MEMBER_UPDATE_FIELDS = ("schooling", "labour", "employment", "months_worked", "m
                         "serious_illness")
 
 
-def _apply_updates(actor: Any, household: Household, updates: Mapping[str, Any],
+def _apply_updates(actor: Actor, household: Household, updates: Mapping[str, Any],
                    visited_on: dt.date, helper_name: str) -> dict[str, Any]:
     """Apply situation updates through registry services; returns what was recorded."""
     done: dict[str, Any] = {}
@@ -113,7 +114,7 @@ def _location(location: Mapping[str, Any] | None, errors: dict[str, list[str]]) 
 
 
 @transaction.atomic
-def record_visit(*, actor: Any, household: Household, visited_on: dt.date, channel: str,
+def record_visit(*, actor: Actor, household: Household, visited_on: dt.date, channel: str,
                  findings: str, helper: Helper | None = None, policies_explained: str = "",
                  measures_agreed: str = "", updates: Mapping[str, Any] | None = None,
                  problems: list[Mapping[str, Any]] | None = None, photos: list[Any] | None = None,
@@ -152,7 +153,7 @@ def record_visit(*, actor: Any, household: Household, visited_on: dt.date, chann
         raise ValidationError(errors)
     visit = Visit(household=household, helper=helper, visited_on=visited_on, channel=channel,
                   findings=findings.strip(), policies_explained=policies_explained,
-                  measures_agreed=measures_agreed, created_by=actor if getattr(actor, "pk", None) else None,
+                  measures_agreed=measures_agreed, created_by=history_user(actor),
                   latitude=lat, longitude=lng, location_accuracy=accuracy, confirmed_by=confirmed_by,
                   recorded_at=recorded_at)
     if checkin is not None:

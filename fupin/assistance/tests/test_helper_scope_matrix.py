@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 
+from fupin.accounts.actors import SYSTEM
 from fupin.assistance.models import Helper
 from fupin.core import scope_matrix
 from fupin.core.testing import VILLAGE_A, make_household, make_user
@@ -56,7 +57,7 @@ def test_village_level_problem_visible_to_helper(worlds):
     from fupin.rectification import services
     from fupin.rectification.models import Problem
     own, other, user = worlds
-    village_problem = services.create_problem(actor=None, source="sweep", category="water",
+    village_problem = services.create_problem(actor=SYSTEM, source="sweep", category="water",
                                               description="全村饮水管网老化", area=VILLAGE_A)
     visible = set(Problem.objects.visible_to(user).values_list("pk", flat=True))
     assert village_problem.pk in visible and own["problem"].pk in visible and other["problem"].pk not in visible

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from fupin.accounts.actors import actor_of
 from fupin.accounts.models import User
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object
 from fupin.core.privacy import shown_phone
@@ -63,7 +64,7 @@ class HelperCreateView(ServiceFormView):
             data["user"] = User.objects.filter(username=username).first()
             if data["user"] is None:
                 raise ValidationError({"username": f"账号“{username}”不存在"})
-        return services.create_helper(actor=self.request.user, data=data)
+        return services.create_helper(actor=actor_of(self.request), data=data)
 
 
 class UnitListView(ObjectListView):
@@ -88,7 +89,7 @@ class UnitCreateView(ServiceFormView):
     title = "新增帮扶单位"
 
     def perform(self, form: Any) -> Any:
-        return services.create_unit(actor=self.request.user, **form.cleaned_data)
+        return services.create_unit(actor=actor_of(self.request), **form.cleaned_data)
 
 
 class UnitPairView(ServiceFormView):
@@ -97,7 +98,7 @@ class UnitPairView(ServiceFormView):
 
     def perform(self, form: Any) -> Any:
         unit = get_scoped_object(AssistingUnit, self.request.user, pk=self.kwargs["pk"])
-        services.pair_unit(actor=self.request.user, unit=unit, **form.cleaned_data)
+        services.pair_unit(actor=actor_of(self.request), unit=unit, **form.cleaned_data)
         return unit
 
 
@@ -119,7 +120,7 @@ class AssignView(ServiceFormView):
 
     def perform(self, form: Any) -> Any:
         h = self.household()
-        row = services.assign_helper(actor=self.request.user, household=h, **form.cleaned_data)
+        row = services.assign_helper(actor=actor_of(self.request), household=h, **form.cleaned_data)
         return row.helper
 
 
@@ -146,7 +147,7 @@ class FlagCreateView(ServiceFormView):
             household = Household.objects.visible_to(self.request.user).filter(household_no=no).first()
             if household is None:
                 raise ValidationError({"household_no": f"户编号 {no} 不存在或不在您的管辖范围内"})
-        services.flag(actor=self.request.user, household=household, **data)
+        services.flag(actor=actor_of(self.request), household=household, **data)
         return reverse("assistance:flag_list")
 
 
@@ -180,5 +181,5 @@ class RuleEditView(ServiceFormView):
         return initial
 
     def perform(self, form: Any) -> Any:
-        services.set_rule(actor=self.request.user, **form.cleaned_data)
+        services.set_rule(actor=actor_of(self.request), **form.cleaned_data)
         return reverse("assistance:rule_list")

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fupin.accounts.actors import actor_of
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object
 from fupin.core.locking import OptimisticLockMixin
 from fupin.registry.models import Household
@@ -65,7 +66,7 @@ class PlanCreateView(ServiceFormView):
         d = form.cleaned_data
         chosen = [form.suggestions[int(i)] for i in d["suggested"]]
         return services.create_plan(
-            actor=self.request.user, household=self.household(), year=d["year"], summary=d["summary"],
+            actor=actor_of(self.request), household=self.household(), year=d["year"], summary=d["summary"],
             measures=[{"category": s.category, "title": s.title} for s in chosen])
 
 
@@ -78,7 +79,7 @@ class MeasureCreateView(ServiceFormView):
 
     def perform(self, form: Any) -> Any:
         plan = get_scoped_object(Plan, self.request.user, pk=self.kwargs["pk"])
-        services.add_measure(actor=self.request.user, plan=plan, data=form.cleaned_data)
+        services.add_measure(actor=actor_of(self.request), plan=plan, data=form.cleaned_data)
         return plan
 
 

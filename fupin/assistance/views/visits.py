@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fupin.accounts.actors import actor_of
 from fupin.accounts.scope import can_write_area
 from fupin.core.generic import ObjectListView, ServiceFormView, get_scoped_object
 from fupin.core.privacy import log_access
@@ -79,7 +80,7 @@ class VisitCreateView(ServiceFormView):
     def perform(self, form: Any) -> Any:
         d = form.cleaned_data
         return services.record_visit(
-            actor=self.request.user, household=self.household(), visited_on=d["visited_on"],
+            actor=actor_of(self.request), household=self.household(), visited_on=d["visited_on"],
             channel=d["channel"], findings=d["findings"], policies_explained=d["policies_explained"],
             measures_agreed=d["measures_agreed"], updates=form.updates(), problems=form.problems(),
             photos=d["photos"], **form.evidence())

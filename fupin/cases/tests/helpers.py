@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from fupin.accounts.actors import SYSTEM
 from fupin.cases import services
 from fupin.cases.choices import Action, CaseKind, Channel
 from fupin.cases.models import Case
@@ -106,11 +107,11 @@ def set_lines(*years: int, amount: str = "6000") -> None:
     """Monitoring lines for these years (lines are per year; none is bundled after 2021)."""
     from fupin.monitoring.services.rules import set_setting
     for year in years:
-        set_setting(actor=None, key="monitoring_line", value=amount, year_from=year,
+        set_setting(actor=SYSTEM, key="monitoring_line", value=amount, year_from=year,
                     source_doc=f"测试：{year} 年监测线")
 
 
-def make_stable(household: Any, actor: Any = None, amount: str = "9000") -> None:
+def make_stable(household: Any, actor: Any = SYSTEM, amount: str = "9000") -> None:
     """Give a household what elimination needs: current-year line, income above it after
     identification, 不愁吃穿, safe house and water."""
     set_lines(2025, 2026)

@@ -1,9 +1,11 @@
+
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fupin.accounts.actors import SYSTEM
 from fupin.cases import services
 from fupin.cases.choices import Action, CaseStatus, Channel
 from fupin.cases.eligibility import income_criterion
@@ -98,7 +100,7 @@ def test_no_labour_household_is_refused(team):
 
 def test_unmet_criteria_block_acceptance(team):
     household = monitored(team)
-    registry.set_income(actor=None, household=household, year=2025,
+    registry.set_income(actor=SYSTEM, household=household, year=2025,
                         components={"wage_income": Decimal("5000")}, members_counted=1)
     case = services.open_elimination(actor=team.village, household=household, mode="natural",
                                      now=at(2026, 3, 1))
@@ -124,7 +126,7 @@ def test_unmet_criteria_block_acceptance(team):
 
 
 def _income(household, start, end, per_capita):
-    income = registry.set_income(actor=None, household=household, year=start.year,
+    income = registry.set_income(actor=SYSTEM, household=household, year=start.year,
                                  components={"wage_income": Decimal(per_capita)}, members_counted=1)
     Income.objects.filter(pk=income.pk).update(window_start=start, window_end=end)
 
@@ -147,7 +149,7 @@ def test_income_at_the_line_is_not_above(household):
 
 def test_income_stability_spans_joined_windows(household):
     _income(household, dt.date(2024, 7, 1), dt.date(2024, 12, 31), "3500")
-    registry.set_income(actor=None, household=household, year=2025,
+    registry.set_income(actor=SYSTEM, household=household, year=2025,
                         components={"wage_income": Decimal("1000")}, members_counted=1)
     Income.objects.filter(household=household, year=2025).update(
         window_start=dt.date(2025, 1, 1), window_end=dt.date(2025, 3, 31))

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from fupin.accounts.actors import SYSTEM
 from fupin.cases import services
 from fupin.cases.choices import Action, CaseStatus, Channel, LeadStatus
 from fupin.cases.criteria import elimination_criteria, income_criterion, rigid_criterion
@@ -96,7 +97,7 @@ def test_elimination_keeps_the_record_and_the_household_in_the_statistics(team):
 
 def test_2020_income_is_refused_in_2026(household):
     set_lines(2026)
-    income = registry.set_income(actor=None, household=household, year=2020,
+    income = registry.set_income(actor=SYSTEM, household=household, year=2020,
                                  components={"wage_income": Decimal("20000")}, members_counted=1)
     assert income.per_capita > 6000
     result = income_criterion(household, dt.date(2026, 12, 1))
@@ -106,7 +107,7 @@ def test_2020_income_is_refused_in_2026(household):
 
 def test_income_before_identification_does_not_count(household):
     set_lines(2026)
-    registry.set_income(actor=None, household=household, year=2025,
+    registry.set_income(actor=SYSTEM, household=household, year=2025,
                         components={"wage_income": Decimal("9000")}, members_counted=1)
     result = income_criterion(household, dt.date(2026, 3, 1), since_day=dt.date(2026, 1, 10))
     assert not result.ok and "识别（2026-01-10）之前" in result.detail
@@ -119,7 +120,7 @@ def test_income_before_identification_does_not_count(household):
 def test_rigid_spending_and_the_identifying_risk_must_be_solved(household):
     """A 突发严重困难户 with ¥80,000 medical costs against ¥20,000 income does not pass."""
     set_lines(2026)
-    registry.set_income(actor=None, household=household, year=2025,
+    registry.set_income(actor=SYSTEM, household=household, year=2025,
                         components={"wage_income": Decimal("20000")}, members_counted=1)
     RiskEvent.objects.create(household=household, area_code=household.area_id, kind="medical",
                              date=dt.date(2026, 1, 20), amount=Decimal("80000"))
@@ -151,7 +152,7 @@ def test_school_ages_home_teaching_exemption_and_unknown(household):
     assert not education(dropout).ok and "失学辍学" in education(dropout).detail
     # ages come from the settings
     from fupin.monitoring.services import set_setting
-    set_setting(actor=None, key="school_age_max", value="8", area_code=VILLAGE_A[:6])
+    set_setting(actor=SYSTEM, key="school_age_max", value="8", area_code=VILLAGE_A[:6])
     assert education(dropout).ok
 
 
@@ -210,10 +211,10 @@ def test_lead_clock_runs_from_the_day_found_and_the_decision_closes_it(team, vil
     lead = raise_lead(actor=village_cadre, household=household, channel=Channel.SELF_REPORT,
                       found_on=dt.date(2026, 2, 20), description="农户自主申报：因病支出大")
     assert lead.deadline == dt.date(2026, 3, 7) and lead.status == LeadStatus.NEW
-    assert raise_lead(actor=None, household=household, channel=Channel.SELF_REPORT,
+    assert raise_lead(actor=SYSTEM, household=household, channel=Channel.SELF_REPORT,
                       description="重复申报") == lead  # one live lead per channel
     with pytest.raises(ValidationError):
-        raise_lead(actor=None, household=household, channel=Channel.CADRE,
+        raise_lead(actor=SYSTEM, household=household, channel=Channel.CADRE,
                    found_on=dt.date(2099, 1, 1), description="未来")
     case = open_id(team, household, now=at(2026, 3, 1), lead_id=lead.pk,
                    channel=Channel.SELF_REPORT)
@@ -252,7 +253,7 @@ def test_unstable_only_for_lifted_households(team, household_type, ok):
 # 6. lines by year and area --------------------------------------------------------------------
 
 def test_a_year_without_a_line_is_loud_and_rules_do_not_fire(household):
-    registry.set_income(actor=None, household=household, year=2024,
+    registry.set_income(actor=SYSTEM, household=household, year=2024,
                         components={"wage_income": Decimal("3000")}, members_counted=1)
     out = StringIO()
     call_command("monitor", "sweep", "--area", VILLAGE_A[:6], "--as-of", "2025-06-30", "--json",
@@ -267,9 +268,9 @@ def test_a_year_without_a_line_is_loud_and_rules_do_not_fire(household):
     assert line_value("monitoring_line", VILLAGE_A, 2024) is None
     from fupin.monitoring.services import set_setting
     with pytest.raises(ValidationError) as err:
-        set_setting(actor=None, key="poverty_line", value="4500", year_from=2024)
+        set_setting(actor=SYSTEM, key="poverty_line", value="4500", year_from=2024)
     assert "source_doc" in err.value.message_dict
-    set_setting(actor=None, key="poverty_line", value="4500", year_from=2024, source_doc="省文件")
+    set_setting(actor=SYSTEM, key="poverty_line", value="4500", year_from=2024, source_doc="省文件")
     call_command("monitor", "sweep", "--area", VILLAGE_A[:6], "--as-of", "2025-06-30", "--json",
                  stdout=StringIO())
     assert Warning.objects.filter(household=household, rule__code="INCOME_BELOW_LINE").exists()
@@ -296,7 +297,7 @@ def test_rigid_spending_rule_for_an_ordinary_household_without_income():
 def test_warning_decided_by_its_case_and_inbox_trays(client, team):
     from fupin.monitoring.services import evaluate
     household = make_household(VILLAGE_A, household_type="lifted")
-    registry.set_income(actor=None, household=household, year=2020,
+    registry.set_income(actor=SYSTEM, household=household, year=2020,
                         components={"wage_income": Decimal("3000")}, members_counted=1)
     evaluate(dt.date(2020, 9, 1))
     warning = Warning.objects.get(household=household, rule__code="INCOME_BELOW_LINE")

@@ -11,6 +11,7 @@ import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 
+from fupin.accounts.actors import SYSTEM, Actor, check_actor
 from fupin.accounts.scope import area_in_scope
 from fupin.core.jobs import Progress
 from fupin.core.privacy import log_access, sees_personal
@@ -32,18 +33,17 @@ def _money(v: Any) -> str:
     return "" if v is None else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
-def export_ledger(area_code: str, path: str | Path, *, user: Any = None,
+def export_ledger(area_code: str, path: str | Path, *, user: Actor = SYSTEM,
                   progress: Progress | None = None) -> dict[str, Any]:
     """Write the ledger of `area_code` (a prefix: county, township or village) to `path`.
-    user None is the system operator; otherwise the area must be in the user's scope and
-    resident IDs are masked for roles that do not see personal data."""
+    The area must be in the user's scope (the SystemActor's is everything) and resident IDs
+    are masked for roles that do not see personal data."""
     progress = progress or Progress()
-    if user is not None and not area_in_scope(user, area_code):
+    check_actor(user)
+    if not area_in_scope(user, area_code):
         raise PermissionDenied(f"区划 {area_code} 不在您的管辖范围内")
-    full = user is None or sees_personal(user)
-    households = Household.objects.in_area(area_code)
-    if user is not None:
-        households = households.visible_to(user)
+    full = sees_personal(user)
+    households = Household.objects.in_area(area_code).visible_to(user)
     total = Member.objects.filter(household__in=households, status=MemberStatus.ACTIVE).count()
     progress.start(total, "导出台账")
     labels = {f: _labels(f) for f in ("relation_to_head", "education", "schooling", "disability_grade",

@@ -12,7 +12,7 @@ import polars as pl
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from fupin.accounts.actors import SystemActor
+from fupin.accounts.actors import SYSTEM, Actor, check_actor, history_user
 from fupin.areas.models import Area, AreaLevel
 from fupin.core.jobs import Progress
 from fupin.core.privacy import OUTSIDE_SCOPE
@@ -42,9 +42,9 @@ LOCK_WAIT_SECONDS = 300
 
 
 def _prefixes(user: Any) -> tuple[str, ...] | None:
-    """The area prefixes the user may write in; None for the system operator (CLI without
-    --user) and superusers."""
-    if user is None or getattr(user, "is_superuser", False):
+    """The area prefixes the user may write in; None for the system (CLI without --user,
+    a SystemActor) and superusers."""
+    if getattr(user, "is_superuser", False):
         return None
     return tuple(user.scope_codes)
 
@@ -179,7 +179,7 @@ def _lock(county_codes: set[str]) -> None:
                          f"{LOCK_WAIT_SECONDS // 60} 分钟仍未完成：请稍后再导入") from None
 
 
-def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None = None,
+def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | None = None,
                   dry_run: bool = False, progress: Progress | None = None,
                   baseline: bool = False) -> ImportBatch:
     """Import one ledger file. Refused files raise LedgerRefused and write nothing; otherwise
@@ -190,7 +190,8 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
     registry is refused and a lead is raised (status_policy)."""
     started = time.monotonic()
     progress = progress or Progress()
-    if user is not None and not getattr(user, "is_writer", False):
+    check_actor(user)
+    if not getattr(user, "is_writer", False):
         raise LedgerRefused("您的角色只能查看，不能导入台账")
     progress.start(100, "读取文件")
     timings: dict[str, float] = {}
@@ -208,7 +209,7 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
         file_name=file_name or Path(path).name, file_size=table.size, file_format=table.file_format,
         encoding=table.encoding, sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
         headers=table.headers, unknown_columns=table.unknown, dry_run=dry_run, baseline=baseline,
-        user=user if getattr(user, "pk", None) else None)
+        user=history_user(user))
     try:
         staged, normalised = stage_and_normalise(batch, table)
         lap("stage")
@@ -258,7 +259,7 @@ def import_ledger(path: str | Path, *, user: Any = None, file_name: str | None =
             # The registry's bulk service writes; the scope of every row was checked above
             # (village_rules, registry_rules) with a message per row.
             result = registry_bulk.commit_households(
-                actor=user if user is not None else SystemActor("台账导入"), households=hh_ok,
+                actor=user, households=hh_ok,
                 members=members, reason=batch.change_reason, today=today, now=timezone.now(),
                 dry_run=dry_run, check_scope=False)
             lap("commit")

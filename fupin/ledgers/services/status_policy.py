@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from fupin.accounts import policy
 from fupin.registry.choices import HouseholdType, MonitoringType
 
 from .columns import BY_FIELD
@@ -35,8 +36,7 @@ def check_baseline(user: Any, counties: set[str]) -> None:
     """A baseline import is for a county administrator (or the operator at the command line),
     and only for counties that have had no committed regular import yet."""
     from ..models import BatchStatus, ImportBatch
-    if user is not None and not getattr(user, "is_superuser", False) \
-            and getattr(user, "role", "") != "county_admin":
+    if not policy.can(user, "ledgers.baseline_import"):
         raise LedgerRefused("历史数据导入（基线导入）只能由县级管理员办理")
     done = sorted(c for c in counties if c and ImportBatch.objects.filter(
         status=BatchStatus.COMMITTED, baseline=False, area_code__startswith=c).exists())

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from fupin.accounts.actors import Actor, check_actor, history_user, is_system
 from fupin.accounts.scope import area_in_scope, can_write_area
 from fupin.core.privacy import OUTSIDE_SCOPE
 from fupin.registry.choices import label_to_value
@@ -31,8 +32,9 @@ def _parse_date(value: Any, errors: dict[str, list[str]]) -> dt.date | None:
         return None
 
 
-def _require(actor: Any, household: Household) -> None:
-    if actor is None:
+def _require(actor: Actor, household: Household) -> None:
+    check_actor(actor)
+    if is_system(actor):
         return
     if not can_write_area(actor, household.area_id):
         if area_in_scope(actor, household.area_id):
@@ -41,7 +43,7 @@ def _require(actor: Any, household: Household) -> None:
 
 
 @transaction.atomic
-def add_event(*, actor: Any, household: Household, kind: str, date: Any, amount: Any = 0,
+def add_event(*, actor: Actor, household: Household, kind: str, date: Any, amount: Any = 0,
               source: str = EventSource.PAGE, source_detail: str = "", note: str = "") -> RiskEvent:
     _require(actor, household)
     errors: dict[str, list[str]] = {}
@@ -69,7 +71,7 @@ def add_event(*, actor: Any, household: Household, kind: str, date: Any, amount:
         raise ValidationError(errors)
     event = RiskEvent(household=household, area_code=household.area_id, kind=kind, date=day,
                       amount=value, source=source, source_detail=source_detail[:200],
-                      note=note[:300], created_by=actor if getattr(actor, "pk", None) else None)
+                      note=note[:300], created_by=history_user(actor))
     event._history_user = event.created_by  # type: ignore[attr-defined]
     event.save()
     recheck([household.pk], source=f"风险事件：{event.get_kind_display()}")
@@ -77,10 +79,10 @@ def add_event(*, actor: Any, household: Household, kind: str, date: Any, amount:
 
 
 @transaction.atomic
-def delete_event(*, actor: Any, event: RiskEvent) -> None:
+def delete_event(*, actor: Actor, event: RiskEvent) -> None:
     _require(actor, event.household)
     hid = event.household_id
-    event._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    event._history_user = history_user(actor)  # type: ignore[attr-defined]
     event.delete()
     recheck([hid], source="风险事件删除")
 
@@ -96,7 +98,7 @@ EVENT_HEADERS = {
 
 
 @transaction.atomic
-def upload_events(*, actor: Any, filename: str, content: bytes,
+def upload_events(*, actor: Actor, filename: str, content: bytes,
                   source_detail: str = "") -> dict[str, Any]:
     """Department upload of risk events (e.g. self-paid medical costs from the medical
     insurance bureau). Rows are matched to households by resident ID (an active member) or
@@ -136,7 +138,7 @@ def upload_events(*, actor: Any, filename: str, content: bytes,
         reason = ""
         if h is None:
             reason = "找不到对应的在册户（身份证号或户编号不匹配）"
-        elif actor is not None and not area_in_scope(actor, h.area_id):
+        elif not area_in_scope(actor, h.area_id):
             reason = ("该身份证号" if r["resident_id"] and not r["household_no"] else "该户") + OUTSIDE_SCOPE
         kind = labels.get(r["kind"], r["kind"])
         errors: dict[str, list[str]] = {}
@@ -160,9 +162,9 @@ def upload_events(*, actor: Any, filename: str, content: bytes,
                                   source=EventSource.UPLOAD,
                                   source_detail=(source_detail or filename)[:200],
                                   note=r["note"][:300],
-                                  created_by=actor if getattr(actor, "pk", None) else None))
+                                  created_by=history_user(actor)))
     bulk_create_with_history(accepted, RiskEvent, batch_size=2000,
-                             default_user=actor if getattr(actor, "pk", None) else None)
+                             default_user=history_user(actor))
     result = recheck({e.household_id for e in accepted}, source=f"部门上传：{filename}")
     return {"read": len(parsed), "accepted": len(accepted), "rejected": rejected,
             "opened": result.opened, "closed": result.closed}

@@ -18,14 +18,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from fupin.accounts.models import Role
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, history_user
 from fupin.accounts.scope import area_in_scope
 from fupin.registry import resident_id as rid
 
 from ..models import Roster, RosterKind, RosterRow, SweepKind
 from .sweep import ROSTER_KINDS, run_sweep
 
-UPLOAD_ROLES = {Role.DATA_PROVIDER, Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF}
 HEADERS = {
     "resident_id": ("身份证号", "身份证号码", "证件号码", "公民身份号码", "resident_id"),
     "name": ("姓名", "name"),
@@ -36,7 +36,7 @@ MAX_ROWS = 500_000
 
 
 def can_upload(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", "") in UPLOAD_ROLES)
+    return policy.can(user, "monitoring.roster_upload")
 
 
 def _read_rows(filename: str, content: bytes) -> Iterator[list[str]]:
@@ -91,12 +91,12 @@ def _date(value: str) -> dt.date | None:
 
 
 @transaction.atomic
-def upload_roster(*, actor: Any, kind: str, name: str, area_code: str, as_of: dt.date | None,
+def upload_roster(*, actor: Actor, kind: str, name: str, area_code: str, as_of: dt.date | None,
                   filename: str, content: bytes, department: str = "",
                   run: bool = True) -> Roster:
     """Stage a department roster, supersede the previous one of the same kind and area,
     and run the roster rules over the area."""
-    if actor is not None and not can_upload(actor):
+    if not can_upload(actor):
         raise PermissionDenied("您的角色不能上传部门名册")
     errors: dict[str, list[str]] = {}
     if kind not in RosterKind.values:
@@ -104,7 +104,7 @@ def upload_roster(*, actor: Any, kind: str, name: str, area_code: str, as_of: dt
     area_code = (area_code or "").strip()
     if not area_code.isdigit() or len(area_code) not in (6, 9, 12):
         errors["area_code"] = ["覆盖区划应为 6 位县、9 位乡镇或 12 位村代码"]
-    elif actor is not None and not area_in_scope(actor, area_code):
+    elif not area_in_scope(actor, area_code):
         errors["area_code"] = [f"区划 {area_code} 不在您的管辖范围内"]
     as_of = as_of or timezone.localdate()
     if as_of > timezone.localdate():
@@ -119,7 +119,7 @@ def upload_roster(*, actor: Any, kind: str, name: str, area_code: str, as_of: dt
     cols = _columns(header)
     roster = Roster.objects.create(
         kind=kind, name=(name or filename)[:200], area_code=area_code, as_of=as_of,
-        department=department[:100], uploaded_by=actor if getattr(actor, "pk", None) else None)
+        department=department[:100], uploaded_by=history_user(actor))
     staged: list[RosterRow] = []
     seen: set[str] = set()
     rejected: list[dict[str, Any]] = []

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fupin.accounts.models import Role
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, history_user, is_system
 from fupin.accounts.scope import area_in_scope
 
 from ..models import (
@@ -33,8 +34,7 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
 def is_rule_admin(user: Any) -> bool:
-    return user is None or bool(getattr(user, "is_superuser", False)) or (
-        getattr(user, "role", "") == Role.COUNTY_ADMIN and getattr(user, "is_active", False))
+    return policy.can(user, "monitoring.rules_edit")
 
 
 def require_rule_admin(user: Any) -> None:
@@ -43,9 +43,9 @@ def require_rule_admin(user: Any) -> None:
 
 
 def is_province_admin(user: Any) -> bool:
-    """May edit rules that apply everywhere: the system itself (None), a superuser, or an
-    administrator whose scope is a whole province (a 2-digit code)."""
-    if user is None or getattr(user, "is_superuser", False):
+    """May edit rules that apply everywhere: the system itself (a SystemActor), a superuser,
+    or an administrator whose scope is a whole province (a 2-digit code)."""
+    if is_system(user) or getattr(user, "is_superuser", False):
         return True
     return is_rule_admin(user) and any(len(c) <= 2 for c in getattr(user, "scope_codes", ()))
 
@@ -53,7 +53,7 @@ def is_province_admin(user: Any) -> bool:
 def can_edit_rule(user: Any, rule: Rule) -> bool:
     if not rule.area_code:
         return is_province_admin(user)
-    return is_rule_admin(user) and (user is None or area_in_scope(user, rule.area_code))
+    return policy.can(user, "monitoring.rules_edit", area_code=rule.area_code)
 
 
 def require_rule_edit(user: Any, rule: Rule) -> None:
@@ -91,7 +91,7 @@ def validate_explanation(template: str) -> None:
 
 
 @transaction.atomic
-def create_rule(*, actor: Any, code: str, name: str, condition: str,
+def create_rule(*, actor: Actor, code: str, name: str, condition: str,
                 severity: str = Severity.MEDIUM, description: str = "", explanation: str = "",
                 kind: str = RuleKind.FEATURE, active: bool = True,
                 area_code: str | None = None) -> Rule:
@@ -102,7 +102,7 @@ def create_rule(*, actor: Any, code: str, name: str, condition: str,
         errors.setdefault("area_code", []).append("适用区划应为 2/4/6/9/12 位数字，留空表示全部地区")
     elif not area_code and not is_province_admin(actor):
         errors.setdefault("area_code", []).append("只有省级管理员可以新增适用于全部地区的规则")
-    elif area_code and actor is not None and not area_in_scope(actor, area_code):
+    elif area_code and not area_in_scope(actor, area_code):
         errors.setdefault("area_code", []).append(f"区划 {area_code} 不在您的管辖范围内")
     code = (code or "").strip().upper()
     if not CODE_RE.match(code):
@@ -124,13 +124,13 @@ def create_rule(*, actor: Any, code: str, name: str, condition: str,
     rule = Rule(code=code, name=name.strip(), condition=condition.strip(), severity=severity,
                 description=description, explanation=explanation, kind=kind, active=active,
                 area_code=area_code)
-    rule._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    rule._history_user = history_user(actor)  # type: ignore[attr-defined]
     rule.save()
     _new_version(rule, actor, "新建")
     return rule
 
 
-def _new_version(rule: Rule, actor: Any, note: str) -> RuleVersion:
+def _new_version(rule: Rule, actor: Actor, note: str) -> RuleVersion:
     now = timezone.now()
     last = rule.versions.order_by("-number").first()
     if last is not None and last.effective_to is None:
@@ -139,14 +139,14 @@ def _new_version(rule: Rule, actor: Any, note: str) -> RuleVersion:
     version = RuleVersion.objects.create(
         rule=rule, number=(last.number + 1) if last else 1, condition=rule.condition,
         severity=rule.severity, explanation=rule.explanation, effective_from=now,
-        created_by=actor if getattr(actor, "pk", None) else None, note=note[:200])
+        created_by=history_user(actor), note=note[:200])
     Rule.objects.filter(pk=rule.pk).update(current_version=version)
     rule.current_version = version
     return version
 
 
 @transaction.atomic
-def update_rule(*, actor: Any, rule: Rule, changes: dict[str, Any], note: str = "") -> Rule:
+def update_rule(*, actor: Actor, rule: Rule, changes: dict[str, Any], note: str = "") -> Rule:
     """Edit a rule; a change of condition, severity or explanation makes a new version.
     Warnings keep the version that fired them."""
     require_rule_admin(actor)
@@ -174,7 +174,7 @@ def update_rule(*, actor: Any, rule: Rule, changes: dict[str, Any], note: str = 
         if k in changes and getattr(rule, k) != changes[k]:
             versioned |= k in ("condition", "severity", "explanation")
             setattr(rule, k, changes[k].strip() if isinstance(changes[k], str) else changes[k])
-    rule._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    rule._history_user = history_user(actor)  # type: ignore[attr-defined]
     rule.save()
     if versioned:
         _new_version(rule, actor, note or "修改")
@@ -186,7 +186,7 @@ def update_rule(*, actor: Any, rule: Rule, changes: dict[str, Any], note: str = 
 
 
 @transaction.atomic
-def set_rule_active_in_area(*, actor: Any, rule: Rule, area_code: str, active: bool,
+def set_rule_active_in_area(*, actor: Actor, rule: Rule, area_code: str, active: bool,
                             note: str = "") -> RuleAreaSwitch:
     """Switch a rule that applies everywhere on or off for one county (or township,
     village) in the actor's scope. Switching off closes the rule's live warnings there,
@@ -195,7 +195,7 @@ def set_rule_active_in_area(*, actor: Any, rule: Rule, area_code: str, active: b
     area_code = (area_code or "").strip()
     if not area_code.isdigit() or len(area_code) not in (6, 9, 12):
         raise ValidationError({"area_code": "区划代码应为县 6 位、乡镇 9 位或村 12 位数字"})
-    if actor is not None and not area_in_scope(actor, area_code):
+    if not area_in_scope(actor, area_code):
         raise ValidationError({"area_code": f"区划 {area_code} 不在您的管辖范围内，只能为本辖区启停规则"})
     if rule.area_code:
         raise ValidationError({"area_code": f"规则 {rule.code} 是区划 {rule.area_code} 自己的规则，"
@@ -204,7 +204,7 @@ def set_rule_active_in_area(*, actor: Any, rule: Rule, area_code: str, active: b
         or RuleAreaSwitch(rule=rule, area_code=area_code)
     switch.active = bool(active)
     switch.note = (note or "")[:200]
-    switch.updated_by = actor if getattr(actor, "pk", None) else None
+    switch.updated_by = history_user(actor)
     switch._history_user = switch.updated_by  # type: ignore[attr-defined]
     switch.save()
     Rule.objects.filter(pk=rule.pk).update(updated_at=timezone.now())  # recompile the sweep
@@ -231,7 +231,7 @@ def _decimal(value: Any, errors: dict[str, list[str]]) -> Decimal:
 
 
 @transaction.atomic
-def set_setting(*, actor: Any, key: str, value: Any, area_code: str = "", year_from: Any = 0,
+def set_setting(*, actor: Actor, key: str, value: Any, area_code: str = "", year_from: Any = 0,
                 source_doc: str = "", verified: bool | None = None) -> Setting:
     """Create or change the value of a setting for an area and year (history is kept)."""
     require_rule_admin(actor)
@@ -239,7 +239,7 @@ def set_setting(*, actor: Any, key: str, value: Any, area_code: str = "", year_f
     area_code = (area_code or "").strip()
     if area_code and (not area_code.isdigit() or len(area_code) not in (2, 4, 6, 9, 12)):
         errors.setdefault("area_code", []).append("区划代码应为 2/4/6/9/12 位数字，留空表示全国")
-    elif actor is not None and not getattr(actor, "is_superuser", False) and (
+    elif not getattr(actor, "is_superuser", False) and (
             not area_code or not area_in_scope(actor, area_code)):
         errors.setdefault("area_code", []).append(
             f"区划 {area_code or '全国'} 不在您的管辖范围内，只能为本辖区设置参数")
@@ -273,14 +273,14 @@ def set_setting(*, actor: Any, key: str, value: Any, area_code: str = "", year_f
     setting.source_doc = source_doc or setting.source_doc
     if verified is not None:
         setting.verified = bool(verified)
-    setting.updated_by = actor if getattr(actor, "pk", None) else None
+    setting.updated_by = history_user(actor)
     setting._history_user = setting.updated_by  # type: ignore[attr-defined]
     setting.save()
     return setting
 
 
 @transaction.atomic
-def add_setting_key(*, actor: Any, key: str, name: str, unit: str = "",
+def add_setting_key(*, actor: Actor, key: str, name: str, unit: str = "",
                     by_income_year: bool = False, description: str = "") -> SettingKey:
     """A new named setting (e.g. the line of a county's own rule)."""
     require_rule_admin(actor)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from fupin.accounts import policy
 from fupin.accounts.scope import can_write_area
 
 from ..models import RiskEvent, Warning
@@ -16,7 +17,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def household_monitoring(context: dict[str, Any], household: Any) -> dict[str, Any]:
     user = context.get("user") or getattr(context.get("request"), "user", None)
-    if household is None or user is None or getattr(user, "role", "") == "data_provider":
+    if household is None or not policy.can(user, "monitoring.view"):
         return {"warnings": [], "events": [], "can_write": False}
     warnings = (Warning.objects.visible_to(user).filter(household=household)
                 .select_related("rule", "rule_version").order_by("status", "-opened_at")[:30])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.testing import make_household, member_data
 from fupin.monitoring.models import Warning
 from fupin.registry import services as registry
@@ -20,7 +21,7 @@ def warning(household: Any, code: str) -> Warning:
 
 
 def income(household: Any, year: int, per_capita: Any, members: int = 1) -> None:
-    registry.set_income(actor=None, household=household, year=year,
+    registry.set_income(actor=SYSTEM, household=household, year=year,
                         components={"wage_income": str(per_capita * members)},
                         members_counted=members)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.testing import make_household, make_user
 from fupin.monitoring import services
 from fupin.monitoring.models import RiskEvent, Rule, Warning
@@ -60,13 +61,13 @@ def test_registry_service_change_rechecks(household):
     from fupin.core.testing import member_data
     from fupin.registry import services as registry
     from fupin.registry.choices import Relation
-    registry.add_member(actor=None, household=household,
+    registry.add_member(actor=SYSTEM, household=household,
                         data=member_data("小红", Relation.DAUGHTER, birth=dt.date(2012, 5, 1),
                                          schooling="none", labour="none"),
                         event="birth", date=dt.date(2012, 5, 1))
     assert "DROPOUT" in live_codes(household)
     member = household.members.get(name="小红")
-    registry.update_member(actor=None, member=member, changes={"schooling": "grade7"})
+    registry.update_member(actor=SYSTEM, member=member, changes={"schooling": "grade7"})
     assert "DROPOUT" not in live_codes(household)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.testing import make_household, member_data
 from fupin.monitoring.models import Warning
 from fupin.monitoring.services import add_event, evaluate
@@ -32,20 +33,20 @@ def build() -> None:
     p2 = make_household(household_no="P2")
     income(p2, 2019, 8000)
     income(p2, 2020, 5600)  # -30 % exactly, inside the band
-    add_event(actor=None, household=p2, kind="medical", date=dt.date(2021, 1, 10), amount="2800.01")
+    add_event(actor=SYSTEM, household=p2, kind="medical", date=dt.date(2021, 1, 10), amount="2800.01")
     p3 = make_household(household_no="P3", members=[member_data(medical_insurance=False)])
     income(p3, 2020, 9000)
-    add_event(actor=None, household=p3, kind="accident", date=dt.date(2020, 4, 1), amount="500")
-    registry.record_assessment(actor=None, household=p3, kind="housing",
+    add_event(actor=SYSTEM, household=p3, kind="accident", date=dt.date(2020, 4, 1), amount="500")
+    registry.record_assessment(actor=SYSTEM, household=p3, kind="housing",
                                assessed_on=dt.date(2020, 6, 1), housing_grade="D")
     p4 = make_household(household_no="P4", members=[member_data(labour="lost")])
     income(p4, 2020, 1200)
-    registry.record_assessment(actor=None, household=p4, kind="water",
+    registry.record_assessment(actor=SYSTEM, household=p4, kind="water",
                                assessed_on=dt.date(2020, 6, 1), water_safe=False)
     p5 = make_household(household_no="P5")
     income(p5, 2020, 20000)
     # later facts that the as-of date must ignore
-    add_event(actor=None, household=p5, kind="disaster", date=dt.date(2021, 4, 2), amount="100")
+    add_event(actor=SYSTEM, household=p5, kind="disaster", date=dt.date(2021, 4, 2), amount="100")
 
 
 def Decimal_(v: str):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from fupin.accounts.actors import SYSTEM
 from fupin.monitoring.services import add_event, evaluate
 from fupin.registry import services as registry
 
@@ -30,7 +31,7 @@ def test_income_below_poverty_line_and_at_the_line(household):
 
 def test_income_explanation_with_thousands():
     h = household_with()
-    registry.set_income(actor=None, household=h, year=2020,
+    registry.set_income(actor=SYSTEM, household=h, year=2020,
                         components={"wage_income": "7624"}, members_counted=2)
     assert warning(h, "INCOME_BELOW_LINE").explanation == (
         "人均纯收入 3,812 元，低于 2020 年贫困线 4,000 元")
@@ -54,20 +55,20 @@ def test_income_drop_needs_both_years(household):
 def test_medical_burden_boundary(household):
     income(household, 2020, 10000)  # net income 10,000 (one member)
     today = dt.date.today()
-    add_event(actor=None, household=household, kind="medical", date=today, amount="5000")
+    add_event(actor=SYSTEM, household=household, kind="medical", date=today, amount="5000")
     assert "MEDICAL_BURDEN" not in live_codes(household)  # exactly 50 %: not above
-    add_event(actor=None, household=household, kind="medical", date=today, amount="0.01")
+    add_event(actor=SYSTEM, household=household, kind="medical", date=today, amount="0.01")
     w = warning(household, "MEDICAL_BURDEN")
     assert "5,000.01 元" in w.explanation and "50%" in w.explanation
 
 
 def test_event_window_of_twelve_months(household):
     as_of = dt.date(2021, 6, 15)
-    add_event(actor=None, household=household, kind="disaster", date=dt.date(2020, 6, 15),
+    add_event(actor=SYSTEM, household=household, kind="disaster", date=dt.date(2020, 6, 15),
               amount=100)
     evaluate(as_of)
     assert "DISASTER_OR_ACCIDENT" not in live_codes(household)  # exactly 12 months ago
-    add_event(actor=None, household=household, kind="accident", date=dt.date(2020, 6, 16),
+    add_event(actor=SYSTEM, household=household, kind="accident", date=dt.date(2020, 6, 16),
               amount=100)
     evaluate(as_of)
     assert "DISASTER_OR_ACCIDENT" in live_codes(household)
@@ -108,14 +109,14 @@ def test_dropout_exempts_only_documented_cases_and_counts_home_teaching():
 def test_uninsured_house_water_no_labour():
     h = household_with(child(dt.date(2010, 1, 1), medical_insurance=False))
     assert "UNINSURED" in live_codes(h)
-    registry.record_assessment(actor=None, household=h, kind="housing",
+    registry.record_assessment(actor=SYSTEM, household=h, kind="housing",
                                assessed_on=dt.date(2020, 1, 1), housing_grade="C")
-    registry.record_assessment(actor=None, household=h, kind="water",
+    registry.record_assessment(actor=SYSTEM, household=h, kind="water",
                                assessed_on=dt.date(2020, 1, 1), water_safe=False)
     codes = live_codes(h)
     assert {"UNSAFE_HOUSE", "UNSAFE_WATER"} <= codes
     assert warning(h, "UNSAFE_HOUSE").explanation.startswith("住房安全等级为 C 级")
-    registry.record_assessment(actor=None, household=h, kind="housing",
+    registry.record_assessment(actor=SYSTEM, household=h, kind="housing",
                                assessed_on=dt.date(2021, 1, 1), housing_grade="B")
     assert "UNSAFE_HOUSE" not in live_codes(h)
 
@@ -125,7 +126,7 @@ def test_no_labour_only_for_general_households():
     h = make_household(members=[member_data(labour="lost"),
                                 member_data("李四", "spouse", labour="none")])
     assert "NO_LABOUR" in live_codes(h)
-    registry.update_household(actor=None, household=h, changes={"welfare_status": "dibao"},
+    registry.update_household(actor=SYSTEM, household=h, changes={"welfare_status": "dibao"},
                               effective=dt.date.today())
     assert "NO_LABOUR" not in live_codes(h)
     weak = make_household(members=[member_data(labour="weak")])
@@ -134,7 +135,7 @@ def test_no_labour_only_for_general_households():
 
 def test_as_of_ignores_later_incomes_and_members(household):
     from fupin.monitoring.services import set_setting
-    set_setting(actor=None, key="poverty_line", value="4000", year_from=2021, source_doc="测试")
+    set_setting(actor=SYSTEM, key="poverty_line", value="4000", year_from=2021, source_doc="测试")
     income(household, 2020, 3000)
     income(household, 2021, 9000)
     evaluate(dt.date(2020, 6, 30))

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.testing import VILLAGE_A, make_household, make_user, member_data, village_codes
 from fupin.monitoring.models import Rule, Sweep, Warning
 from fupin.monitoring.services import (
@@ -34,7 +35,7 @@ def test_repeat_sweep_refreshes_and_closes(household):
     w = warning(household, "INCOME_BELOW_LINE")
     assert w.pk == first.pk and w.last_seen == dt.date(2021, 3, 1)
     # income rises: the warning is closed automatically with the date
-    registry.set_income(actor=None, household=household, year=2020,
+    registry.set_income(actor=SYSTEM, household=household, year=2020,
                         components={"wage_income": "9000"}, members_counted=1)
     w.refresh_from_db()
     assert w.status == "closed" and w.closed_on == dt.date.today()

@@ -9,13 +9,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fupin.accounts.actors import Actor, history_user, is_system
+from fupin.accounts import policy
+from fupin.accounts.actors import Actor, history_user
 from fupin.core.scope import can_write_area
 
 MAX_AMOUNT = Decimal("999999999999.99")
 
-COUNTY_ROLES = ("county_admin",)
-TOWNSHIP_ROLES = ("county_admin", "township_staff")
+# Who decides: policy actions (fupin.accounts.policy.RIGHTS).
+COUNTY_RIGHT = "projects.decide_county"
+TOWNSHIP_RIGHT = "projects.decide_township"
 
 
 def today() -> dt.date:
@@ -66,12 +68,10 @@ def require_write(actor: Actor, area_code: str) -> None:
         raise PermissionDenied(f"您没有修改区划 {area_code} 数据的权限")
 
 
-def require_role(actor: Actor, roles: tuple[str, ...], what: str) -> None:
-    if not roles or is_system(actor) or getattr(actor, "is_superuser", False):
-        return
-    if str(getattr(actor, "role", "")) not in roles:
-        names = {"county_admin": "县级管理员", "township_staff": "乡镇工作人员"}
-        raise PermissionDenied(f"{what}须由{'或'.join(names.get(r, r) for r in roles)}办理")
+def require_right(actor: Actor, right: str, what: str) -> None:
+    """The policy's answer for `right` ("" = no role condition beyond writing in scope)."""
+    if right:
+        policy.require(actor, right, message=f"{what}须由{policy.role_names(policy.roles_for(right))}办理")
 
 
 def actor_id(actor: Actor) -> int | None:

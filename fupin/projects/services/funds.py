@@ -20,11 +20,11 @@ from fupin.areas.models import Area
 from ..choices import STATE_ORDER, FundKind, State
 from ..models import Allocation, FundSource, Payment, Project
 from .common import (
-    COUNTY_ROLES,
+    COUNTY_RIGHT,
     a_date,
     money,
     not_future,
-    require_role,
+    require_right,
     require_write,
     set_history,
     today,
@@ -48,7 +48,7 @@ def add_source(*, actor: Actor, county_code: str, kind: str, name: str, year: An
     if county is None:
         raise ValidationError({"area": [f"区县代码“{county_code}”不存在"]})
     require_write(actor, county.code)
-    require_role(actor, COUNTY_ROLES, "登记资金来源")
+    require_right(actor, COUNTY_RIGHT, "登记资金来源")
     errors: dict[str, list[str]] = {}
     if kind not in FundKind.values:
         errors["kind"] = [f"资金来源“{kind}”无效，应为：{'、'.join(FundKind.labels)}"]
@@ -82,7 +82,7 @@ def allocate(*, actor: Actor, project: Project, source: FundSource, amount: Any,
     value = money(amount, "amount", label="安排金额")
     day = a_date(on, "allocated_on", "安排日期") if on else today()
     require_write(actor, project.area_id)
-    require_role(actor, COUNTY_ROLES, "安排资金")
+    require_right(actor, COUNTY_RIGHT, "安排资金")
     if project.state not in FUNDABLE:
         raise ValidationError({"project": [
             f"项目处于“{project.get_state_display()}”：须先列入年度计划才能安排资金"]})

@@ -25,14 +25,14 @@ from fupin.areas.models import Area
 from ..choices import AssetKind, Category, NoticeLevel, State
 from ..models import Asset, Notice, Objection, Project, ProjectEvent
 from .common import (
-    COUNTY_ROLES,
-    TOWNSHIP_ROLES,
+    COUNTY_RIGHT,
+    TOWNSHIP_RIGHT,
     a_date,
     actor_id,
     actor_name,
     money,
     not_future,
-    require_role,
+    require_right,
     require_write,
     set_history,
     today,
@@ -47,7 +47,7 @@ class Transition:
     label: str
     source: State
     target: State
-    roles: tuple[str, ...] = ()  # empty: any writer in scope
+    right: str = ""  # the policy action needed; empty: any writer in scope
     notice: str = ""  # a notice level this action posts
     after_notice: str = ""  # the notice level that must have ended cleanly first
     not_by: tuple[str, ...] = ()  # actions whose actor may not do this one (maker ≠ checker)
@@ -57,30 +57,30 @@ TRANSITIONS: list[Transition] = [
     Transition("village_notice", "发布村级公示", State.VILLAGE_PROPOSED, State.VILLAGE_NOTICE,
                notice=NoticeLevel.VILLAGE),
     Transition("township_review", "乡镇审核通过", State.VILLAGE_NOTICE, State.TOWNSHIP_REVIEWED,
-               TOWNSHIP_ROLES, after_notice=NoticeLevel.VILLAGE, not_by=("propose",)),
+               TOWNSHIP_RIGHT, after_notice=NoticeLevel.VILLAGE, not_by=("propose",)),
     Transition("township_notice", "发布乡镇公示", State.TOWNSHIP_REVIEWED, State.TOWNSHIP_NOTICE,
-               TOWNSHIP_ROLES, notice=NoticeLevel.TOWNSHIP),
+               TOWNSHIP_RIGHT, notice=NoticeLevel.TOWNSHIP),
     Transition("sector_appraise", "行业部门论证通过", State.TOWNSHIP_NOTICE,
-               State.COUNTY_SECTOR_APPRAISED, COUNTY_ROLES, after_notice=NoticeLevel.TOWNSHIP,
+               State.COUNTY_SECTOR_APPRAISED, COUNTY_RIGHT, after_notice=NoticeLevel.TOWNSHIP,
                not_by=("propose",)),
     Transition("county_approve", "县级审定通过", State.COUNTY_SECTOR_APPRAISED,
-               State.COUNTY_APPROVED, COUNTY_ROLES, not_by=("propose", "sector_appraise")),
+               State.COUNTY_APPROVED, COUNTY_RIGHT, not_by=("propose", "sector_appraise")),
     Transition("county_notice", "发布县级公告", State.COUNTY_APPROVED, State.COUNTY_NOTICE,
-               COUNTY_ROLES, notice=NoticeLevel.COUNTY),
-    Transition("enter_library", "入库（备案）", State.COUNTY_NOTICE, State.IN_LIBRARY, COUNTY_ROLES,
+               COUNTY_RIGHT, notice=NoticeLevel.COUNTY),
+    Transition("enter_library", "入库（备案）", State.COUNTY_NOTICE, State.IN_LIBRARY, COUNTY_RIGHT,
                after_notice=NoticeLevel.COUNTY),
-    Transition("plan", "列入年度计划", State.IN_LIBRARY, State.PLANNED, COUNTY_ROLES),
-    Transition("fund", "资金已下达", State.PLANNED, State.FUNDED, COUNTY_ROLES),
+    Transition("plan", "列入年度计划", State.IN_LIBRARY, State.PLANNED, COUNTY_RIGHT),
+    Transition("fund", "资金已下达", State.PLANNED, State.FUNDED, COUNTY_RIGHT),
     Transition("start", "开工", State.FUNDED, State.IMPLEMENTING),
     Transition("complete", "完工", State.IMPLEMENTING, State.COMPLETED),
-    Transition("accept", "验收合格", State.COMPLETED, State.ACCEPTED, TOWNSHIP_ROLES,
+    Transition("accept", "验收合格", State.COMPLETED, State.ACCEPTED, TOWNSHIP_RIGHT,
                not_by=("propose", "complete")),
     Transition("site_notice", "发布竣工公示", State.ACCEPTED, State.SITE_NOTICE,
                notice=NoticeLevel.SITE),
-    Transition("hand_over", "资产移交", State.SITE_NOTICE, State.ASSET_HANDED_OVER, TOWNSHIP_ROLES,
+    Transition("hand_over", "资产移交", State.SITE_NOTICE, State.ASSET_HANDED_OVER, TOWNSHIP_RIGHT,
                after_notice=NoticeLevel.SITE),
-    Transition("remove", "出库（备案）", State.IN_LIBRARY, State.REMOVED, COUNTY_ROLES),
-    Transition("remove", "出库（备案）", State.PLANNED, State.REMOVED, COUNTY_ROLES),
+    Transition("remove", "出库（备案）", State.IN_LIBRARY, State.REMOVED, COUNTY_RIGHT),
+    Transition("remove", "出库（备案）", State.PLANNED, State.REMOVED, COUNTY_RIGHT),
 ]
 # Sending back for rework (退回): from a review step to the proposal.
 RETURNABLE = {State.VILLAGE_NOTICE, State.TOWNSHIP_REVIEWED, State.TOWNSHIP_NOTICE,
@@ -304,7 +304,7 @@ def act(*, actor: Actor, project: Project, action: str, version: int | None = No
         raise ValidationError({"action": [
             f"项目处于“{project.get_state_display()}”，不能办理“{ACTION_LABELS.get(action, action)}”"
             f"（可办理：{allowed}）"]})
-    require_role(actor, t.roles, t.label)
+    require_right(actor, t.right, t.label)
     _check_not_by(project, actor, t)
     if t.after_notice:
         problems = notice_problems(current_notice(project, t.after_notice), on)
@@ -353,7 +353,7 @@ def _return(project: Project, actor: Actor, comment: str, on: dt.date) -> Projec
     if project.state not in RETURNABLE:
         raise ValidationError({"action": [f"项目处于“{project.get_state_display()}”，不能退回"]})
     if project.state != State.VILLAGE_NOTICE:
-        require_role(actor, TOWNSHIP_ROLES, "退回修改")
+        require_right(actor, TOWNSHIP_RIGHT, "退回修改")
     if len(comment.strip()) < 4:
         raise ValidationError({"comment": ["退回须写明原因（至少 4 字）"]})
     source = project.state

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
+from fupin.accounts.actors import SYSTEM
 from fupin.areas.models import AreaPopulation
 from fupin.core.testing import make_household, make_user, member_data
 from fupin.registry import services
@@ -37,10 +38,10 @@ def registry(db):
                    members=[member_data("孙大"), member_data("孙二", Relation.SPOUSE),
                             member_data("孙三", Relation.SON), member_data("孙四", Relation.DAUGHTER)])
     h5 = make_household(v2, members=[member_data("周大"), member_data("周二", Relation.FATHER)])
-    services.change_status(actor=None, household=h2, effective=dt.date(2020, 11, 30),
+    services.change_status(actor=SYSTEM, household=h2, effective=dt.date(2020, 11, 30),
                            reason="脱贫", household_type=HouseholdType.LIFTED, exit_year=2020)
     father = h5.members.get(name="周二")
-    services.record_member_event(actor=None, member=father, kind="death", date=dt.date(2020, 6, 1))
+    services.record_member_event(actor=SYSTEM, member=father, kind="death", date=dt.date(2020, 6, 1))
     AreaPopulation.objects.create(area_id="500236", year=2020, rural_population=1000)
     return {"h2": h2, "h5": h5}
 

@@ -1,9 +1,11 @@
+
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.testing import VILLAGE_A, make_household, member_data, village_codes
 from fupin.registry import services
 from fupin.registry.choices import HouseholdType, MemberStatus, Relation
@@ -120,25 +122,25 @@ def test_water_judged_by_its_four_indicators():
     h = make_household()
     ok = dict(water_litres_per_day=40, water_fetch_minutes=10, water_days_short=5,
               water_quality_ok=True)
-    a = services.record_assessment(actor=None, household=h, kind="water",
+    a = services.record_assessment(actor=SYSTEM, household=h, kind="water",
                                    assessed_on=dt.date(2025, 5, 1), **ok)
     h.refresh_from_db()
     assert a.water_safe and h.water_safe and a.water_rule_set == "2018_rich"
     assert "四项均达标" in a.water_explanation
     short = dict(ok, water_litres_per_day=25)
-    b = services.record_assessment(actor=None, household=h, kind="water",
+    b = services.record_assessment(actor=SYSTEM, household=h, kind="water",
                                    assessed_on=dt.date(2025, 6, 1), **short)
     h.refresh_from_db()
     assert not b.water_safe and not h.water_safe and "水量 25 升" in b.water_explanation
-    c = services.record_assessment(actor=None, household=h, kind="water",
+    c = services.record_assessment(actor=SYSTEM, household=h, kind="water",
                                    assessed_on=dt.date(2025, 7, 1), water_rule_set="2018_short",
                                    **short)
     assert c.water_safe  # 20 L is enough in a water-short area
     with pytest.raises(ValidationError) as err:
-        services.record_assessment(actor=None, household=h, kind="water",
+        services.record_assessment(actor=SYSTEM, household=h, kind="water",
                                    assessed_on=dt.date(2025, 8, 1), water_safe=True,
                                    **dict(ok, water_days_short=60))
     assert "结论与四项指标不符" in str(err.value)
     with pytest.raises(ValidationError):
-        services.record_assessment(actor=None, household=h, kind="water",
+        services.record_assessment(actor=SYSTEM, household=h, kind="water",
                                    assessed_on=dt.date(2025, 8, 1), water_litres_per_day=40)

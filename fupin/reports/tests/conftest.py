@@ -21,6 +21,7 @@ import datetime as dt
 
 import pytest
 
+from fupin.accounts.actors import SYSTEM
 from fupin.core.testing import TOWNSHIP_A, VILLAGE_A, make_household, member_data, village_codes
 from fupin.registry import services
 
@@ -53,5 +54,5 @@ def small_registry(db):
 
 
 def lift_h1(world: dict) -> None:
-    services.change_status(actor=None, household=world["households"]["h1"], effective=CHANGE_DAY,
+    services.change_status(actor=SYSTEM, household=world["households"]["h1"], effective=CHANGE_DAY,
                            reason="脱贫", household_type="lifted", exit_year=2020)

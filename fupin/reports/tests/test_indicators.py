@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fupin.accounts.actors import SYSTEM
 from fupin.areas.models import AreaPopulation
 from fupin.core.testing import TOWNSHIP_A
 from fupin.reports import aggregates, indicators
@@ -83,7 +84,7 @@ def test_member_leaving_is_counted_by_date(small_registry):
     from fupin.registry import services
     h6 = small_registry["households"]["h6"]
     son = h6.members.exclude(relation_to_head="head").first()
-    services.record_member_event(actor=None, member=son, kind="moved_out", date=dt.date(2026, 1, 10))
+    services.record_member_event(actor=SYSTEM, member=son, kind="moved_out", date=dt.date(2026, 1, 10))
     assert indicators.area_indicators("500236", dt.date(2026, 1, 9), children=False)["figures"]["pp_poor"] == 8
     assert indicators.area_indicators("500236", dt.date(2026, 1, 10), children=False)["figures"]["pp_poor"] == 7
 

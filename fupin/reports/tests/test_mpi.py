@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fupin.accounts.actors import SYSTEM
 from fupin.reports.mpi import alkire_foster, decompose, registry_matrix
 
 # Alkire & Foster (2011), J. Public Economics 95, section 4 example: four people, four
@@ -138,9 +139,9 @@ def test_exact_fraction_example():
 def test_registry_matrix(small_registry):
     from fupin.registry import services
     h1 = small_registry["households"]["h1"]
-    services.update_household(actor=None, household=h1, changes={"housing_grade": "D",
+    services.update_household(actor=SYSTEM, household=h1, changes={"housing_grade": "D",
                                                                   "water_safe": False})
-    services.set_income(actor=None, household=h1, year=2025,
+    services.set_income(actor=SYSTEM, household=h1, year=2025,
                         components={"wage_income": "3000", "transfer_income": "3000"})
     m = registry_matrix("500236", dt.date(2026, 2, 1))
     assert m.household_count == 6 and sum(m.people) == 17
@@ -160,7 +161,7 @@ def test_compute_matches_hand_count(small_registry):
     from fupin.registry import services
     from fupin.reports.mpi import compute
     h1 = small_registry["households"]["h1"]
-    services.update_household(actor=None, household=h1, changes={"housing_grade": "D",
+    services.update_household(actor=SYSTEM, household=h1, changes={"housing_grade": "D",
                                                                   "water_safe": False})
     # h1 (3 people) is deprived in house and water: 1/8 + 1/8 = 1/4 < 1/3, not poor
     r = compute("500236", dt.date(2026, 2, 1), k=1 / 3)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fupin.accounts.actors import SystemActor
 from fupin.accounts.actors import cli_actor as cli_user
 from fupin.rectification import sampling, services
 from fupin.rectification.models import Problem
@@ -72,7 +73,7 @@ class Command(BaseCommand):
             month = dt.date.fromisoformat(opts["month"] + "-01")
         except ValueError:
             raise CommandError(f"月份“{opts['month']}”应为 YYYY-MM") from None
-        check = sampling.draw(actor=None, area_code=opts["area"], month=month, kind=opts["kind"],
+        check = sampling.draw(actor=SystemActor("fupin rectification sample"), area_code=opts["area"], month=month, kind=opts["kind"],
                               size=opts["size"], seed=opts.get("seed"))
         ids = list(check.items.values_list("household_id" if opts["kind"] == "household" else "helper_id",
                                            flat=True))

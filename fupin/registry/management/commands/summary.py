@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fupin.accounts.models import User
+from fupin.accounts.actors import cli_actor
 from fupin.registry.figures import area_summary
 
 ROWS = (
@@ -46,11 +46,7 @@ class Command(BaseCommand):
                 as_of = dt.date.fromisoformat(opts["as_of"])
             except ValueError:
                 raise CommandError(f"日期“{opts['as_of']}”应为 YYYY-MM-DD") from None
-        user = None
-        if opts["user"]:
-            user = User.objects.filter(username=opts["user"], is_active=True).first()
-            if user is None:
-                raise CommandError(f"用户“{opts['user']}”不存在或已停用")
+        user = cli_actor(opts["user"], "fupin summary")
         try:
             s = area_summary(code, as_of, user=user)
         except PermissionDenied as exc:
