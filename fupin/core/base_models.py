@@ -3,13 +3,23 @@
 - `TimestampedModel`: created_at / updated_at.
 - `HistoryModel`: timestamps plus change history (who, when, before, after) through
   django-simple-history; services set `obj._history_user` (see `fupin.accounts.actors`).
-- `AreaScopedModel`: history plus the one way a row links to its area, a foreign key
-  `area` to `areas.Area` (its code is the primary key, so `area_id` is the NBS code and a
-  prefix is a scope), and the scoped manager: `Model.objects.visible_to(user)`.
+- `ScopedModel`: the scoped manager, `Model.objects.visible_to(user)`. A model says where its
+  area code lies with one class attribute, `scope_field` ("area__code" for a row with its own
+  area; "household__area__code", "loan__area__code" … for a row hanging off a scoped parent),
+  and gets `obj.area_id`, the code of the area it belongs to, from the same path. No model
+  writes its own ScopedQuerySet subclass just to name the path; a queryset with real methods
+  (`live()`, a custom `visible_to`) is passed as `queryset` in `ScopedManager(queryset=…)`.
+- `AreaLinkedModel`: a `ScopedModel` whose row BELONGS to an area: the one way to link a row
+  to its area is a foreign key `area` to `areas.Area` (its code is the primary key, so
+  `area_id` is the NBS code and a prefix is a scope). Older tables keep their column name with
+  `db_column="area_code"`; `obj.area_code` stays a readable (and settable) alias of `area_id`.
+- `AreaScopedModel`: `AreaLinkedModel` with history and timestamps, for new tables.
 
-Rows that hang off a scoped parent (a payout of a loan, an event of a problem) set
-`scope_field` on their own `ScopedQuerySet` subclass, e.g. "loan__area__code"; everything
-else inherits `AreaScopedModel` and needs nothing more.
+A row's HOME area is different from a rule's REACH: settings, rules and overrides carry an
+optional `area_code` text ("" = everywhere, else a code prefix the rule applies below:
+monitoring Setting/Rule/RuleAreaSwitch/Sweep, assistance AssistanceRule, reports Scorecard,
+core Job/AccessLog). Those are not a link to one area row and stay text; they are listed with
+their reasons in `REACH_FIELDS` (checked by core/tests/test_model_base.py).
 """
 
 from __future__ import annotations
@@ -21,6 +31,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .scope import ScopedQuerySet
+
+# "app_label.Model.field" -> why it is an optional reach, not the row's home area.
+REACH_FIELDS: dict[str, str] = {
+    "monitoring.Setting.area_code": "参数适用范围：空 = 全国默认，否则适用于该前缀以下",
+    "monitoring.Rule.area_code": "规则适用范围：空 = 全部区划",
+    "monitoring.RuleAreaSwitch.area_code": "县级对全国规则的开关：适用于该前缀以下，不属于某一区划行",
+    "monitoring.Sweep.area_code": "排查范围：空 = 全部在册户（夜间全面排查）",
+    "assistance.AssistanceRule.area_code": "帮扶规则适用范围：空 = 默认，最长前缀生效（unique）",
+    "reports.Scorecard.area_code": "评分表适用范围（配置），按前缀生效",
+    "ledgers.ImportBatch.area_code": "导入批次的范围：空 = 尚未识别（读取台账后填写）",
+    "core.Job.area_code": "后台任务的范围：空 = 全部区划",
+    "core.AccessLog.area_code": "访问日志记录的范围，空 = 未限定区划；日志不引用区划行",
+    "monitoring.Hit.area_code": "排查暂存表（每次排查清空），不是领域数据",
+}
 
 
 class TimestampedModel(models.Model):
@@ -38,15 +62,79 @@ class HistoryModel(TimestampedModel):
         abstract = True
 
 
+_QUERYSETS: dict[tuple[type[models.Model], type[ScopedQuerySet[Any]]], type[ScopedQuerySet[Any]]] = {}
+
+
+def scoped_queryset_class(model: type[models.Model],
+                          base: type[ScopedQuerySet[Any]] = ScopedQuerySet) -> type[ScopedQuerySet[Any]]:
+    """`base` with the model's `scope_field` (and `household_field`, if any) as class attributes,
+    made once per model; readers of the queryset class (assistance.visibility) see the path."""
+    key = (model, base)
+    if key not in _QUERYSETS:
+        attrs: dict[str, Any] = {"scope_field": model.scope_field}  # type: ignore[attr-defined]
+        household = getattr(model, "household_field", None)
+        if household:
+            attrs["household_field"] = household
+        _QUERYSETS[key] = type(f"{model.__name__}QuerySet", (base,), attrs)
+    return _QUERYSETS[key]
+
+
+class ScopedManager(models.Manager[Any]):
+    """The manager of every scoped model: its queryset class is `queryset` (ScopedQuerySet or a
+    subclass with real methods) with the model's `scope_field`."""
+
+    def __init__(self, queryset: type[ScopedQuerySet[Any]] = ScopedQuerySet) -> None:
+        super().__init__()
+        self._base_queryset = queryset
+
+    @property  # type: ignore[override]
+    def _queryset_class(self) -> type[ScopedQuerySet[Any]]:
+        return scoped_queryset_class(self.model, self._base_queryset)
+
+    def __getattr__(self, name: str) -> Any:
+        # methods of a custom queryset class (live(), …) on the manager, like as_manager()
+        if name.startswith("_"):
+            raise AttributeError(name)
+        base = self.__dict__.get("_base_queryset")
+        if base is not None and callable(getattr(base, name, None)):
+            return getattr(self.get_queryset(), name)
+        raise AttributeError(name)
+
+
+class ScopedModel(models.Model):
+    """Rows visible by area through `scope_field`; see the module docstring."""
+
+    scope_field: ClassVar[str] = "area__code"
+
+    objects: ClassVar[Any] = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def area_id(self) -> str:
+        """The code of the area this row belongs to, read along `scope_field` (a model with its
+        own `area` foreign key has the field's `area_id` instead)."""
+        parts = self.scope_field.split("__")
+        if len(parts) > 1 and parts[-1] == "code":
+            parts = [*parts[:-2], f"{parts[-2]}_id"]
+        obj: Any = self
+        for name in parts:
+            obj = getattr(obj, name, None)
+            if obj is None:
+                return ""
+        return str(obj)
+
+
 class AreaScopedQuerySet(ScopedQuerySet[Any]):
     scope_field = "area__code"
 
 
-class AreaScopedModel(HistoryModel):
+class AreaLinkedModel(ScopedModel):
     area = models.ForeignKey("areas.Area", verbose_name=_("区划"), on_delete=models.PROTECT,
                              related_name="+")
 
-    objects: ClassVar[Any] = AreaScopedQuerySet.as_manager()
+    scope_field: ClassVar[str] = "area__code"
 
     class Meta:
         abstract = True
@@ -54,3 +142,12 @@ class AreaScopedModel(HistoryModel):
     @property
     def area_code(self) -> str:
         return str(self.area_id)  # type: ignore[attr-defined]
+
+    @area_code.setter
+    def area_code(self, value: str) -> None:
+        self.area_id = value  # type: ignore[misc]
+
+
+class AreaScopedModel(HistoryModel, AreaLinkedModel):
+    class Meta:
+        abstract = True

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.scope import ScopedQuerySet
+from fupin.core.base_models import ScopedModel
 
 
 class AreaFigure(models.Model):
@@ -66,11 +66,7 @@ class Normalisation(models.TextChoices):
     RANK = "rank", _("名次百分位")
 
 
-class ScorecardQuerySet(ScopedQuerySet["Scorecard"]):
-    scope_field = "area_code"
-
-
-class Scorecard(models.Model):
+class Scorecard(ScopedModel):
     """A weighted scorecard (季度一排名) a county uses to rank its townships or villages."""
 
     area_code = models.CharField(_("适用区划"), max_length=12)
@@ -82,7 +78,7 @@ class Scorecard(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScorecardQuerySet.as_manager()
+    scope_field = "area_code"
 
     class Meta:
         ordering = ["area_code", "name"]
@@ -114,11 +110,7 @@ class ScorecardItem(models.Model):
         return f"{self.scorecard_id} {self.indicator} ×{self.weight}"
 
 
-class AssessmentTargetQuerySet(ScopedQuerySet["AssessmentTarget"]):
-    scope_field = "area_code"
-
-
-class AssessmentTarget(models.Model):
+class AssessmentTarget(ScopedModel):
     """An annual target (年度一考核) for one area and indicator."""
 
     area_code = models.CharField(_("考核区划"), max_length=12)
@@ -129,7 +121,7 @@ class AssessmentTarget(models.Model):
                                  default=Direction.LOWER)
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, default=Decimal("10"))
 
-    objects = AssessmentTargetQuerySet.as_manager()
+    scope_field = "area_code"
 
     class Meta:
         ordering = ["year", "area_code", "indicator"]
