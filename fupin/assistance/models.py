@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
-from fupin.core.base_models import ScopedManager, ScopedModel
+from fupin.core.base_models import AreaLinkedModel, ScopedManager, ScopedModel
 
 from .choices import MeasureCategory, MeasureStatus, UnitLevel, VisitChannel
 
@@ -51,24 +51,24 @@ class AssistanceRule(ScopedModel):
         return f"帮扶规则 {self.area_code or '默认'}"
 
 
-class AssistingUnit(ScopedModel):
-    """An assisting unit (帮扶单位); `area_code` is the area it serves (its scope)."""
+class AssistingUnit(AreaLinkedModel):
+    """An assisting unit (帮扶单位); `area` is the area it serves (its scope)."""
 
     name = models.CharField(_("单位名称"), max_length=100)
     level = models.CharField(_("单位隶属关系"), max_length=10, choices=UnitLevel.choices)
-    area_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
+    area = models.ForeignKey("areas.Area", verbose_name=_("所属区划"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+")
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    scope_field = "area_code"
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["area_code", "name"]
+        ordering = ["area_id", "name"]
         verbose_name = _("帮扶单位")
         verbose_name_plural = _("帮扶单位")
-        constraints = [models.UniqueConstraint(fields=["name", "area_code"], name="uniq_unit_name_area")]
+        constraints = [models.UniqueConstraint(fields=["name", "area"], name="uniq_unit_name_area")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_level_display()}）"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
-from fupin.core.base_models import ScopedManager, ScopedModel
+from fupin.core.base_models import AreaLinkedModel, ScopedManager, ScopedModel
 
 
 class Severity(models.TextChoices):
@@ -193,12 +193,13 @@ class EventSource(models.TextChoices):
     UPLOAD = "upload", _("部门上传")
 
 
-class RiskEvent(ScopedModel):
+class RiskEvent(AreaLinkedModel):
     """Something that happened to a household and may push it back into poverty."""
 
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
                                   on_delete=models.CASCADE, related_name="risk_events")
-    area_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    area = models.ForeignKey("areas.Area", verbose_name=_("区划代码"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+")
     kind = models.CharField(_("类别"), max_length=10, choices=EventKind.choices)
     date = models.DateField(_("发生日期"))
     amount = models.DecimalField(_("金额(元)"), max_digits=12, decimal_places=2,
@@ -212,7 +213,6 @@ class RiskEvent(ScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    scope_field = "area_code"
     household_field = "household"  # role helper: only assigned households (assistance.visibility)
 
     class Meta:
@@ -307,14 +307,15 @@ class WarningQuerySet(ScopedQuerySet["Warning"]):
         return self.filter(status__in=LIVE_STATUSES)
 
 
-class Warning(ScopedModel):
+class Warning(AreaLinkedModel):
     """A rule fired for a household. While the condition holds there is one live row per
     household and rule (open, or dismissed with a reason); sweeps refresh it and close it
     when the condition no longer holds."""
 
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
                                   on_delete=models.CASCADE, related_name="warnings")
-    area_code = models.CharField(_("区划代码"), max_length=12)
+    area = models.ForeignKey("areas.Area", verbose_name=_("区划代码"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+", db_index=False)
     # few indexes: a sweep writes hundreds of thousands of warnings
     rule = models.ForeignKey(Rule, verbose_name=_("规则"), on_delete=models.PROTECT,
                              related_name="warnings", db_index=False)
@@ -353,7 +354,6 @@ class Warning(ScopedModel):
     decided_on = models.DateField(_("认定日期"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    scope_field = "area_code"
     household_field = "household"  # role helper: only assigned households (assistance.visibility)
     objects = ScopedManager(WarningQuerySet)
 
@@ -365,7 +365,7 @@ class Warning(ScopedModel):
             fields=["household", "rule"], condition=Q(status__in=["open", "dismissed", "decided"]),
             name="one_live_warning_per_household_rule")]
         indexes = [
-            models.Index(fields=["area_code"], name="warning_area_pattern",
+            models.Index(fields=["area"], name="warning_area_pattern",
                          opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["rule", "status"], name="warning_rule_status"),
         ]
@@ -408,12 +408,13 @@ class RosterKind(models.TextChoices):
     DEATH = "death", _("死亡登记名册（公安/卫健）")
 
 
-class Roster(ScopedModel):
+class Roster(AreaLinkedModel):
     """One department upload; its rows are staged in RosterRow and joined on resident_id."""
 
     kind = models.CharField(_("名册类别"), max_length=12, choices=RosterKind.choices)
     name = models.CharField(_("名册名称"), max_length=200)
-    area_code = models.CharField(_("覆盖区划"), max_length=12)
+    area = models.ForeignKey("areas.Area", verbose_name=_("覆盖区划"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+", db_index=False)
     as_of = models.DateField(_("名册日期"))
     department = models.CharField(_("报送部门"), max_length=100, blank=True)
     active = models.BooleanField(_("现行"), default=True)
@@ -428,7 +429,6 @@ class Roster(ScopedModel):
     sweep = models.ForeignKey(Sweep, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
 
-    scope_field = "area_code"
 
     class Meta:
         ordering = ["-uploaded_at"]

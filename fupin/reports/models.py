@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.base_models import ScopedModel
+from fupin.core.base_models import AreaLinkedModel, ScopedModel
 
 
 class AreaFigure(models.Model):
@@ -110,10 +110,11 @@ class ScorecardItem(models.Model):
         return f"{self.scorecard_id} {self.indicator} ×{self.weight}"
 
 
-class AssessmentTarget(ScopedModel):
+class AssessmentTarget(AreaLinkedModel):
     """An annual target (年度一考核) for one area and indicator."""
 
-    area_code = models.CharField(_("考核区划"), max_length=12)
+    area = models.ForeignKey("areas.Area", verbose_name=_("考核区划"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField(_("年度"))
     indicator = models.CharField(_("指标"), max_length=40)
     target = models.DecimalField(_("目标值"), max_digits=14, decimal_places=4)
@@ -121,13 +122,11 @@ class AssessmentTarget(ScopedModel):
                                  default=Direction.LOWER)
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, default=Decimal("10"))
 
-    scope_field = "area_code"
-
     class Meta:
-        ordering = ["year", "area_code", "indicator"]
+        ordering = ["year", "area_id", "indicator"]
         verbose_name = _("年度考核目标")
         verbose_name_plural = _("年度考核目标")
-        constraints = [models.UniqueConstraint(fields=["area_code", "year", "indicator"],
+        constraints = [models.UniqueConstraint(fields=["area", "year", "indicator"],
                                                name="uniq_assessment_target")]
 
     def __str__(self) -> str:
