@@ -18,8 +18,9 @@
 A row's HOME area is different from a rule's REACH: settings, rules and overrides carry an
 optional `area_code` text ("" = everywhere, else a code prefix the rule applies below:
 monitoring Setting/Rule/RuleAreaSwitch/Sweep, assistance AssistanceRule, reports Scorecard,
-core Job/AccessLog). Those are not a link to one area row and stay text; they are listed with
-their reasons in `REACH_FIELDS` (checked by core/tests/test_model_base.py).
+cases CaseSettings, core Job). A reach is not a link to one area row and stays text. So do
+codes copied into staging, snapshot and log tables. Every such text column is listed with its
+reason in `TEXT_AREA_FIELDS` (core/tests/test_model_base.py fails on any other).
 """
 
 from __future__ import annotations
@@ -32,18 +33,25 @@ from simple_history.models import HistoricalRecords
 
 from .scope import ScopedQuerySet
 
-# "app_label.Model.field" -> why it is an optional reach, not the row's home area.
-REACH_FIELDS: dict[str, str] = {
-    "monitoring.Setting.area_code": "参数适用范围：空 = 全国默认，否则适用于该前缀以下",
-    "monitoring.Rule.area_code": "规则适用范围：空 = 全部区划",
-    "monitoring.RuleAreaSwitch.area_code": "县级对全国规则的开关：适用于该前缀以下，不属于某一区划行",
-    "monitoring.Sweep.area_code": "排查范围：空 = 全部在册户（夜间全面排查）",
-    "assistance.AssistanceRule.area_code": "帮扶规则适用范围：空 = 默认，最长前缀生效（unique）",
-    "reports.Scorecard.area_code": "评分表适用范围（配置），按前缀生效",
-    "ledgers.ImportBatch.area_code": "导入批次的范围：空 = 尚未识别（读取台账后填写）",
-    "core.Job.area_code": "后台任务的范围：空 = 全部区划",
-    "core.AccessLog.area_code": "访问日志记录的范围，空 = 未限定区划；日志不引用区划行",
-    "monitoring.Hit.area_code": "排查暂存表（每次排查清空），不是领域数据",
+# "app_label.Model.field" -> why it is text and not the foreign key `area` (范围 = a reach,
+# "" or a prefix the row applies below; 暂存/快照/日志 = a copied code in staging, snapshot
+# or log tables that must not block deleting or merging areas).
+TEXT_AREA_FIELDS: dict[str, str] = {
+    "monitoring.Setting.area_code": "范围：参数适用范围，空 = 全国默认，最长前缀生效",
+    "monitoring.Rule.area_code": "范围：规则适用范围，空 = 全部区划",
+    "monitoring.RuleAreaSwitch.area_code": "范围：县级对全国规则的开关，适用于该前缀以下",
+    "monitoring.Sweep.area_code": "范围：排查范围，空 = 全部在册户（夜间全面排查）",
+    "assistance.AssistanceRule.area_code": "范围：帮扶规则适用范围，空 = 默认，最长前缀生效",
+    "reports.Scorecard.area_code": "范围：评分表适用范围（配置），按前缀生效",
+    "cases.CaseSettings.county_code": "范围：县级办理时限配置，按县生效",
+    "ledgers.ImportBatch.area_code": "范围：导入批次覆盖的区划，空 = 读取台账前尚未识别",
+    "ledgers.LedgerLock.county_code": "暂存：导入时按县加的锁",
+    "monitoring.Hit.area_code": "暂存：排查暂存表，每次排查清空",
+    "core.Job.area_code": "范围：后台任务的范围，空 = 全部区划",
+    "core.AccessLog.area_code": "日志：访问日志记下的区划，空 = 未限定",
+    "reports.AreaFigure.village_code": "快照：按村汇总的指标快照",
+    "reports.AreaFigureRun.county_code": "快照：快照重建记录",
+    "projects.Project.county_code": "快照：项目区划所在的县（由 area 派生，用于编号唯一）",
 }
 
 

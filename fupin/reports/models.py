@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fupin.core.base_models import AreaLinkedModel, ScopedModel
 
@@ -79,6 +80,7 @@ class Scorecard(ScopedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_field = "area_code"
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["area_code", "name"]
@@ -98,6 +100,8 @@ class ScorecardItem(models.Model):
                                  default=Direction.LOWER)
     normalisation = models.CharField(_("标准化方法"), max_length=12, choices=Normalisation.choices,
                                      default=Normalisation.MINMAX)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scorecard_id", "id"]
@@ -121,6 +125,8 @@ class AssessmentTarget(AreaLinkedModel):
     direction = models.CharField(_("方向"), max_length=6, choices=Direction.choices,
                                  default=Direction.LOWER)
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, default=Decimal("10"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year", "area_id", "indicator"]
