@@ -5,6 +5,7 @@ supervision, household plans with measures, visits with photos, and the configur
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
-from fupin.core.base_models import AreaLinkedModel, ScopedManager, ScopedModel
+from fupin.core.base_models import AreaLinkedModel, ScopedModel
 
 from .choices import MeasureCategory, MeasureStatus, UnitLevel, VisitChannel
 
@@ -103,6 +104,7 @@ class UnitPairing(ScopedModel):
 
 
 class HelperQuerySet(ScopedQuerySet["Helper"]):
+    scope_field = "area__code"
     def with_load(self) -> HelperQuerySet:
         return self.annotate(active_count=models.Count(
             "assignments", filter=Q(assignments__ended_on__isnull=True)))
@@ -126,8 +128,7 @@ class Helper(ScopedModel):
     active = models.BooleanField(_("在岗"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    scope_field = "area__code"
-    objects = ScopedManager(HelperQuerySet)
+    objects: ClassVar[Any] = HelperQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -143,6 +144,7 @@ class Helper(ScopedModel):
 
 
 class AssignmentQuerySet(ScopedQuerySet["Assignment"]):
+    scope_field = "household__area__code"
     def current(self) -> AssignmentQuerySet:
         return self.filter(ended_on__isnull=True)
 
@@ -162,8 +164,7 @@ class Assignment(ScopedModel):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    scope_field = "household__area__code"
-    objects = ScopedManager(AssignmentQuerySet)
+    objects: ClassVar[Any] = AssignmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -183,6 +184,8 @@ class Assignment(ScopedModel):
 
 
 class FlaggedQuerySet(ScopedQuerySet["FlaggedSupervision"]):
+    scope_field = "area__code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
     def current(self) -> FlaggedQuerySet:
         return self.filter(ended_on__isnull=True)
 
@@ -200,9 +203,7 @@ class FlaggedSupervision(ScopedModel):
     started_on = models.DateField(_("挂牌日期"))
     ended_on = models.DateField(_("摘牌日期"), null=True, blank=True)
 
-    scope_field = "area__code"
-    household_field = "household"  # role helper: only assigned households (assistance.visibility)
-    objects = ScopedManager(FlaggedQuerySet)
+    objects: ClassVar[Any] = FlaggedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -3,7 +3,7 @@ objections raised during the public notice, and the county's deadline settings."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
-from fupin.core.base_models import ScopedManager, ScopedModel
+from fupin.core.base_models import ScopedModel
 from fupin.registry.choices import MonitoringType, RiskType
 
 from .choices import (
@@ -31,6 +31,7 @@ from .workflow import ALL_STEPS, STEP_CHOICES, STEP_LABELS
 
 
 class CaseQuerySet(ScopedQuerySet["Case"]):
+    scope_field = "household__area__code"
     def open(self) -> CaseQuerySet:
         return self.filter(status=CaseStatus.OPEN)
 
@@ -100,8 +101,7 @@ class Case(ScopedModel):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     result_reason = models.TextField(_("办结说明"), blank=True)
 
-    scope_field = "household__area__code"
-    objects = ScopedManager(CaseQuerySet)
+    objects: ClassVar[Any] = CaseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -153,6 +153,7 @@ class Case(ScopedModel):
 
 
 class LeadQuerySet(ScopedQuerySet["Lead"]):
+    scope_field = "household__area__code"
     def live(self) -> LeadQuerySet:
         return self.filter(status__in=[LeadStatus.NEW, LeadStatus.IN_PROCEDURE])
 
@@ -182,8 +183,7 @@ class Lead(ScopedModel):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
-    scope_field = "household__area__code"
-    objects = ScopedManager(LeadQuerySet)
+    objects: ClassVar[Any] = LeadQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -7,8 +7,9 @@
   area code lies with one class attribute, `scope_field` ("area__code" for a row with its own
   area; "household__area__code", "loan__area__code" … for a row hanging off a scoped parent),
   and gets `obj.area_id`, the code of the area it belongs to, from the same path. No model
-  writes its own ScopedQuerySet subclass just to name the path; a queryset with real methods
-  (`live()`, a custom `visible_to`) is passed as `queryset` in `ScopedManager(queryset=…)`.
+  writes a ScopedQuerySet subclass just to name the path. A model whose queryset has real
+  methods (`live()`, its own `visible_to`) keeps `objects = XQuerySet.as_manager()` (typed by
+  mypy's django plugin) and names `scope_field` on that queryset instead.
 - `AreaLinkedModel`: a `ScopedModel` whose row BELONGS to an area: the one way to link a row
   to its area is a foreign key `area` to `areas.Area` (its code is the primary key, so
   `area_id` is the NBS code and a prefix is a scope). Older tables keep their column name with
@@ -87,24 +88,21 @@ def scoped_queryset_class(model: type[models.Model],
     return _QUERYSETS[key]
 
 
-class ScopedManager(models.Manager[Any]):
-    """The manager of every scoped model: its queryset class is `queryset` (ScopedQuerySet or a
-    subclass with real methods) with the model's `scope_field`."""
+def _scope_field(model: type[models.Model]) -> str:
+    return str(model._default_manager._queryset_class.scope_field)  # type: ignore[attr-defined]
 
-    def __init__(self, queryset: type[ScopedQuerySet[Any]] = ScopedQuerySet) -> None:
-        super().__init__()
-        self._base_queryset = queryset
+
+class ScopedManager(models.Manager[Any]):
+    """The manager a scoped model inherits: a ScopedQuerySet made per model with the model's
+    `scope_field` (and `household_field`), so no model writes a one-line queryset for it."""
 
     @property  # type: ignore[override]
     def _queryset_class(self) -> type[ScopedQuerySet[Any]]:
-        return scoped_queryset_class(self.model, self._base_queryset)
+        return scoped_queryset_class(self.model)
 
     def __getattr__(self, name: str) -> Any:
-        # methods of a custom queryset class (live(), …) on the manager, like as_manager()
-        if name.startswith("_"):
-            raise AttributeError(name)
-        base = self.__dict__.get("_base_queryset")
-        if base is not None and callable(getattr(base, name, None)):
+        # visible_to() and in_area() on the manager, as as_manager() would give
+        if not name.startswith("_") and callable(getattr(ScopedQuerySet, name, None)):
             return getattr(self.get_queryset(), name)
         raise AttributeError(name)
 
@@ -123,7 +121,7 @@ class ScopedModel(models.Model):
     def area_id(self) -> str:
         """The code of the area this row belongs to, read along `scope_field` (a model with its
         own `area` foreign key has the field's `area_id` instead)."""
-        parts = self.scope_field.split("__")
+        parts = _scope_field(type(self)).split("__")
         if len(parts) > 1 and parts[-1] == "code":
             parts = [*parts[:-2], f"{parts[-2]}_id"]
         obj: Any = self

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.scope import ScopedQuerySet, scope_q
-from fupin.core.base_models import ScopedManager, ScopedModel
+from fupin.core.base_models import ScopedModel
 
 
 class BatchStatus(models.TextChoices):
@@ -19,6 +21,7 @@ class BatchStatus(models.TextChoices):
 
 
 class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):
+    scope_field = "area_code"
     def visible_to(self, user: object) -> ImportBatchQuerySet:  # type: ignore[override]
         """The importing user sees the batch, and so does anyone whose scope covers the
         area the file is about (the common prefix of its village codes)."""
@@ -66,8 +69,7 @@ class ImportBatch(ScopedModel):
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    scope_field = "area_code"
-    objects = ScopedManager(ImportBatchQuerySet)
+    objects: ClassVar[Any] = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,6 +8,7 @@ Other apps use `Warning` (one row per household and rule while the condition hol
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
-from fupin.core.base_models import AreaLinkedModel, ScopedManager, ScopedModel
+from fupin.core.base_models import AreaLinkedModel, ScopedModel
 
 
 class Severity(models.TextChoices):
@@ -54,6 +55,7 @@ class SettingKey(models.Model):
 
 
 class SettingQuerySet(ScopedQuerySet["Setting"]):
+    scope_field = "area_code"
     def visible_to(self, user):  # type: ignore[no-untyped-def, override]
         """National defaults (area "") and settings of the user's areas and the areas above them."""
         from fupin.accounts.scope import is_unrestricted, scope_prefixes
@@ -92,8 +94,7 @@ class Setting(ScopedModel):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()
 
-    scope_field = "area_code"
-    objects = ScopedManager(SettingQuerySet)
+    objects: ClassVar[Any] = SettingQuerySet.as_manager()
 
     class Meta:
         ordering = ["key", "area_code", "year_from"]
@@ -228,6 +229,7 @@ class RiskEvent(AreaLinkedModel):
 
 
 class SweepQuerySet(ScopedQuerySet["Sweep"]):
+    scope_field = "area_code"
     def visible_to(self, user):  # type: ignore[no-untyped-def, override]
         """A sweep is visible to users whose scope covers it or lies inside it; the nightly
         whole-registry sweep (area "") to every user with a scope (its statistics are counts,
@@ -269,8 +271,7 @@ class Sweep(ScopedModel):
                             related_name="+")
     seconds = models.FloatField(_("耗时(秒)"), null=True, blank=True)
 
-    scope_field = "area_code"
-    objects = ScopedManager(SweepQuerySet)
+    objects: ClassVar[Any] = SweepQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -303,6 +304,8 @@ LIVE_STATUSES = (WarningStatus.OPEN, WarningStatus.DISMISSED, WarningStatus.DECI
 
 
 class WarningQuerySet(ScopedQuerySet["Warning"]):
+    scope_field = "area__code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
     def live(self) -> WarningQuerySet:
         return self.filter(status__in=LIVE_STATUSES)
 
@@ -354,8 +357,7 @@ class Warning(AreaLinkedModel):
     decided_on = models.DateField(_("认定日期"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    household_field = "household"  # role helper: only assigned households (assistance.visibility)
-    objects = ScopedManager(WarningQuerySet)
+    objects: ClassVar[Any] = WarningQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at", "-id"]

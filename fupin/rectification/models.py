@@ -6,6 +6,8 @@ different columns (see tables.py), never copies.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
-from fupin.core.base_models import ScopedManager, ScopedModel
+from fupin.core.base_models import ScopedModel
 
 
 class ProblemSource(models.TextChoices):
@@ -57,6 +59,8 @@ class Escalation(models.IntegerChoices):
 
 
 class ProblemQuerySet(ScopedQuerySet["Problem"]):
+    scope_field = "area__code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
     def unresolved(self) -> ProblemQuerySet:
         return self.filter(state__in=UNRESOLVED_STATES)
 
@@ -102,9 +106,7 @@ class Problem(ScopedModel):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    scope_field = "area__code"
-    household_field = "household"  # role helper: only assigned households (assistance.visibility)
-    objects = ScopedManager(ProblemQuerySet)
+    objects: ClassVar[Any] = ProblemQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

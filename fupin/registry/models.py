@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
-from fupin.core.base_models import ScopedManager, ScopedModel
+from fupin.core.base_models import ScopedModel
 
 from .choices import (
     AssessmentKind,
@@ -36,6 +37,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator
 
 
 class HouseholdQuerySet(ScopedQuerySet["Household"]):
+    scope_field = "area__code"
     def registered(self) -> HouseholdQuerySet:
         return self.filter(household_type__in=[HouseholdType.LIFTED, HouseholdType.POOR])
 
@@ -96,8 +98,7 @@ class Household(ScopedModel):
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    scope_field = "area__code"
-    objects = ScopedManager(HouseholdQuerySet)
+    objects: ClassVar[Any] = HouseholdQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "head_initials"])
 
     class Meta:
@@ -163,6 +164,7 @@ class HouseholdStatus(ScopedModel):
 
 
 class MemberQuerySet(ScopedQuerySet["Member"]):
+    scope_field = "household__area__code"
     def active(self) -> MemberQuerySet:
         return self.filter(status=MemberStatus.ACTIVE)
 
@@ -212,8 +214,7 @@ class Member(ScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    scope_field = "household__area__code"
-    objects = ScopedManager(MemberQuerySet)
+    objects: ClassVar[Any] = MemberQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
 
     class Meta:

@@ -205,7 +205,7 @@ def set_rule_active_in_area(*, actor: Any, rule: Rule, area_code: str, active: b
     switch.active = bool(active)
     switch.note = (note or "")[:200]
     switch.updated_by = actor if getattr(actor, "pk", None) else None
-    switch._history_user = switch.updated_by  # type: ignore[attr-defined]
+    switch._history_user = switch.updated_by  # type: ignore[attr-defined, union-attr]
     switch.save()
     Rule.objects.filter(pk=rule.pk).update(updated_at=timezone.now())  # recompile the sweep
     if not switch.active:
