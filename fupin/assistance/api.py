@@ -196,7 +196,7 @@ def _household(request: Request, pk: Any) -> Household:
 
 
 class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = AssistingUnit.objects.order_by("area_code", "name")
+    queryset = AssistingUnit.objects.order_by("area_id", "name")
     serializer_class = UnitSerializer
 
 

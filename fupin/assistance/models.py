@@ -5,6 +5,7 @@ supervision, household plans with measures, visits with photos, and the configur
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,17 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
+from fupin.core.base_models import AreaLinkedModel, ScopedModel
 
 from .choices import MeasureCategory, MeasureStatus, UnitLevel, VisitChannel
 
 DEFAULT_MAX_HOUSEHOLDS = 5
 
 
-class AssistanceRuleQuerySet(ScopedQuerySet["AssistanceRule"]):
-    scope_field = "area_code"
-
-
-class AssistanceRule(models.Model):
+class AssistanceRule(ScopedModel):
     """Configuration a county (or township) can change without a release. The rule whose
     area code is the longest prefix of a household's village applies; "" is the default."""
 
@@ -42,7 +40,7 @@ class AssistanceRule(models.Model):
         _("脱贫户走访周期(月)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)])
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AssistanceRuleQuerySet.as_manager()
+    scope_field = "area_code"
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -54,28 +52,24 @@ class AssistanceRule(models.Model):
         return f"帮扶规则 {self.area_code or '默认'}"
 
 
-class AssistingUnitQuerySet(ScopedQuerySet["AssistingUnit"]):
-    scope_field = "area_code"
-
-
-class AssistingUnit(models.Model):
-    """An assisting unit (帮扶单位); `area_code` is the area it serves (its scope)."""
+class AssistingUnit(AreaLinkedModel):
+    """An assisting unit (帮扶单位); `area` is the area it serves (its scope)."""
 
     name = models.CharField(_("单位名称"), max_length=100)
     level = models.CharField(_("单位隶属关系"), max_length=10, choices=UnitLevel.choices)
-    area_code = models.CharField(_("所属区划"), max_length=12, db_index=True)
+    area = models.ForeignKey("areas.Area", verbose_name=_("所属区划"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+")
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AssistingUnitQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["area_code", "name"]
+        ordering = ["area_id", "name"]
         verbose_name = _("帮扶单位")
         verbose_name_plural = _("帮扶单位")
-        constraints = [models.UniqueConstraint(fields=["name", "area_code"], name="uniq_unit_name_area")]
+        constraints = [models.UniqueConstraint(fields=["name", "area"], name="uniq_unit_name_area")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_level_display()}）"
@@ -83,16 +77,8 @@ class AssistingUnit(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("assistance:unit_detail", args=[self.pk])
 
-    @property
-    def area_id(self) -> str:
-        return self.area_code
 
-
-class PairingQuerySet(ScopedQuerySet["UnitPairing"]):
-    scope_field = "village__code"
-
-
-class UnitPairing(models.Model):
+class UnitPairing(ScopedModel):
     """A unit paired with a village (单位包村), with its period."""
 
     unit = models.ForeignKey(AssistingUnit, verbose_name=_("帮扶单位"), on_delete=models.PROTECT,
@@ -103,7 +89,7 @@ class UnitPairing(models.Model):
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    objects = PairingQuerySet.as_manager()
+    scope_field = "village__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -116,20 +102,15 @@ class UnitPairing(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} → {self.village_id}"
 
-    @property
-    def area_id(self) -> str:
-        return self.village_id
-
 
 class HelperQuerySet(ScopedQuerySet["Helper"]):
     scope_field = "area__code"
-
     def with_load(self) -> HelperQuerySet:
         return self.annotate(active_count=models.Count(
             "assignments", filter=Q(assignments__ended_on__isnull=True)))
 
 
-class Helper(models.Model):
+class Helper(ScopedModel):
     """A helper (帮扶责任人), optionally linked to a login of role `helper`."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True,
@@ -147,7 +128,7 @@ class Helper(models.Model):
     active = models.BooleanField(_("在岗"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = HelperQuerySet.as_manager()
+    objects: ClassVar[Any] = HelperQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -164,12 +145,11 @@ class Helper(models.Model):
 
 class AssignmentQuerySet(ScopedQuerySet["Assignment"]):
     scope_field = "household__area__code"
-
     def current(self) -> AssignmentQuerySet:
         return self.filter(ended_on__isnull=True)
 
 
-class Assignment(models.Model):
+class Assignment(ScopedModel):
     """Household ↔ helper, append-only: a change of helper ends the open row (ended_on)
     and adds a new one. Rows are never deleted or rewritten otherwise."""
 
@@ -184,7 +164,7 @@ class Assignment(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects: ClassVar[Any] = AssignmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -202,20 +182,15 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.household_id} ← {self.helper} {self.started_on}–{self.ended_on or ''}"
 
-    @property
-    def area_id(self) -> str:
-        return self.household.area_id
-
 
 class FlaggedQuerySet(ScopedQuerySet["FlaggedSupervision"]):
     scope_field = "area__code"
     household_field = "household"  # role helper: only assigned households (assistance.visibility)
-
     def current(self) -> FlaggedQuerySet:
         return self.filter(ended_on__isnull=True)
 
 
-class FlaggedSupervision(models.Model):
+class FlaggedSupervision(ScopedModel):
     """挂牌督战: a village (household empty) or a household under direct supervision."""
 
     area = models.ForeignKey("areas.Area", verbose_name=_("村(社区)"), on_delete=models.PROTECT,
@@ -228,7 +203,7 @@ class FlaggedSupervision(models.Model):
     started_on = models.DateField(_("挂牌日期"))
     ended_on = models.DateField(_("摘牌日期"), null=True, blank=True)
 
-    objects = FlaggedQuerySet.as_manager()
+    objects: ClassVar[Any] = FlaggedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -240,11 +215,7 @@ class FlaggedSupervision(models.Model):
         return f"挂牌督战 {self.household or self.area_id}"
 
 
-class PlanQuerySet(ScopedQuerySet["Plan"]):
-    scope_field = "household__area__code"
-
-
-class Plan(models.Model):
+class Plan(ScopedModel):
     """一户一策: one plan per household and year."""
 
     household = models.ForeignKey("registry.Household", verbose_name=_("户"), on_delete=models.CASCADE,
@@ -257,7 +228,7 @@ class Plan(models.Model):
     created_at = models.DateTimeField(_("制定时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PlanQuerySet.as_manager()
+    scope_field = "household__area__code"
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -272,16 +243,8 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("assistance:plan_detail", args=[self.pk])
 
-    @property
-    def area_id(self) -> str:
-        return self.household.area_id
 
-
-class MeasureQuerySet(ScopedQuerySet["Measure"]):
-    scope_field = "plan__household__area__code"
-
-
-class Measure(models.Model):
+class Measure(ScopedModel):
     plan = models.ForeignKey(Plan, verbose_name=_("帮扶计划"), on_delete=models.CASCADE,
                              related_name="measures")
     category = models.CharField(_("措施类别"), max_length=15, choices=MeasureCategory.choices)
@@ -298,7 +261,7 @@ class Measure(models.Model):
     outcome = models.TextField(_("成效"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MeasureQuerySet.as_manager()
+    scope_field = "plan__household__area__code"
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -314,16 +277,8 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return f"{self.get_category_display()}：{self.title}"
 
-    @property
-    def area_id(self) -> str:
-        return self.plan.household.area_id
 
-
-class VisitQuerySet(ScopedQuerySet["Visit"]):
-    scope_field = "household__area__code"
-
-
-class Visit(models.Model):
+class Visit(ScopedModel):
     household = models.ForeignKey("registry.Household", verbose_name=_("户"), on_delete=models.CASCADE,
                                   related_name="visits")
     helper = models.ForeignKey(Helper, verbose_name=_("帮扶责任人"), null=True, blank=True,
@@ -352,7 +307,7 @@ class Visit(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    objects = VisitQuerySet.as_manager()
+    scope_field = "household__area__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -367,9 +322,6 @@ class Visit(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("assistance:visit_detail", args=[self.pk])
 
-    @property
-    def area_id(self) -> str:
-        return self.household.area_id
 
     @property
     def has_location(self) -> bool:
@@ -384,11 +336,7 @@ class Visit(models.Model):
         return ""
 
 
-class VisitPhotoQuerySet(ScopedQuerySet["VisitPhoto"]):
-    scope_field = "visit__household__area__code"
-
-
-class VisitPhoto(models.Model):
+class VisitPhoto(ScopedModel):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("照片"), upload_to="visits/%Y/%m/")
     content_type = models.CharField(_("类型"), max_length=50)
@@ -396,7 +344,7 @@ class VisitPhoto(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = VisitPhotoQuerySet.as_manager()
+    scope_field = "visit__household__area__code"
 
     class Meta:
         ordering = ["visit_id", "id"]

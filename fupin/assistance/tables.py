@@ -47,7 +47,7 @@ class HelperTable(tables.Table):
 class UnitTable(tables.Table):
     name = tables.Column("单位名称", linkify=True)
     level = tables.Column("单位隶属关系")
-    area_code = tables.Column("所属区划")
+    area_code = tables.Column("所属区划", order_by=("area_id",))
     contact = tables.Column("联系人")
 
     class Meta:

@@ -3,7 +3,7 @@ objections raised during the public notice, and the county's deadline settings."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
+from fupin.core.base_models import ScopedModel
 from fupin.registry.choices import MonitoringType, RiskType
 
 from .choices import (
@@ -31,7 +32,6 @@ from .workflow import ALL_STEPS, STEP_CHOICES, STEP_LABELS
 
 class CaseQuerySet(ScopedQuerySet["Case"]):
     scope_field = "household__area__code"
-
     def open(self) -> CaseQuerySet:
         return self.filter(status=CaseStatus.OPEN)
 
@@ -43,7 +43,7 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
         return self.open().filter(Q(step_due__lt=day) | Q(due_date__lt=day))
 
 
-class Case(models.Model):
+class Case(ScopedModel):
     kind = models.CharField(_("类别"), max_length=20, choices=CaseKind.choices, db_index=True)
     household = models.ForeignKey("registry.Household", verbose_name=_("农户"),
                                   on_delete=models.PROTECT, related_name="cases")
@@ -101,7 +101,7 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     result_reason = models.TextField(_("办结说明"), blank=True)
 
-    objects = CaseQuerySet.as_manager()
+    objects: ClassVar[Any] = CaseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -120,9 +120,6 @@ class Case(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", args=[self.pk])
 
-    @property
-    def area_id(self) -> str:
-        return self.household.area_id
 
     @property
     def is_open(self) -> bool:
@@ -157,12 +154,11 @@ class Case(models.Model):
 
 class LeadQuerySet(ScopedQuerySet["Lead"]):
     scope_field = "household__area__code"
-
     def live(self) -> LeadQuerySet:
         return self.filter(status__in=[LeadStatus.NEW, LeadStatus.IN_PROCEDURE])
 
 
-class Lead(models.Model):
+class Lead(ScopedModel):
     """A risk lead (线索): a warning, a household's self-application, a department match or
     a cadre's report. It has the day it was found and a deadline: identification must be
     finished within the county's total days from the day the lead was found (MECHANISM
@@ -187,7 +183,7 @@ class Lead(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
-    objects = LeadQuerySet.as_manager()
+    objects: ClassVar[Any] = LeadQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -199,19 +195,12 @@ class Lead(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.household} {self.found_on}"
 
-    @property
-    def area_id(self) -> str:
-        return self.household.area_id
 
     def is_overdue_on(self, day: Any) -> bool:
         return self.status in (LeadStatus.NEW, LeadStatus.IN_PROCEDURE) and self.deadline < day
 
 
-class StepQuerySet(ScopedQuerySet["Step"]):
-    scope_field = "case__household__area__code"
-
-
-class Step(models.Model):
+class Step(ScopedModel):
     """One action on a case: the timeline. Rows are only ever added."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
@@ -228,7 +217,7 @@ class Step(models.Model):
     due = models.DateField(_("环节期限"), null=True, blank=True)
     was_overdue = models.BooleanField(_("逾期办理"), default=False)
 
-    objects = StepQuerySet.as_manager()
+    scope_field = "case__household__area__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -244,10 +233,6 @@ class Step(models.Model):
     def step_label(self) -> str:
         return STEP_LABELS.get(self.step, self.step)
 
-    @property
-    def area_id(self) -> str:
-        return self.case.household.area_id
-
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     day = timezone.localdate()
@@ -255,11 +240,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"cases/{day:%Y/%m}/{instance.case_id}/{instance.sha256[:16]}.{ext}"
 
 
-class AttachmentQuerySet(ScopedQuerySet["Attachment"]):
-    scope_field = "case__household__area__code"
-
-
-class Attachment(models.Model):
+class Attachment(ScopedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     step = models.ForeignKey(Step, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="attachments")
@@ -273,7 +254,7 @@ class Attachment(models.Model):
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
-    objects = AttachmentQuerySet.as_manager()
+    scope_field = "case__household__area__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -287,16 +268,8 @@ class Attachment(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:attachment", args=[self.pk])
 
-    @property
-    def area_id(self) -> str:
-        return self.case.household.area_id
 
-
-class ObjectionQuerySet(ScopedQuerySet["Objection"]):
-    scope_field = "case__household__area__code"
-
-
-class Objection(models.Model):
+class Objection(ScopedModel):
     """An objection raised during the village public notice, and the answer to it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="objections")
@@ -312,7 +285,7 @@ class Objection(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
-    objects = ObjectionQuerySet.as_manager()
+    scope_field = "case__household__area__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -323,20 +296,13 @@ class Objection(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.raised_on}"
 
-    @property
-    def area_id(self) -> str:
-        return self.case.household.area_id
 
     @property
     def is_answered(self) -> bool:
         return bool(self.answer)
 
 
-class CaseSettingsQuerySet(ScopedQuerySet["CaseSettings"]):
-    scope_field = "county_code"
-
-
-class CaseSettings(models.Model):
+class CaseSettings(ScopedModel):
     """A county's time limits for the procedures; the county administrator edits them."""
 
     county_code = models.CharField(_("区县代码"), max_length=6, unique=True)
@@ -360,7 +326,7 @@ class CaseSettings(models.Model):
         help_text=_("识别后收入持续超过监测线的最少月数（原则上不少于半年）"))
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CaseSettingsQuerySet.as_manager()
+    scope_field = "county_code"
     history = HistoricalRecords()
 
     class Meta:
@@ -378,9 +344,6 @@ class CaseSettings(models.Model):
     def __str__(self) -> str:
         return f"{self.county_code} 时限设置"
 
-    @property
-    def area_id(self) -> str:
-        return self.county_code
 
     def days_for(self, step_code: str) -> int:
         value = (self.step_days or {}).get(step_code)

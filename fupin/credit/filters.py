@@ -62,7 +62,7 @@ class SubsidyFilterSet(django_filters.FilterSet):
         fields = ["area", "month", "lost"]
 
     def filter_area(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return _area(qs, "area_code", value)
+        return _area(qs, "area__code", value)
 
     def filter_lost(self, qs: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         if value is None:

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.base_models import AreaScopedModel, HistoryModel
+from fupin.core.base_models import AreaLinkedModel, AreaScopedModel, HistoryModel
 from fupin.core.scope import ScopedQuerySet
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
@@ -257,17 +257,14 @@ class RiskFundDraw(HistoryModel):
         return f"{self.fund} {self.amount}"
 
 
-class SubsidyQuerySet(ScopedQuerySet["Subsidy"]):
-    scope_field = "area_code"
-
-
-class Subsidy(models.Model):
+class Subsidy(AreaLinkedModel):
     """The interest subsidy (贴息) of one loan for one month; zero with a reason when lost.
     Written by the set-based monthly run only (one INSERT … SELECT per run)."""
 
     loan = models.ForeignKey(Loan, verbose_name=_("贷款"), on_delete=models.CASCADE,
                              related_name="subsidies", db_index=False)
-    area_code = models.CharField(_("区划代码"), max_length=12)
+    area = models.ForeignKey("areas.Area", verbose_name=_("区划代码"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+", db_index=False)
     month = models.DateField(_("月份"))
     principal = models.DecimalField(_("计息本金（元）"), **MONEY)
     rate = models.DecimalField(_("贴息利率（%）"), max_digits=5, decimal_places=2)
@@ -277,8 +274,6 @@ class Subsidy(models.Model):
     run = models.ForeignKey("SubsidyRun", on_delete=models.CASCADE, related_name="rows",
                             db_index=False)
 
-    objects: ClassVar[Any] = SubsidyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-month", "loan_id"]
         verbose_name = _("贴息")
@@ -286,7 +281,7 @@ class Subsidy(models.Model):
         constraints = [models.UniqueConstraint(fields=["loan", "month"],
                                                name="credit_subsidy_once")]
         indexes = [models.Index(fields=["run"], name="credit_subsidy_run"),
-                   models.Index(fields=["area_code", "month"], name="credit_subsidy_area_month")]
+                   models.Index(fields=["area", "month"], name="credit_subsidy_area_month")]
 
     def __str__(self) -> str:
         return f"{self.loan_id} {self.month:%Y-%m} {self.amount}"

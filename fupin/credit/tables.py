@@ -77,6 +77,7 @@ class BankRowTable(tables.Table):
 class SubsidyTable(tables.Table):
     loan__loan_no = tables.Column(verbose_name="合同号")
     loan__household__household_no = tables.Column(verbose_name="户编号")
+    area_code = tables.Column(verbose_name="区划代码", order_by=("area_id",))
 
     class Meta:
         model = Subsidy

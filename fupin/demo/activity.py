@@ -61,7 +61,7 @@ def seed_activity(codes: list[str], progress: Progress | None = None) -> dict[st
         create_problem(actor=cadre, source="visit", category="housing", household=hh,
                        description="厨房墙体开裂，需复核住房安全等级",
                        deadline=today + dt.timedelta(days=20), owner_name="村建设专干")
-    warning = (Warning.objects.filter(area_code=village, status="open", household__monitoring_type="")
+    warning = (Warning.objects.filter(area_id=village, status="open", household__monitoring_type="")
                .exclude(household__cases__isnull=False).order_by("pk").first())
     if warning is not None:
         open_identification(actor=cadre, household=warning.household, channel="warning",

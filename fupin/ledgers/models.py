@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.scope import scope_q
+from fupin.accounts.scope import ScopedQuerySet, scope_q
+from fupin.core.base_models import ScopedModel
 
 
 class BatchStatus(models.TextChoices):
@@ -17,8 +20,9 @@ class BatchStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
-    def visible_to(self, user: object) -> ImportBatchQuerySet:
+class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):
+    scope_field = "area_code"
+    def visible_to(self, user: object) -> ImportBatchQuerySet:  # type: ignore[override]
         """The importing user sees the batch, and so does anyone whose scope covers the
         area the file is about (the common prefix of its village codes)."""
         if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
@@ -29,7 +33,7 @@ class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
         return self.filter(Q(user=user) | area)
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ScopedModel):
     """One imported ledger file, with its counts and the rejected-rows report."""
 
     file_name = models.CharField(_("文件名"), max_length=255)
@@ -65,7 +69,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    objects = ImportBatchQuerySet.as_manager()
+    objects: ClassVar[Any] = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -34,7 +34,7 @@ class WarningFilter(df.FilterSet):
     rule_code = df.CharFilter(label="规则代码", field_name="rule__code")
     severity = df.ChoiceFilter(label="级别", choices=Severity.choices)
     status = df.ChoiceFilter(label="状态", choices=WarningStatus.choices)
-    area = df.CharFilter(label="区划代码", field_name="area_code", lookup_expr="startswith")
+    area = df.CharFilter(label="区划代码", field_name="area__code", lookup_expr="startswith")
     household_no = df.CharFilter(label="户编号", field_name="household__household_no",
                                  lookup_expr="startswith")
     assigned = df.ChoiceFilter(label="指派", method="filter_assigned",
@@ -72,7 +72,7 @@ class WarningFilter(df.FilterSet):
 class EventFilter(df.FilterSet):
     kind = df.ChoiceFilter(label="类别", choices=EventKind.choices)
     household = IdFilter(label="户 ID", field_name="household_id")
-    area = df.CharFilter(label="区划代码", field_name="area_code", lookup_expr="startswith")
+    area = df.CharFilter(label="区划代码", field_name="area__code", lookup_expr="startswith")
 
     class Meta:
         model = RiskEvent

@@ -29,9 +29,9 @@ def family(prefix: str, days: list[dt.date],
            villages: list[str] | None = None) -> dict[dt.date, VillageFigures]:
     from fupin.monitoring.models import Warning  # type: ignore[attr-defined]
 
-    area = Q(area_code__in=villages) if villages is not None else Q(area_code__startswith=prefix)
+    area = Q(area_id__in=villages) if villages is not None else Q(area__code__startswith=prefix)
     base = Warning.objects.filter(area).annotate(
-        code=F("area_code"), opened_day=TruncDate("opened_at"),
+        code=F("area_id"), opened_day=TruncDate("opened_at"),
         dismissed_day=TruncDate("dismissed_at"))
     out: dict[dt.date, VillageFigures] = {}
     for day in days:

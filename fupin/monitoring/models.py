@@ -8,6 +8,7 @@ Other apps use `Warning` (one row per household and rule while the condition hol
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
+from fupin.core.base_models import AreaLinkedModel, ScopedModel
 
 
 class Severity(models.TextChoices):
@@ -54,7 +56,6 @@ class SettingKey(models.Model):
 
 class SettingQuerySet(ScopedQuerySet["Setting"]):
     scope_field = "area_code"
-
     def visible_to(self, user):  # type: ignore[no-untyped-def, override]
         """National defaults (area "") and settings of the user's areas and the areas above them."""
         from fupin.accounts.scope import is_unrestricted, scope_prefixes
@@ -70,7 +71,7 @@ class SettingQuerySet(ScopedQuerySet["Setting"]):
         return self.filter(q)
 
 
-class Setting(models.Model):
+class Setting(ScopedModel):
     """One value of a setting for an area (code prefix; "" = everywhere) from a year on.
 
     Resolution (done in SQL): for a household, the row whose area code is the longest
@@ -93,7 +94,7 @@ class Setting(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()
 
-    objects = SettingQuerySet.as_manager()
+    objects: ClassVar[Any] = SettingQuerySet.as_manager()
 
     class Meta:
         ordering = ["key", "area_code", "year_from"]
@@ -107,10 +108,6 @@ class Setting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("monitoring:setting_list")
-
-    @property
-    def area_id(self) -> str:
-        return self.area_code
 
 
 class RuleKind(models.TextChoices):
@@ -197,17 +194,13 @@ class EventSource(models.TextChoices):
     UPLOAD = "upload", _("部门上传")
 
 
-class RiskEventQuerySet(ScopedQuerySet["RiskEvent"]):
-    scope_field = "area_code"
-    household_field = "household"  # role helper: only assigned households (assistance.visibility)
-
-
-class RiskEvent(models.Model):
+class RiskEvent(AreaLinkedModel):
     """Something that happened to a household and may push it back into poverty."""
 
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
                                   on_delete=models.CASCADE, related_name="risk_events")
-    area_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    area = models.ForeignKey("areas.Area", verbose_name=_("区划代码"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+")
     kind = models.CharField(_("类别"), max_length=10, choices=EventKind.choices)
     date = models.DateField(_("发生日期"))
     amount = models.DecimalField(_("金额(元)"), max_digits=12, decimal_places=2,
@@ -221,7 +214,7 @@ class RiskEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = RiskEventQuerySet.as_manager()
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
 
     class Meta:
         ordering = ["household_id", "-date", "-id"]
@@ -234,14 +227,9 @@ class RiskEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.household_id} {self.get_kind_display()} {self.date}"
 
-    @property
-    def area_id(self) -> str:
-        return self.area_code
-
 
 class SweepQuerySet(ScopedQuerySet["Sweep"]):
     scope_field = "area_code"
-
     def visible_to(self, user):  # type: ignore[no-untyped-def, override]
         """A sweep is visible to users whose scope covers it or lies inside it; the nightly
         whole-registry sweep (area "") to every user with a scope (its statistics are counts,
@@ -262,7 +250,7 @@ class SweepKind(models.TextChoices):
     ROSTER = "roster", _("部门名单比对")
 
 
-class Sweep(models.Model):
+class Sweep(ScopedModel):
     area_code = models.CharField(_("区划"), max_length=12, blank=True)
     kind = models.CharField(_("类型"), max_length=10, choices=SweepKind.choices,
                             default=SweepKind.SWEEP)
@@ -283,7 +271,7 @@ class Sweep(models.Model):
                             related_name="+")
     seconds = models.FloatField(_("耗时(秒)"), null=True, blank=True)
 
-    objects = SweepQuerySet.as_manager()
+    objects: ClassVar[Any] = SweepQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -295,10 +283,6 @@ class Sweep(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("monitoring:sweep_detail", args=[self.pk])
-
-    @property
-    def area_id(self) -> str:
-        return self.area_code
 
 
 class WarningStatus(models.TextChoices):
@@ -320,21 +304,21 @@ LIVE_STATUSES = (WarningStatus.OPEN, WarningStatus.DISMISSED, WarningStatus.DECI
 
 
 class WarningQuerySet(ScopedQuerySet["Warning"]):
-    scope_field = "area_code"
+    scope_field = "area__code"
     household_field = "household"  # role helper: only assigned households (assistance.visibility)
-
     def live(self) -> WarningQuerySet:
         return self.filter(status__in=LIVE_STATUSES)
 
 
-class Warning(models.Model):
+class Warning(AreaLinkedModel):
     """A rule fired for a household. While the condition holds there is one live row per
     household and rule (open, or dismissed with a reason); sweeps refresh it and close it
     when the condition no longer holds."""
 
     household = models.ForeignKey("registry.Household", verbose_name=_("户"),
                                   on_delete=models.CASCADE, related_name="warnings")
-    area_code = models.CharField(_("区划代码"), max_length=12)
+    area = models.ForeignKey("areas.Area", verbose_name=_("区划代码"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+", db_index=False)
     # few indexes: a sweep writes hundreds of thousands of warnings
     rule = models.ForeignKey(Rule, verbose_name=_("规则"), on_delete=models.PROTECT,
                              related_name="warnings", db_index=False)
@@ -373,7 +357,7 @@ class Warning(models.Model):
     decided_on = models.DateField(_("认定日期"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = WarningQuerySet.as_manager()
+    objects: ClassVar[Any] = WarningQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -383,7 +367,7 @@ class Warning(models.Model):
             fields=["household", "rule"], condition=Q(status__in=["open", "dismissed", "decided"]),
             name="one_live_warning_per_household_rule")]
         indexes = [
-            models.Index(fields=["area_code"], name="warning_area_pattern",
+            models.Index(fields=["area"], name="warning_area_pattern",
                          opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["rule", "status"], name="warning_rule_status"),
         ]
@@ -394,9 +378,6 @@ class Warning(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("monitoring:warning_detail", args=[self.pk])
 
-    @property
-    def area_id(self) -> str:
-        return self.area_code
 
     @property
     def explanation(self) -> str:
@@ -429,16 +410,13 @@ class RosterKind(models.TextChoices):
     DEATH = "death", _("死亡登记名册（公安/卫健）")
 
 
-class RosterQuerySet(ScopedQuerySet["Roster"]):
-    scope_field = "area_code"
-
-
-class Roster(models.Model):
+class Roster(AreaLinkedModel):
     """One department upload; its rows are staged in RosterRow and joined on resident_id."""
 
     kind = models.CharField(_("名册类别"), max_length=12, choices=RosterKind.choices)
     name = models.CharField(_("名册名称"), max_length=200)
-    area_code = models.CharField(_("覆盖区划"), max_length=12)
+    area = models.ForeignKey("areas.Area", verbose_name=_("覆盖区划"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+", db_index=False)
     as_of = models.DateField(_("名册日期"))
     department = models.CharField(_("报送部门"), max_length=100, blank=True)
     active = models.BooleanField(_("现行"), default=True)
@@ -453,7 +431,6 @@ class Roster(models.Model):
     sweep = models.ForeignKey(Sweep, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
 
-    objects = RosterQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -465,10 +442,6 @@ class Roster(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("monitoring:roster_detail", args=[self.pk])
-
-    @property
-    def area_id(self) -> str:
-        return self.area_code
 
 
 class RosterRow(models.Model):
@@ -482,11 +455,7 @@ class RosterRow(models.Model):
         indexes = [models.Index(fields=["resident_id", "roster"], name="rosterrow_rid_roster")]
 
 
-class RuleAreaSwitchQuerySet(ScopedQuerySet["RuleAreaSwitch"]):
-    scope_field = "area_code"
-
-
-class RuleAreaSwitch(models.Model):
+class RuleAreaSwitch(ScopedModel):
     """A county's own on/off for a rule that applies everywhere (issue 12: a county admin
     switches rules for its county only, never another's)."""
 
@@ -499,7 +468,7 @@ class RuleAreaSwitch(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()
 
-    objects = RuleAreaSwitchQuerySet.as_manager()
+    scope_field = "area_code"
 
     class Meta:
         ordering = ["rule_id", "area_code"]

@@ -12,7 +12,7 @@ class WarningTable(tables.Table):
     household = tables.Column(verbose_name="户编号", accessor="household__household_no",
                               linkify=lambda record: record.get_absolute_url())
     head = tables.Column(verbose_name="户主", accessor="household__head_name")
-    area_code = tables.Column(verbose_name="区划")
+    area_code = tables.Column(verbose_name="区划", order_by=("area_id",))
     rule = tables.Column(verbose_name="规则", accessor="rule__name")
     severity = tables.Column(verbose_name="级别")
     status = tables.Column(verbose_name="状态")
@@ -96,7 +96,7 @@ class SweepTable(tables.Table):
 class RosterTable(tables.Table):
     name = tables.Column(verbose_name="名册", linkify=True)
     kind = tables.Column(verbose_name="类别")
-    area_code = tables.Column(verbose_name="区划")
+    area_code = tables.Column(verbose_name="区划", order_by=("area_id",))
     as_of = tables.DateColumn(verbose_name="名册日期", format="Y-m-d")
     rows_accepted = tables.Column(verbose_name="有效行")
     rows_rejected = tables.Column(verbose_name="无效行")

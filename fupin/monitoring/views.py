@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -101,7 +101,7 @@ class WarningListView(MonitoringMixin, ObjectListView):
         qs = fs.qs if fs is not None and fs.is_valid() else self.get_queryset().none()
         ctx["by_rule"] = list(qs.order_by().values("rule__code", "rule__name").annotate(
             n=Count("id")).order_by("-n")[:30])
-        ctx["by_village"] = list(qs.order_by().values("area_code").annotate(
+        ctx["by_village"] = list(qs.order_by().values(area_code=F("area_id")).annotate(
             n=Count("id")).order_by("-n")[:30])
         ctx["can_sweep"] = self.request.user.is_writer
         ctx["stages"] = _stage_counts(self.get_queryset())

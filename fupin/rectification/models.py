@@ -6,6 +6,8 @@ different columns (see tables.py), never copies.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
+from fupin.core.base_models import ScopedModel
 
 
 class ProblemSource(models.TextChoices):
@@ -58,7 +61,6 @@ class Escalation(models.IntegerChoices):
 class ProblemQuerySet(ScopedQuerySet["Problem"]):
     scope_field = "area__code"
     household_field = "household"  # role helper: only assigned households (assistance.visibility)
-
     def unresolved(self) -> ProblemQuerySet:
         return self.filter(state__in=UNRESOLVED_STATES)
 
@@ -66,7 +68,7 @@ class ProblemQuerySet(ScopedQuerySet["Problem"]):
         return self.unresolved().filter(deadline__lt=day)
 
 
-class Problem(models.Model):
+class Problem(ScopedModel):
     source = models.CharField(_("问题来源"), max_length=12, choices=ProblemSource.choices)
     category = models.CharField(_("问题类别"), max_length=12, choices=ProblemCategory.choices)
     area = models.ForeignKey("areas.Area", verbose_name=_("区划"), on_delete=models.PROTECT,
@@ -104,7 +106,7 @@ class Problem(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ProblemQuerySet.as_manager()
+    objects: ClassVar[Any] = ProblemQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -127,12 +129,7 @@ class Problem(models.Model):
         return f"WT{self.pk:06d}" if self.pk else ""
 
 
-class ProblemEventQuerySet(ScopedQuerySet["ProblemEvent"]):
-    scope_field = "problem__area__code"
-    household_field = "problem__household"  # role helper (assistance.visibility)
-
-
-class ProblemEvent(models.Model):
+class ProblemEvent(ScopedModel):
     """Each step of a problem's life: who moved it from which state to which, and why."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
@@ -144,7 +141,8 @@ class ProblemEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
-    objects = ProblemEventQuerySet.as_manager()
+    scope_field = "problem__area__code"
+    household_field = "problem__household"  # role helper (assistance.visibility)
 
     class Meta:
         ordering = ["problem_id", "at", "id"]
@@ -163,12 +161,7 @@ class ProblemEvent(models.Model):
         return str(ProblemState(self.to_state).label) if self.to_state in ProblemState.values else ""
 
 
-class EvidenceQuerySet(ScopedQuerySet["Evidence"]):
-    scope_field = "problem__area__code"
-    household_field = "problem__household"  # role helper (assistance.visibility)
-
-
-class Evidence(models.Model):
+class Evidence(ScopedModel):
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("佐证材料"), upload_to="problems/%Y/%m/")
     name = models.CharField(_("文件名"), max_length=200)
@@ -180,7 +173,8 @@ class Evidence(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    objects = EvidenceQuerySet.as_manager()
+    scope_field = "problem__area__code"
+    household_field = "problem__household"  # role helper (assistance.visibility)
     history = HistoricalRecords()
 
     class Meta:
@@ -194,11 +188,7 @@ class SpotCheckKind(models.TextChoices):
     HELPER = "helper", _("帮扶责任人")
 
 
-class SpotCheckQuerySet(ScopedQuerySet["SpotCheck"]):
-    scope_field = "area__code"
-
-
-class SpotCheck(models.Model):
+class SpotCheck(ScopedModel):
     """A reproducible random sample: same seed + area + month + kind → same items."""
 
     area = models.ForeignKey("areas.Area", verbose_name=_("抽查区划"), on_delete=models.PROTECT,
@@ -212,7 +202,7 @@ class SpotCheck(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
 
-    objects = SpotCheckQuerySet.as_manager()
+    scope_field = "area__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -234,12 +224,7 @@ class CheckResult(models.TextChoices):
     UNREACHABLE = "unreachable", _("联系不上")
 
 
-class SpotCheckItemQuerySet(ScopedQuerySet["SpotCheckItem"]):
-    scope_field = "spotcheck__area__code"
-    household_field = "household"  # role helper: only assigned households (assistance.visibility)
-
-
-class SpotCheckItem(models.Model):
+class SpotCheckItem(ScopedModel):
     spotcheck = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(_("序号"))
     household = models.ForeignKey("registry.Household", verbose_name=_("户"), null=True, blank=True,
@@ -255,7 +240,8 @@ class SpotCheckItem(models.Model):
     problem = models.ForeignKey(Problem, verbose_name=_("生成的问题"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
 
-    objects = SpotCheckItemQuerySet.as_manager()
+    scope_field = "spotcheck__area__code"
+    household_field = "household"  # role helper: only assigned households (assistance.visibility)
     history = HistoricalRecords()
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.accounts.scope import ScopedQuerySet
+from fupin.core.base_models import ScopedModel
 
 from .choices import (
     AssessmentKind,
@@ -36,7 +38,6 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator
 
 class HouseholdQuerySet(ScopedQuerySet["Household"]):
     scope_field = "area__code"
-
     def registered(self) -> HouseholdQuerySet:
         return self.filter(household_type__in=[HouseholdType.LIFTED, HouseholdType.POOR])
 
@@ -54,7 +55,7 @@ class HouseholdQuerySet(ScopedQuerySet["Household"]):
         return self.exclude(monitoring_type="").filter(risk_eliminated=True)
 
 
-class Household(models.Model):
+class Household(ScopedModel):
     household_no = models.CharField(_("户编号"), max_length=30, unique=True)
     area = models.ForeignKey("areas.Area", verbose_name=_("村(社区)"), on_delete=models.PROTECT,
                              db_column="area_code", related_name="households")
@@ -97,7 +98,7 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = HouseholdQuerySet.as_manager()
+    objects: ClassVar[Any] = HouseholdQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "head_initials"])
 
     class Meta:
@@ -129,7 +130,7 @@ class Household(models.Model):
         return self.members.filter(status=MemberStatus.ACTIVE)
 
 
-class HouseholdStatus(models.Model):
+class HouseholdStatus(ScopedModel):
     """A household's classification over time: one row per period, `valid_to` open for now."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="statuses")
@@ -142,6 +143,8 @@ class HouseholdStatus(models.Model):
                                        choices=MonitoringType.choices)
     risk_eliminated = models.BooleanField(_("风险是否消除"), default=False, db_default=False)
     reason = models.CharField(_("变更原因"), max_length=200, blank=True)
+
+    scope_field = "household__area__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -159,14 +162,9 @@ class HouseholdStatus(models.Model):
     def __str__(self) -> str:
         return f"{self.household_id} {self.valid_from}–{self.valid_to or ''} {self.household_type}"
 
-    @property
-    def area_id(self) -> str:
-        return self.household.area_id
-
 
 class MemberQuerySet(ScopedQuerySet["Member"]):
     scope_field = "household__area__code"
-
     def active(self) -> MemberQuerySet:
         return self.filter(status=MemberStatus.ACTIVE)
 
@@ -176,7 +174,7 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
             Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
-class Member(models.Model):
+class Member(ScopedModel):
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE,
                                   related_name="members")
     name = models.CharField(_("姓名"), max_length=50)
@@ -216,7 +214,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MemberQuerySet.as_manager()
+    objects: ClassVar[Any] = MemberQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
 
     class Meta:
@@ -241,9 +239,6 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def area_id(self) -> str:
-        return self.household.area_id
 
     @property
     def health_labels(self) -> list[str]:
@@ -276,11 +271,7 @@ class MemberEvent(models.Model):
         return f"{self.member} {self.get_kind_display()} {self.date}"
 
 
-class IncomeQuerySet(ScopedQuerySet["Income"]):
-    scope_field = "household__area__code"
-
-
-class Income(models.Model):
+class Income(ScopedModel):
     """One household's income for one year; totals are derived, never typed in."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="incomes")
@@ -310,7 +301,7 @@ class Income(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = IncomeQuerySet.as_manager()
+    scope_field = "household__area__code"
     history = HistoricalRecords(excluded_fields=["updated_at", "net", "per_capita"])
 
     class Meta:
@@ -329,16 +320,8 @@ class Income(models.Model):
     def __str__(self) -> str:
         return f"{self.household_id} {self.year}"
 
-    @property
-    def area_id(self) -> str:
-        return self.household.area_id
 
-
-class AssessmentQuerySet(ScopedQuerySet["Assessment"]):
-    scope_field = "household__area__code"
-
-
-class Assessment(models.Model):
+class Assessment(ScopedModel):
     """A housing-safety appraisal or a drinking-water assessment of one household."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="assessments")
@@ -361,7 +344,7 @@ class Assessment(models.Model):
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AssessmentQuerySet.as_manager()
+    scope_field = "household__area__code"
     history = HistoricalRecords()
 
     class Meta:
@@ -371,10 +354,6 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.get_kind_display()} {self.assessed_on}"
-
-    @property
-    def area_id(self) -> str:
-        return self.household.area_id
 
 
 def status_as_of(day: dt.date) -> Q:
@@ -388,11 +367,7 @@ __all__ = [
 ]
 
 
-class IncomeFlowQuerySet(ScopedQuerySet["IncomeFlow"]):
-    scope_field = "household__area__code"
-
-
-class IncomeFlow(models.Model):
+class IncomeFlow(ScopedModel):
     """Money another programme paid a household (a dividend, a wage, a post's pay, a claim),
     added to that year's income through `fupin.registry.income_flows`. One row per payment,
     unique by (source, ref), so a repeated import never counts a payment twice."""
@@ -410,7 +385,7 @@ class IncomeFlow(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
-    objects = IncomeFlowQuerySet.as_manager()
+    scope_field = "household__area__code"
 
     class Meta:
         ordering = ["household_id", "-occurred_on"]

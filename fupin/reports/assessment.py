@@ -54,7 +54,7 @@ def assess(parent: str, year: int, user_areas: Any = None,
     """Rows for every target set on `parent` or an area under it for `year`."""
     day = assessment_day(year)
     targets = list(AssessmentTarget.objects.in_area(parent).filter(year=year)
-                   .order_by("area_code", "indicator"))
+                   .order_by("area_id", "indicator"))
     if not targets:
         return []
     figures = aggregates.stored(parent, day, build=build)

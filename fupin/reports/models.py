@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from fupin.accounts.scope import ScopedQuerySet
+from fupin.core.base_models import AreaLinkedModel, ScopedModel
 
 
 class AreaFigure(models.Model):
@@ -66,11 +67,7 @@ class Normalisation(models.TextChoices):
     RANK = "rank", _("名次百分位")
 
 
-class ScorecardQuerySet(ScopedQuerySet["Scorecard"]):
-    scope_field = "area_code"
-
-
-class Scorecard(models.Model):
+class Scorecard(ScopedModel):
     """A weighted scorecard (季度一排名) a county uses to rank its townships or villages."""
 
     area_code = models.CharField(_("适用区划"), max_length=12)
@@ -82,7 +79,8 @@ class Scorecard(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScorecardQuerySet.as_manager()
+    scope_field = "area_code"
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["area_code", "name"]
@@ -103,6 +101,8 @@ class ScorecardItem(models.Model):
     normalisation = models.CharField(_("标准化方法"), max_length=12, choices=Normalisation.choices,
                                      default=Normalisation.MINMAX)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["scorecard_id", "id"]
         verbose_name = _("评分项")
@@ -114,14 +114,11 @@ class ScorecardItem(models.Model):
         return f"{self.scorecard_id} {self.indicator} ×{self.weight}"
 
 
-class AssessmentTargetQuerySet(ScopedQuerySet["AssessmentTarget"]):
-    scope_field = "area_code"
-
-
-class AssessmentTarget(models.Model):
+class AssessmentTarget(AreaLinkedModel):
     """An annual target (年度一考核) for one area and indicator."""
 
-    area_code = models.CharField(_("考核区划"), max_length=12)
+    area = models.ForeignKey("areas.Area", verbose_name=_("考核区划"), on_delete=models.PROTECT,
+                             db_column="area_code", related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField(_("年度"))
     indicator = models.CharField(_("指标"), max_length=40)
     target = models.DecimalField(_("目标值"), max_digits=14, decimal_places=4)
@@ -129,13 +126,13 @@ class AssessmentTarget(models.Model):
                                  default=Direction.LOWER)
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, default=Decimal("10"))
 
-    objects = AssessmentTargetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["year", "area_code", "indicator"]
+        ordering = ["year", "area_id", "indicator"]
         verbose_name = _("年度考核目标")
         verbose_name_plural = _("年度考核目标")
-        constraints = [models.UniqueConstraint(fields=["area_code", "year", "indicator"],
+        constraints = [models.UniqueConstraint(fields=["area", "year", "indicator"],
                                                name="uniq_assessment_target")]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from fupin.accounts import policy
 from fupin.accounts.actors import Actor
+from fupin.areas.models import Area
 
 from . import catalogue
 from .models import AssessmentTarget, Direction, Normalisation, Scorecard, ScorecardItem
@@ -43,13 +44,15 @@ def set_target(*, user: Actor, area_code: str, year: int, indicator: str, target
     _require_county_admin(user, area_code[:6] if len(area_code) >= 6 else area_code)
     if indicator not in dict(catalogue.choices()):
         raise ValueError(f"指标“{indicator}”不存在")
+    if not Area.objects.filter(code=area_code).exists():
+        raise ValueError(f"区划代码“{area_code}”不存在")
     try:
         value = Decimal(str(target))
         points = Decimal(str(weight))
     except InvalidOperation:
         raise ValueError("目标值和分值须为数字") from None
     obj, _ = AssessmentTarget.objects.update_or_create(
-        area_code=area_code, year=year, indicator=indicator,
+        area_id=area_code, year=year, indicator=indicator,
         defaults={"target": value, "weight": points,
                   "direction": direction if direction in Direction.values else Direction.LOWER})
     return obj

@@ -47,9 +47,9 @@ def create_unit(*, actor: Actor, name: str, level: str, area_code: str, contact:
     name = name.strip()
     if not name:
         raise ValidationError({"name": "单位名称不能为空"})
-    if AssistingUnit.objects.filter(name=name, area_code=area.code).exists():
+    if AssistingUnit.objects.filter(name=name, area=area).exists():
         raise ValidationError({"name": f"{area.name} 已有帮扶单位“{name}”"})
-    unit = AssistingUnit(name=name, level=level, area_code=area.code, contact=contact, phone=phone)
+    unit = AssistingUnit(name=name, level=level, area=area, contact=contact, phone=phone)
     unit.full_clean()
     as_actor(unit, actor)
     unit.save()

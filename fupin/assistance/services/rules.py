@@ -108,7 +108,7 @@ def set_rule(*, actor: Actor, area_code: str, **values: Any) -> AssistanceRule:
             setattr(rule, k, values[k])
     rule.full_clean()
     if actor is not None and getattr(actor, "pk", None):
-        rule._history_user = actor  # type: ignore[attr-defined]
+        rule._history_user = actor  # type: ignore[attr-defined, union-attr]
     rule.save()
     return rule
 

@@ -122,7 +122,7 @@ def test_rigid_spending_and_the_identifying_risk_must_be_solved(household):
     set_lines(2026)
     registry.set_income(actor=SYSTEM, household=household, year=2025,
                         components={"wage_income": Decimal("20000")}, members_counted=1)
-    RiskEvent.objects.create(household=household, area_code=household.area_id, kind="medical",
+    RiskEvent.objects.create(household=household, area_id=household.area_id, kind="medical",
                              date=dt.date(2026, 1, 20), amount=Decimal("80000"))
     rigid = rigid_criterion(household, dt.date(2026, 2, 10))
     assert not rigid.ok and "合计 80000.00 元" in rigid.detail and "20000.00 元" in rigid.detail
@@ -283,7 +283,7 @@ def test_rigid_spending_rule_for_an_ordinary_household_without_income():
     household = make_household(VILLAGE_A, members=[member_data("吴一"),
                                                    member_data("吴二", relation="spouse")])
     for kind, amount in (("education", "4000"), ("medical", "3000")):
-        RiskEvent.objects.create(household=household, area_code=household.area_id, kind=kind,
+        RiskEvent.objects.create(household=household, area_id=household.area_id, kind=kind,
                                  date=dt.date(2021, 5, 1), amount=Decimal(amount))
     evaluate(dt.date(2021, 6, 30))  # no income: 2 people × 2021 line 6,000 = 12,000; 50 % = 6,000
     w = Warning.objects.get(household=household, rule__code="MEDICAL_BURDEN")

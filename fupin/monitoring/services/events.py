@@ -69,7 +69,7 @@ def add_event(*, actor: Actor, household: Household, kind: str, date: Any, amoun
         errors.setdefault("source", []).append("来源无效")
     if errors or day is None:
         raise ValidationError(errors)
-    event = RiskEvent(household=household, area_code=household.area_id, kind=kind, date=day,
+    event = RiskEvent(household=household, area_id=household.area_id, kind=kind, date=day,
                       amount=value, source=source, source_detail=source_detail[:200],
                       note=note[:300], created_by=history_user(actor))
     event._history_user = event.created_by  # type: ignore[attr-defined]
@@ -157,7 +157,7 @@ def upload_events(*, actor: Actor, filename: str, content: bytes,
         if reason or h is None or day is None:
             rejected.append({"line": lineno, "reason": reason})
             continue
-        accepted.append(RiskEvent(household=h, area_code=h.area_id, kind=kind, date=day,
+        accepted.append(RiskEvent(household=h, area_id=h.area_id, kind=kind, date=day,
                                   amount=amount.quantize(Decimal("0.01")),
                                   source=EventSource.UPLOAD,
                                   source_detail=(source_detail or filename)[:200],

@@ -21,6 +21,7 @@ from django.utils import timezone
 from fupin.accounts import policy
 from fupin.accounts.actors import Actor, history_user
 from fupin.accounts.scope import area_in_scope
+from fupin.areas.models import Area
 from fupin.registry import resident_id as rid
 
 from ..models import Roster, RosterKind, RosterRow, SweepKind
@@ -106,6 +107,8 @@ def upload_roster(*, actor: Actor, kind: str, name: str, area_code: str, as_of: 
         errors["area_code"] = ["覆盖区划应为 6 位县、9 位乡镇或 12 位村代码"]
     elif not area_in_scope(actor, area_code):
         errors["area_code"] = [f"区划 {area_code} 不在您的管辖范围内"]
+    elif not Area.objects.filter(code=area_code).exists():
+        errors["area_code"] = [f"区划代码“{area_code}”不存在"]
     as_of = as_of or timezone.localdate()
     if as_of > timezone.localdate():
         errors["as_of"] = ["名册日期不能晚于今天"]
@@ -118,7 +121,7 @@ def upload_roster(*, actor: Actor, kind: str, name: str, area_code: str, as_of: 
         raise ValidationError({"file": "文件是空的"}) from None
     cols = _columns(header)
     roster = Roster.objects.create(
-        kind=kind, name=(name or filename)[:200], area_code=area_code, as_of=as_of,
+        kind=kind, name=(name or filename)[:200], area_id=area_code, as_of=as_of,
         department=department[:100], uploaded_by=history_user(actor))
     staged: list[RosterRow] = []
     seen: set[str] = set()
@@ -163,7 +166,7 @@ def upload_roster(*, actor: Actor, kind: str, name: str, area_code: str, as_of: 
                     "EXISTS (SELECT 1 FROM registry_member m WHERE m.resident_id = r.resident_id "
                     "AND m.status = 'active')", [roster.pk])
         matched = int(cur.fetchone()[0])
-    Roster.objects.filter(kind=kind, area_code=area_code, active=True).exclude(
+    Roster.objects.filter(kind=kind, area_id=area_code, active=True).exclude(
         pk=roster.pk).update(active=False)
     roster.rows_read = read
     roster.rows_rejected = len(rejected)

@@ -205,12 +205,12 @@ def set_rule_active_in_area(*, actor: Actor, rule: Rule, area_code: str, active:
     switch.active = bool(active)
     switch.note = (note or "")[:200]
     switch.updated_by = history_user(actor)
-    switch._history_user = switch.updated_by  # type: ignore[attr-defined]
+    switch._history_user = switch.updated_by  # type: ignore[attr-defined, union-attr]
     switch.save()
     Rule.objects.filter(pk=rule.pk).update(updated_at=timezone.now())  # recompile the sweep
     if not switch.active:
         Warning.objects.filter(rule=rule, status__in=["open", "dismissed"],
-                               area_code__startswith=area_code).update(
+                               area__code__startswith=area_code).update(
             status="closed", closed_on=timezone.localdate(), close_note=f"规则已在 {area_code} 停用",
             updated_at=timezone.now())
     return switch

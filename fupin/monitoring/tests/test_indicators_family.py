@@ -30,7 +30,7 @@ def warnings_world(small_registry):
 
     def warn(household, rule, opened, **extra):
         return Warning.objects.create(
-            household=household, area_code=household.area_id, rule=rule,
+            household=household, area_id=household.area_id, rule=rule,
             rule_version=rule.current_version, severity=rule.current_version.severity,
             values={}, as_of=opened.date(), opened_at=opened, last_seen=opened.date(), **extra)
 

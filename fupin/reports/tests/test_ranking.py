@@ -70,10 +70,10 @@ def test_rank_children_from_registry(small_registry):
 
 def test_assessment_attainment(small_registry):
     year = 2026
-    AssessmentTarget.objects.create(area_code="500236", year=year, indicator="hh_poor",
+    AssessmentTarget.objects.create(area_id="500236", year=year, indicator="hh_poor",
                                     target=Decimal("1"), direction=Direction.LOWER,
                                     weight=Decimal("10"))
-    AssessmentTarget.objects.create(area_code="500236", year=year, indicator="pp_registered",
+    AssessmentTarget.objects.create(area_id="500236", year=year, indicator="pp_registered",
                                     target=Decimal("10"), direction=Direction.HIGHER,
                                     weight=Decimal("20"))
     rows = {r.indicator: r for r in assessment.assess("500236", year)}

@@ -116,7 +116,7 @@ def test_assessment_target_form(client, county_admin, small_registry):
         "area": "500236", "year": "2026", "target_area": "500236", "indicator": "hh_poor",
         "target": "1", "direction": "lower", "weight": "10"})
     assert resp.status_code == 302
-    assert AssessmentTarget.objects.filter(area_code="500236", indicator="hh_poor").exists()
+    assert AssessmentTarget.objects.filter(area_id="500236", indicator="hh_poor").exists()
     from fupin.reports.assessment import assessment_day
     built("500236", assessment_day(2026))
     page = client.get(reverse("reports:assessment"), {"area": "500236", "year": 2026})

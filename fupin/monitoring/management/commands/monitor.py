@@ -83,7 +83,7 @@ class Command(BaseCommand):
         from fupin.monitoring.models import Warning
         qs = Warning.objects.select_related("household", "rule", "rule_version").order_by("id")
         if opts["area"]:
-            qs = qs.filter(area_code__startswith=opts["area"])
+            qs = qs.filter(area__code__startswith=opts["area"])
         if opts["status"]:
             qs = qs.filter(status=opts["status"])
         if opts["rule"]:
