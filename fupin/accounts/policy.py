@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 
-from fupin.core.scope import area_in_scope
+from fupin.core import scope
 
 from .actors import is_system
 from .models import Role
@@ -162,7 +162,7 @@ def can(user: Any, action: str, area_code: str | None = None, obj: Any = None) -
     code = area_code if area_code is not None else (area_of(obj) if obj is not None else None)
     if code is None:
         return obj is None
-    return area_in_scope(user, code)
+    return scope.area_in_scope(user, code)
 
 
 def require(user: Any, action: str, area_code: str | None = None, obj: Any = None,

@@ -163,7 +163,8 @@ LOAN_FIELDS = ("id", "area", "household", "borrower", "borrower_id_number", "pol
                "bank", "amount", "term_months", "rate", "purpose", "is_topup", "status",
                "applied_on", "disbursed_on", "due_on", "extended_on", "extended_to",
                "closed_on", "balance", "repaid_total", "overdue_days", "subsidy_eligible",
-               "subsidy_lost_reason", "misused", "covid_deferral", "created_at", "updated_at")
+               "subsidy_lost_reason", "misused", "covid_deferral", "overdue_note", "created_at",
+               "updated_at")
 
 
 def _credit(code: str, target: dict[str, Any], factor: float,
@@ -225,7 +226,7 @@ def _credit(code: str, target: dict[str, Any], factor: float,
             LoanStatus.REPAID if repaid else (LoanStatus.EXTENDED if kind == "ext" else LoanStatus.ACTIVE),
             day - dt.timedelta(days=20), day, due, ext_on, ext_to, closed if repaid else None,
             Decimal(0) if repaid else Decimal(amount), Decimal(amount) if repaid else Decimal(0),
-            0, True, "", False, kind == "ext", now, now))
+            0, True, "", False, kind == "ext", "", now, now))
         next_id += 1
     writer.insert(Loan, LOAN_FIELDS, rows)
     _add(written, "loans", len(rows))
