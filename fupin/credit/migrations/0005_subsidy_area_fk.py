@@ -9,29 +9,8 @@ unconstrained, nullable copy simple-history keeps.
 """
 
 from django.db import migrations, models
-import django.db.models.deletion
 
-
-def fk(verbose, db_index, historical=False):
-    if historical:
-        return models.ForeignKey(
-            blank=True, db_column="area_code", db_constraint=False, null=True,
-            on_delete=django.db.models.deletion.DO_NOTHING, related_name="+", to="areas.area",
-            verbose_name=verbose)
-    return models.ForeignKey(db_column="area_code", db_index=db_index,
-                             on_delete=django.db.models.deletion.PROTECT, related_name="+",
-                             to="areas.area", verbose_name=verbose)
-
-
-def to_fk(model, verbose, db_index, before=(), after=(), historical=False):
-    return migrations.SeparateDatabaseAndState(
-        database_operations=[migrations.AlterField(model, "area_code",
-                                                   fk(verbose, db_index, historical))],
-        state_operations=[*before, migrations.RemoveField(model, "area_code"),
-                          migrations.AddField(model, "area", fk(verbose, db_index, historical),
-                                              preserve_default=False),
-                          *after],
-    )
+from fupin.core.migration_ops import to_fk
 
 
 class Migration(migrations.Migration):
