@@ -55,38 +55,43 @@ class HouseholdQuerySet(ScopedQuerySet["Household"]):
         return self.exclude(monitoring_type="").filter(risk_eliminated=True)
 
 
+# A household's history is read by its id only; the other indexes simple-history would copy
+# (unique number, area link) would be paid for on every history row an import writes.
+HISTORY_UNINDEXED = ["household_no", "area"]
+
+
 class Household(ScopedModel):
     household_no = models.CharField(_("户编号"), max_length=30, unique=True)
+    # Indexed by household_area_type (=) and household_area_pattern (prefix), not on its own.
     area = models.ForeignKey("areas.Area", verbose_name=_("村(社区)"), on_delete=models.PROTECT,
-                             db_column="area_code", related_name="households")
+                             db_column="area_code", related_name="households", db_index=False)
     group = models.CharField(_("组"), max_length=50, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    head_name = models.CharField(_("户主姓名"), max_length=50, blank=True, db_index=True)
-    head_initials = models.CharField(_("户主拼音首字母"), max_length=20, blank=True, db_index=True)
+    head_name = models.CharField(_("户主姓名"), max_length=50, blank=True)
+    head_initials = models.CharField(_("户主拼音首字母"), max_length=20, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
     household_type = models.CharField(_("户类型"), max_length=10, choices=HouseholdType.choices,
-                                      default=HouseholdType.ORDINARY, db_index=True)
+                                      default=HouseholdType.ORDINARY)
     exit_year = models.PositiveSmallIntegerField(
         _("脱贫年度"), null=True, blank=True,
         validators=[MinValueValidator(2014), MaxValueValidator(2020)])
     welfare_status = models.CharField(_("户属性"), max_length=10, choices=WelfareStatus.choices,
-                                      default=WelfareStatus.GENERAL, db_index=True)
+                                      default=WelfareStatus.GENERAL)
     monitoring_type = models.CharField(_("监测对象类型"), max_length=10, blank=True,
-                                       choices=MonitoringType.choices, default="", db_index=True)
+                                       choices=MonitoringType.choices, default="")
     main_cause = models.CharField(_("主要致贫原因"), max_length=2, blank=True,
-                                  choices=PovertyCause.choices, db_index=True)
+                                  choices=PovertyCause.choices)
     other_causes = models.JSONField(_("其他致贫原因"), default=list, blank=True)
     risk_types = models.JSONField(_("风险类型"), default=list, blank=True)
     housing_grade = models.CharField(_("住房安全等级"), max_length=1, blank=True,
-                                     choices=HousingGrade.choices, db_index=True)
+                                     choices=HousingGrade.choices)
     water_safe = models.BooleanField(_("饮水安全"), null=True, blank=True)
     identified_on = models.DateField(_("首次识别时间"), null=True, blank=True)
     # The monitoring record (national fields 风险识别时间 / 风险是否消除 / 风险消除时间), written
     # only by the procedures (cases): kept after elimination, MECHANISM §5.3.
     risk_identified_on = models.DateField(_("风险识别时间"), null=True, blank=True)
-    risk_eliminated = models.BooleanField(_("风险是否消除"), default=False, db_default=False,
-                                          db_index=True)
+    risk_eliminated = models.BooleanField(_("风险是否消除"), default=False, db_default=False)
     risk_eliminated_on = models.DateField(_("风险消除时间"), null=True, blank=True)
     risk_identified_case = models.PositiveIntegerField(_("识别纳入案件号"), null=True, blank=True)
     risk_eliminated_case = models.PositiveIntegerField(_("风险消除案件号"), null=True, blank=True)
@@ -99,18 +104,28 @@ class Household(ScopedModel):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects: ClassVar[Any] = HouseholdQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "head_initials"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "head_initials"],
+                                no_db_index=HISTORY_UNINDEXED)
 
     class Meta:
         ordering = ["household_no"]
         verbose_name = _("农户")
         verbose_name_plural = _("农户")
+        # Each index is paid for on every row an import writes (a million-row ledger), so
+        # there is one per way the registry is searched: prefix searches need
+        # varchar_pattern_ops (the database collation is not C), choice columns have none
+        # (low selectivity: the area indexes narrow first), and the monitored households,
+        # a few percent, have a partial index of their own.
         indexes = [
             models.Index(fields=["area"], name="household_area_pattern",
                          opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["household_no"], name="household_no_pattern",
-                         opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["area", "household_type"], name="household_area_type"),
+            models.Index(fields=["head_initials"], name="household_initials_pattern",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["head_name"], name="household_head_pattern",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["area"], name="household_monitored_area",
+                         condition=~Q(monitoring_type="")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -175,12 +190,13 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
 
 
 class Member(ScopedModel):
+    # Indexed by member_household_status, whose first column it is.
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE,
-                                  related_name="members")
+                                  related_name="members", db_index=False)
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=100, blank=True)
-    name_initials = models.CharField(_("拼音首字母"), max_length=20, blank=True, db_index=True)
-    resident_id = models.CharField(_("身份证号"), max_length=18, db_index=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=20, blank=True)
+    resident_id = models.CharField(_("身份证号"), max_length=18)
     sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))])
     birth_date = models.DateField(_("出生日期"))
     relation_to_head = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices)
@@ -208,14 +224,15 @@ class Member(ScopedModel):
     chronic_card = models.BooleanField(_("慢病卡（门诊慢特病待遇）"), null=True, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=MemberStatus.choices,
-                              default=MemberStatus.ACTIVE, db_index=True)
+                              default=MemberStatus.ACTIVE)
     joined_on = models.DateField(_("入户日期"), null=True, blank=True)
     left_on = models.DateField(_("离户日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects: ClassVar[Any] = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"],
+                                no_db_index=["resident_id", "status"])
 
     class Meta:
         ordering = ["household_id", "id"]
@@ -231,9 +248,12 @@ class Member(ScopedModel):
                 name="disability_grade_only_when_disabled"),
         ]
         indexes = [
+            # Any status (the partial unique index covers active members only) and prefixes.
             models.Index(fields=["resident_id"], name="member_rid_pattern",
                          opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["household", "status"], name="member_household_status"),
+            models.Index(fields=["name_initials"], name="member_initials_pattern",
+                         opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
