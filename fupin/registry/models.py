@@ -55,6 +55,13 @@ class HouseholdQuerySet(ScopedQuerySet["Household"]):
         return self.exclude(monitoring_type="").filter(risk_eliminated=True)
 
 
+def registry_history(**options: Any) -> HistoricalRecords:
+    """History of a registry table. Its rows name their user without a foreign-key constraint:
+    an import writes a history row per household and member, and a deferred check per row
+    would cost seconds at commit; the audit trail must outlive a deleted account anyway."""
+    return HistoricalRecords(user_db_constraint=False, **options)
+
+
 # A household's history is read by its id only; the other indexes simple-history would copy
 # (unique number, area link) would be paid for on every history row an import writes.
 HISTORY_UNINDEXED = ["household_no", "area"]
@@ -104,7 +111,7 @@ class Household(ScopedModel):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects: ClassVar[Any] = HouseholdQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "head_initials"],
+    history = registry_history(excluded_fields=["updated_at", "head_initials"],
                                 no_db_index=HISTORY_UNINDEXED)
 
     class Meta:
@@ -160,7 +167,7 @@ class HouseholdStatus(ScopedModel):
     reason = models.CharField(_("变更原因"), max_length=200, blank=True)
 
     scope_field = "household__area__code"
-    history = HistoricalRecords()
+    history = registry_history()
 
     class Meta:
         ordering = ["household_id", "valid_from", "id"]
@@ -231,7 +238,7 @@ class Member(ScopedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects: ClassVar[Any] = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"],
+    history = registry_history(excluded_fields=["updated_at", "name_pinyin", "name_initials"],
                                 no_db_index=["resident_id", "status"])
 
     class Meta:
@@ -280,7 +287,7 @@ class MemberEvent(models.Model):
     related_household = models.ForeignKey(Household, null=True, blank=True,
                                           on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = registry_history()
 
     class Meta:
         ordering = ["date", "id"]
@@ -322,7 +329,7 @@ class Income(ScopedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_field = "household__area__code"
-    history = HistoricalRecords(excluded_fields=["updated_at", "net", "per_capita"])
+    history = registry_history(excluded_fields=["updated_at", "net", "per_capita"])
 
     class Meta:
         ordering = ["household_id", "-year"]
@@ -365,7 +372,7 @@ class Assessment(ScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_field = "household__area__code"
-    history = HistoricalRecords()
+    history = registry_history()
 
     class Meta:
         ordering = ["household_id", "-assessed_on", "-id"]
