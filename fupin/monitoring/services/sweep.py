@@ -22,6 +22,7 @@ import secrets
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -272,12 +273,27 @@ class _Evaluation:
             self.hh_where += " AND h.id IN (" + ", ".join(["%s"] * len(ids)) + ")"
             self.hh_params += ids
 
-    def features(self, settings_table: str = "") -> Query:
+    def features(self, settings_table: str = "",
+                 school_band: tuple[Decimal, Decimal] | None = None) -> Query:
         ctx = self.ctx
         return features_cte(self.as_of, area=self.area, household_ids=self.household_ids,
                             dialect=self.dialect, settings_table=settings_table,
                             ids_table=self.ids_table, keys=ctx.keys,
-                            rosters=ctx.roster_kinds(self.as_of), every_year=ctx.exact)
+                            rosters=ctx.roster_kinds(self.as_of), every_year=ctx.exact,
+                            school_band=school_band)
+
+    def school_band(self, cur: Any, table: str) -> tuple[Decimal, Decimal] | None:
+        """The school age band, when every village's settings for the year have the same one
+        (the members are then aggregated without joining each to its household)."""
+        if not {"school_age_min", "school_age_max"} <= set(self.ctx.keys):
+            return None
+        cur.execute("SELECT COUNT(*), COUNT(school_age_min), COUNT(school_age_max), "
+                    "MIN(school_age_min), MAX(school_age_min), MIN(school_age_max), "
+                    f"MAX(school_age_max) FROM {table} WHERE year = %s", [self.as_of.year])
+        rows, lo_n, hi_n, lo, lo_top, hi, hi_top = cur.fetchone()
+        if rows and rows == lo_n == hi_n and lo == lo_top and hi == hi_top:
+            return Decimal(lo), Decimal(hi)
+        return None
 
     def count_households(self, cur: Any) -> None:
         cur.execute(f"SELECT COUNT(*) FROM registry_household h WHERE {self.hh_where}",
@@ -314,10 +330,14 @@ class _Evaluation:
         cur.execute(tq.sql, tq.params)
         cur.execute(f"ANALYZE {table}")
         hits_table = f"monitoring_hits_{self.run}"
-        head, hits, params = _hits_select(self.features(table), self.rules, self.dialect)
+        band = self.school_band(cur, table)
+        head, hits, params = _hits_select(self.features(table, band), self.rules, self.dialect)
         cur.execute(f"CREATE TEMP TABLE {hits_table} AS {head}\n{hits}", params)
         cur.execute(f"ANALYZE {hits_table}")
         step("刷新、新增与解除预警")
+        # hash joins: a nested loop over the warnings would re-read the pages this very
+        # statement is adding (the table may have been empty when last analysed)
+        cur.execute("SELECT set_config('enable_nestloop', 'off', true)")
         whole = not self.area and not self.ids_table
         apply_sql, apply_params, tail = self.apply_sql(
             hits_table, "" if whole else
