@@ -45,6 +45,8 @@ LIVE = "(" + ", ".join(f"'{s}'" for s in LIVE_STATUSES) + ")"
 # a larger one is one set-based pass over a temporary table of the ids (the sweep's plan);
 # one that touches at least SWEEP_SHARE of the registry is the whole sweep itself.
 INSTANT_MAX = 2000
+# an instant re-check of up to PREPARED_MAX households runs as a prepared statement
+PREPARED_MAX = 8
 SWEEP_SHARE = 0.5
 
 
@@ -315,10 +317,13 @@ class _Evaluation:
             # the instant path: features, hits and every write in one round trip
             head, hits, params = _hits_select(self.features(), self.rules, self.dialect)
             apply_sql, apply_params, tail = self.apply_sql("hits", "SELECT id FROM hh", [])
-            cur.execute(f"{head},\nhits AS ({hits}),\n{apply_sql}\n{tail}\n"
-                        "UNION ALL SELECT 'h', 0, COUNT(*) FROM hh",
-                        [*params, *apply_params])
-            counts = self.read_counts(cur)
+            sql = (f"{head},\nhits AS ({hits}),\n{apply_sql}\n{tail}\n"
+                   "UNION ALL SELECT 'h', 0, COUNT(*) FROM hh")
+            if len(self.household_ids or ()) <= PREPARED_MAX:
+                counts = self.execute_prepared(cur, sql, [*params, *apply_params])
+            else:
+                cur.execute(sql, [*params, *apply_params])
+                counts = self.read_counts(cur)
             self.households = counts.pop("h", {}).get(0, 0)
             return counts
         self.count_households(cur)
@@ -396,6 +401,24 @@ cls AS (
                 "UNION ALL SELECT 'o', rule_id, COUNT(*) FROM ins GROUP BY rule_id\n"
                 "UNION ALL SELECT 'c', rule_id, COUNT(*) FROM cls GROUP BY rule_id")
         return sql, params, tail
+
+    def execute_prepared(self, cur: Any, sql: str, params: list[Any]) -> dict[str, dict[int, int]]:
+        """Run the statement as a prepared statement with a generic plan: planning this wide
+        query costs more than running it for a few households. The text depends only on
+        the rules and the number of ids, so a connection that lives on (CONN_MAX_AGE, a
+        worker) plans it once (psycopg keeps the prepared statements per connection)."""
+        cur.execute("SELECT current_setting('plan_cache_mode'), "
+                    "set_config('plan_cache_mode', 'force_generic_plan', true)")
+        mode = cur.fetchone()[0]
+        import psycopg
+        server = psycopg.Cursor(connection.connection)  # server-side binding, same transaction
+        try:
+            server.execute(sql, params, prepare=True)
+            counts = self.read_counts(server)
+        finally:
+            server.close()
+        cur.execute("SELECT set_config('plan_cache_mode', %s, true)", [mode])
+        return counts
 
     @staticmethod
     def read_counts(cur: Any) -> dict[str, dict[int, int]]:
