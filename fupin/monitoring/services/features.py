@@ -214,10 +214,16 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
                  dialect: Dialect | None = None, settings_table: str = "",
                  ids_table: str = "", keys: dict[str, bool] | None = None,
                  rosters: set[str] | None = None,
-                 every_year: Sequence[str] | None = None) -> Query:
+                 every_year: Sequence[str] | None = None,
+                 school_band: tuple[Decimal, Decimal] | None = None) -> Query:
     """`WITH … , f AS (…)`: one row per household of the area (or of the ids, or of the
     ids in the table `ids_table` — a bulk re-check) with every feature and every resolved
-    setting as columns. Append a SELECT over `f`."""
+    setting as columns. Append a SELECT over `f`.
+
+    `school_band` (min, max): every row of the settings for the as-of year has this school
+    age band (the caller checked). The members are then aggregated without looking up their
+    village's band; a household whose village has no settings row still gets no member
+    features, as with the join."""
     if ids_table:
         household_ids = ()  # restricted; the ids come from the table
     d = dialect or Dialect()
@@ -317,11 +323,16 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
             f"LEFT JOIN rcov c_{kind} ON c_{kind}.area_code = hh.area_code AND c_{kind}.kind = "
             f"'{kind}' AND c_{kind}.rn = 1\n  LEFT JOIN {t_rr} r_{kind} ON r_{kind}.roster_id = "
             f"c_{kind}.roster_id AND r_{kind}.resident_id = m.resident_id")
+    # the village (for its band or roster) comes from the household: a join of every member
+    ma_from = f"{t_m} m JOIN {t_h if whole else 'hh'} hh ON hh.id = m.household_id"
+    ma_area = "hh.area_code, "
+    if school_band is not None and not rosters and whole:
+        ma_from, ma_area = t_m + " m", ""
     ctes.append(f"""ma AS (
-  SELECT m.household_id, hh.area_code, m.labour, m.chronic_illness, m.serious_illness,
+  SELECT m.household_id, {ma_area}m.labour, m.chronic_illness, m.serious_illness,
          m.disabled, m.school_exempt, m.medical_insurance, m.schooling, {age} AS age
          {''.join(', ' + c for c in roster_cols)}
-  FROM {t_m} m JOIN {t_h if whole else 'hh'} hh ON hh.id = m.household_id
+  FROM {ma_from}
   {' '.join(roster_joins)}
   WHERE (m.joined_on IS NULL OR m.joined_on <= %s) AND (m.left_on IS NULL OR m.left_on > %s)
     AND (m.status = 'active' OR m.left_on IS NOT NULL) AND m.birth_date <= %s)""")
@@ -330,6 +341,8 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     # a disabled child taught at home (送教上门) is schooled, a blank status is unknown.
     in_band = ("ma.age >= sa.school_age_min AND ma.age <= sa.school_age_max "
                "AND ma.school_exempt = FALSE")
+    if school_band is not None:
+        in_band = "ma.age >= %s AND ma.age <= %s AND ma.school_exempt = FALSE"
     ragg = {
         "roster_school_missing": (RosterKind.SCHOOL, f"SUM(CASE WHEN {in_band} AND "
                                   "ma.cov_school IS NOT NULL AND ma.in_school IS NULL "
@@ -348,7 +361,10 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     }
     roster_aggs = ",\n         ".join(
         f"{expr} AS {name}" for name, (kind, expr) in ragg.items() if kind in rosters)
-    ctes.append(f"""mem AS (
+    mem_from = f"ma JOIN {sv} sa ON sa.area_code = ma.area_code AND sa.year = %s"
+    if school_band is not None:
+        mem_from = "ma"
+    mem_sql = f"""mem AS (
   SELECT ma.household_id,
          COUNT(*) AS members,
          SUM(CASE WHEN ma.labour IN ('lost', 'none') THEN 0 ELSE 1 END) AS labour_count,
@@ -361,9 +377,13 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
          SUM(CASE WHEN {in_band} AND ma.schooling = 'none' THEN 1 ELSE 0 END) AS dropout_count,
          SUM(CASE WHEN ma.age >= 60 THEN 1 ELSE 0 END) AS elderly_count
          {(',' + chr(10) + '         ' + roster_aggs) if roster_aggs else ''}
-  FROM ma JOIN {sv} sa ON sa.area_code = ma.area_code AND sa.year = %s
-  GROUP BY ma.household_id)""")
-    p.append(y)
+  FROM {mem_from}
+  GROUP BY ma.household_id)"""
+    ctes.append(mem_sql)
+    if school_band is not None:
+        p.extend(list(school_band) * mem_sql.count(in_band))
+    else:
+        p.append(y)
     # risk events in the window: (year*12 + month, day) after (as-of minus N months, day)
     ev_when = (f"e.date <= %s AND ({d.year('e.date')} * 12 + {d.month('e.date')}) * 100 + "
                f"{d.day('e.date')} > (%s - sa.event_window_months) * 100 + %s")
@@ -416,6 +436,8 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
     grade = "COALESCE(ah.housing_grade, hh.housing_grade)"
     water = "COALESCE(aw.water_safe, hh.water_safe)"
     sep = ",\n         "
+    # (the join with the village's settings dropped these members from `mem`)
+    mem_on = " AND sa.area_code IS NOT NULL" if school_band is not None else ""
     ctes.append(f"""f AS (
   SELECT hh.id AS household_id, hh.household_no, hh.area_code,
          COALESCE(mem.members, 0) AS members,
@@ -455,10 +477,10 @@ def features_cte(as_of: dt.date, *, area: str = "", household_ids: Sequence[int]
   LEFT JOIN ic ON ic.household_id = hh.id
   LEFT JOIN asm ah ON ah.household_id = hh.id AND ah.kind = 'housing' AND ah.rn = 1
   LEFT JOIN asm aw ON aw.household_id = hh.id AND aw.kind = 'water' AND aw.rn = 1
-  LEFT JOIN mem ON mem.household_id = hh.id
+  LEFT JOIN {sv} sa ON sa.area_code = hh.area_code AND sa.year = %s
+  LEFT JOIN mem ON mem.household_id = hh.id{mem_on}
   LEFT JOIN ev ON ev.household_id = hh.id
   LEFT JOIN {sv} si ON si.area_code = hh.area_code AND si.year = COALESCE(ic.li_year, %s)
-  LEFT JOIN {sv} sa ON sa.area_code = hh.area_code AND sa.year = %s
   {' '.join(roster_name_joins)})""")
     p.extend([y, y])
     return Query("WITH " + ",\n".join(ctes), p)

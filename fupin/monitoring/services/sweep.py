@@ -1,13 +1,16 @@
 """Evaluate rules set-based in the database: whole areas (sweeps) or a few households
 (instant re-check), with exactly the same compiled SQL.
 
-1. `WITH <features> INSERT INTO monitoring_hit SELECT … FROM f WHERE <rule 1> UNION ALL …`
-   stages one row per household and rule that fires, with the values that made it fire;
-2. `UPDATE monitoring_warning … FROM monitoring_hit` refreshes live warnings;
-3. `INSERT INTO monitoring_warning SELECT … FROM monitoring_hit WHERE NOT EXISTS (live)`
-   opens new ones;
-4. `UPDATE monitoring_warning SET status = 'closed' … WHERE NOT EXISTS (hit)` closes the
-   warnings whose condition no longer holds; then the staged hits are deleted.
+1. `WITH <features>, fl AS (…) SELECT … FROM fl WHERE <rule 1 fired> UNION ALL …` gives one
+   row per household and rule that fires, with the values that made it fire (the hits);
+2. live warnings that fired are refreshed (rewritten only when their values changed);
+3. hits without a live warning open new ones;
+4. live warnings of the evaluated rules and households without a hit are closed.
+
+On PostgreSQL, 2–4 are data-modifying CTEs of one statement: an instant re-check is one
+round trip with the hits as a CTE; a sweep first materialises the hits in a temporary
+table (analysed, so the writes are hash joins). SQLite stages the hits in
+`monitoring_hit` and runs 2–4 one by one.
 
 No Python loop over households anywhere.
 """
@@ -19,6 +22,7 @@ import secrets
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -41,6 +45,8 @@ LIVE = "(" + ", ".join(f"'{s}'" for s in LIVE_STATUSES) + ")"
 # a larger one is one set-based pass over a temporary table of the ids (the sweep's plan);
 # one that touches at least SWEEP_SHARE of the registry is the whole sweep itself.
 INSTANT_MAX = 2000
+# an instant re-check of up to PREPARED_MAX households runs as a prepared statement
+PREPARED_MAX = 8
 SWEEP_SHARE = 0.5
 
 
@@ -168,10 +174,12 @@ def _compile_rules(codes: Iterable[str] | None, kinds: Iterable[str] | None) -> 
     return out
 
 
-def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
-                    dialect: Dialect, selects_count_households: bool = False) -> Query:
-    """One pass over the features: a narrow relation with, per rule, the JSON of values
-    when the rule fires (NULL otherwise); then one row per (household, fired rule)."""
+def _hits_select(features: Query, rules: Sequence[CompiledRule], dialect: Dialect,
+                 run: int | None = None) -> tuple[str, str, list[Any]]:
+    """One pass over the features: a narrow relation `fl` with, per rule, the JSON of values
+    when the rule fires (NULL otherwise); then one row per (household, fired rule).
+    Returns (`WITH …, fl AS (…)`, the `SELECT … UNION ALL …` of the hits, params);
+    with `run`, each hit row starts with it (the `monitoring_hit` staging table)."""
     cases: list[str] = []
     selects: list[str] = []
     params: list[Any] = list(features.params)
@@ -183,19 +191,16 @@ def _hits_statement(features: Query, rules: Sequence[CompiledRule], run: int,
         params.extend(dialect.number(v) for v in cr.compiled.params)
         params.extend(where_params)
     head = (features.sql + ",\nfl AS (SELECT f.household_id, f.area_code,\n  "
-            + ",\n  ".join(cases) + "\nFROM f)\nINSERT INTO monitoring_hit "
-            "(run, household_id, rule_id, version_id, severity, area_code, fired_values)\n")
-    if dialect.vendor == "postgresql" and selects_count_households:
-        # the insert as a data-modifying CTE, and the households counted in the same statement
-        head = head.replace("\nINSERT INTO monitoring_hit", ",\nins AS (INSERT INTO monitoring_hit", 1)
+            + ",\n  ".join(cases) + "\nFROM f)")
     for k, cr in enumerate(rules):
-        selects.append(f"SELECT %s, fl.household_id, %s, %s, %s, fl.area_code, fl.v{k} "
-                       f"FROM fl WHERE fl.v{k} IS NOT NULL")
-        params.extend([run, cr.rule.pk, cr.version.pk, cr.version.severity])
-    body = head + "\nUNION ALL\n".join(selects)
-    if dialect.vendor == "postgresql" and selects_count_households:
-        body += ")\nSELECT COUNT(*) FROM hh"
-    return Query(body, params)
+        first = "%s, " if run is not None else ""
+        selects.append(
+            f"SELECT {first}fl.household_id, CAST(%s AS BIGINT) AS rule_id, "
+            f"CAST(%s AS BIGINT) AS version_id, CAST(%s AS VARCHAR(10)) AS severity, "
+            f"fl.area_code, fl.v{k} AS fired_values FROM fl WHERE fl.v{k} IS NOT NULL")
+        params.extend(([run] if run is not None else [])
+                      + [cr.rule.pk, cr.version.pk, cr.version.severity])
+    return head, "\nUNION ALL\n".join(selects), params
 
 
 @dataclass
@@ -220,60 +225,219 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
     warnings in line. Runs in one transaction."""
     ctx = context or rule_context()
     rules = ctx.rules() if rules is None else list(rules)
-    ops = connection.ops
-    dialect = Dialect()
-    run = secrets.randbits(62)
-    now = ops.adapt_datetimefield_value(timezone.now())
-    day = ops.adapt_datefield_value(as_of)
-    by_id = {cr.rule.pk: cr.rule.code for cr in rules}
-    per_rule: dict[str, dict[str, int]] = {
-        cr.rule.code: {"hits": 0, "opened": 0, "refreshed": 0, "closed": 0} for cr in rules}
-    step = _Steps(progress, 4)
-    big = household_ids is None  # a sweep's plan: hash joins over whole tables
+    ev = _Evaluation(as_of, area, household_ids, ids_table, rules, sweep, source, ctx)
+    step = _Steps(progress, 2)
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            # JIT-compiling this wide query costs seconds and buys nothing
-            # (work_mem: the sweep's hash joins and aggregates over 1M households stay in
-            # memory; one round trip for both settings)
-            cur.execute("SELECT set_config('jit', 'off', true)" + (
-                ", set_config('work_mem', '128MB', true)" if big else ""))
-        hh_where = "h.area_code LIKE %s"
-        hh_params: list[Any] = [f"{area}%"]
+            counts = ev.run_postgresql(cur, step)
+        else:
+            counts = ev.run_staged(cur, step)
+        step("完成")
+    per_rule: dict[str, dict[str, int]] = {}
+    for cr in rules:
+        rid, code = cr.rule.pk, cr.rule.code
+        stats = {"hits": 0, "opened": counts["o"].get(rid, 0),
+                 "refreshed": counts["r"].get(rid, 0), "closed": counts["c"].get(rid, 0)}
+        stats["hits"] = stats["refreshed"] + stats["opened"]
+        per_rule[code] = stats
+    return Result(households=ev.households,
+                  opened=sum(s["opened"] for s in per_rule.values()),
+                  refreshed=sum(s["refreshed"] for s in per_rule.values()),
+                  closed=sum(s["closed"] for s in per_rule.values()),
+                  per_rule=per_rule)
+
+
+class _Evaluation:
+    """The statements of one evaluation (see the module docstring)."""
+
+    def __init__(self, as_of: dt.date, area: str, household_ids: Sequence[int] | None,
+                 ids_table: str, rules: list[CompiledRule], sweep: Sweep | None, source: str,
+                 ctx: RuleContext) -> None:
+        ops = connection.ops
+        self.as_of, self.area, self.ids_table, self.rules, self.ctx = (
+            as_of, area, ids_table, rules, ctx)
+        self.household_ids = household_ids
+        self.dialect = Dialect()
+        self.run = secrets.randbits(62)
+        self.now = ops.adapt_datetimefield_value(timezone.now())
+        self.day = ops.adapt_datefield_value(as_of)
+        self.sweep_id = sweep.pk if sweep else None
+        self.source = source[:200]
+        self.big = household_ids is None  # a sweep's plan: hash joins over whole tables
+        self.rule_ids = [cr.rule.pk for cr in rules]
+        self.households = 0
+        self.hh_where = "h.area_code LIKE %s"
+        self.hh_params: list[Any] = [f"{area}%"]
         if ids_table:
-            hh_where += f" AND h.id IN (SELECT id FROM {ids_table})"
+            self.hh_where += f" AND h.id IN (SELECT id FROM {ids_table})"
         elif household_ids is not None:
             ids = [int(i) for i in household_ids] or [-1]
-            hh_where += " AND h.id IN (" + ", ".join(["%s"] * len(ids)) + ")"
-            hh_params += ids
-        # an instant re-check counts its households in the hits statement (one round trip
-        # less); a sweep keeps its own count, so that its features are not materialised
-        counted = connection.vendor == "postgresql" and bool(rules) and not big
-        households = 0
-        if not counted:
-            cur.execute(f"SELECT COUNT(*) FROM registry_household h WHERE {hh_where}", hh_params)
-            households = int(cur.fetchone()[0])
+            self.hh_where += " AND h.id IN (" + ", ".join(["%s"] * len(ids)) + ")"
+            self.hh_params += ids
+
+    def features(self, settings_table: str = "",
+                 school_band: tuple[Decimal, Decimal] | None = None) -> Query:
+        ctx = self.ctx
+        return features_cte(self.as_of, area=self.area, household_ids=self.household_ids,
+                            dialect=self.dialect, settings_table=settings_table,
+                            ids_table=self.ids_table, keys=ctx.keys,
+                            rosters=ctx.roster_kinds(self.as_of), every_year=ctx.exact,
+                            school_band=school_band)
+
+    def school_band(self, cur: Any, table: str) -> tuple[Decimal, Decimal] | None:
+        """The school age band, when every village's settings for the year have the same one
+        (the members are then aggregated without joining each to its household)."""
+        if not {"school_age_min", "school_age_max"} <= set(self.ctx.keys):
+            return None
+        cur.execute("SELECT COUNT(*), COUNT(school_age_min), COUNT(school_age_max), "
+                    "MIN(school_age_min), MAX(school_age_min), MIN(school_age_max), "
+                    f"MAX(school_age_max) FROM {table} WHERE year = %s", [self.as_of.year])
+        rows, lo_n, hi_n, lo, lo_top, hi, hi_top = cur.fetchone()
+        if rows and rows == lo_n == hi_n and lo == lo_top and hi == hi_top:
+            return Decimal(lo), Decimal(hi)
+        return None
+
+    def count_households(self, cur: Any) -> None:
+        cur.execute(f"SELECT COUNT(*) FROM registry_household h WHERE {self.hh_where}",
+                    self.hh_params)
+        self.households = int(cur.fetchone()[0])
+
+    # -- PostgreSQL: the writes are data-modifying CTEs of one statement -----------------
+
+    def run_postgresql(self, cur: Any, step: _Steps) -> dict[str, dict[int, int]]:
+        # JIT-compiling this wide query costs seconds and buys nothing; a sweep's hash joins
+        # and aggregates over 1M households stay in memory with a larger work_mem
+        cur.execute("SELECT set_config('jit', 'off', true)" + (
+            ", set_config('work_mem', '256MB', true)" if self.big else ""))
         step("计算户特征并评估规则")
-        table = ""
-        if rules and big:
-            # materialise the resolved settings so the planner knows their size
-            table = f"monitoring_sv_{run}"
-            tq = settings_table_sql(as_of, area, table, keys=ctx.keys, every_year=ctx.exact)
-            cur.execute(tq.sql, tq.params)
-            cur.execute(f"ANALYZE {table}")
-        if rules:
-            feats = features_cte(as_of, area=area, household_ids=household_ids, dialect=dialect,
-                                 settings_table=table, ids_table=ids_table, keys=ctx.keys,
-                                 rosters=ctx.roster_kinds(as_of), every_year=ctx.exact)
-            stmt = _hits_statement(feats, rules, run, dialect, selects_count_households=counted)
-            cur.execute(stmt.sql, stmt.params)
-            if counted:  # (the features' hh relation is the households of the scope)
-                households = int(cur.fetchone()[0])
-        if connection.vendor == "postgresql" and big:
-            # the planner must know how many hits there are (hash joins, not nested loops
-            # over a table this very statement is filling)
-            cur.execute("ANALYZE monitoring_hit")
-            cur.execute("SET LOCAL enable_nestloop = off")
-        step("刷新持续预警")
+        if not self.rules:
+            self.count_households(cur)
+            return {"r": {}, "o": {}, "c": {}}
+        if not self.big:
+            # the instant path: features, hits and every write in one round trip
+            head, hits, params = _hits_select(self.features(), self.rules, self.dialect)
+            apply_sql, apply_params, tail = self.apply_sql("hits", "SELECT id FROM hh", [])
+            sql = (f"{head},\nhits AS ({hits}),\n{apply_sql}\n{tail}\n"
+                   "UNION ALL SELECT 'h', 0, COUNT(*) FROM hh")
+            if len(self.household_ids or ()) <= PREPARED_MAX:
+                counts = self.execute_prepared(cur, sql, [*params, *apply_params])
+            else:
+                cur.execute(sql, [*params, *apply_params])
+                counts = self.read_counts(cur)
+            self.households = counts.pop("h", {}).get(0, 0)
+            return counts
+        self.count_households(cur)
+        # materialise the resolved settings and the hits, so that the planner knows their
+        # sizes (hash joins, never nested loops over a relation it guessed wrong)
+        table = f"monitoring_sv_{self.run}"
+        tq = settings_table_sql(self.as_of, self.area, table, keys=self.ctx.keys,
+                                every_year=self.ctx.exact)
+        cur.execute(tq.sql, tq.params)
+        cur.execute(f"ANALYZE {table}")
+        hits_table = f"monitoring_hits_{self.run}"
+        band = self.school_band(cur, table)
+        head, hits, params = _hits_select(self.features(table, band), self.rules, self.dialect)
+        cur.execute(f"CREATE TEMP TABLE {hits_table} AS {head}\n{hits}", params)
+        cur.execute(f"ANALYZE {hits_table}")
+        step("刷新、新增与解除预警")
+        # hash joins: a nested loop over the warnings would re-read the pages this very
+        # statement is adding (the table may have been empty when last analysed)
+        cur.execute("SELECT set_config('enable_nestloop', 'off', true)")
+        whole = not self.area and not self.ids_table
+        apply_sql, apply_params, tail = self.apply_sql(
+            hits_table, "" if whole else
+            f"SELECT h.id FROM registry_household h WHERE {self.hh_where}",
+            [] if whole else self.hh_params)
+        cur.execute(f"WITH {apply_sql}\n{tail}", apply_params)
+        counts = self.read_counts(cur)
+        cur.execute(f"DROP TABLE {hits_table}, {table}")
+        return counts
+
+    def apply_sql(self, hits: str, scope_sql: str,
+                  scope_params: list[Any]) -> tuple[str, list[Any], str]:
+        """CTEs refreshing, opening and closing warnings from the relation `hits`, and the
+        SELECT of the per-rule counts. A refresh rewrites only the warnings whose values
+        changed (most do not); every live warning that fired counts as refreshed. All parts
+        read the snapshot from before the statement, so they never see each other's rows."""
+        rule_in = ", ".join(["%s"] * len(self.rule_ids))
+        scope = f" AND w.household_id IN ({scope_sql})" if scope_sql else ""
+        sql = f"""live AS (
+  SELECT w.id, h.rule_id, h.version_id, h.severity, h.area_code, h.fired_values,
+         (w.last_seen <> %s OR w.fired_values::text <> h.fired_values::text
+          OR w.last_version_id IS DISTINCT FROM h.version_id OR w.severity <> h.severity
+          OR w.area_code <> h.area_code) AS changed
+  FROM {hits} h JOIN monitoring_warning w ON w.household_id = h.household_id
+   AND w.rule_id = h.rule_id AND w.status IN {LIVE}),
+upd AS (
+  UPDATE monitoring_warning SET last_seen = %s, fired_values = l.fired_values,
+         last_version_id = l.version_id, severity = l.severity, area_code = l.area_code,
+         updated_at = %s
+  FROM live l WHERE l.changed AND monitoring_warning.id = l.id
+   AND monitoring_warning.status IN {LIVE}),
+ins AS (
+  INSERT INTO monitoring_warning
+    (household_id, area_code, rule_id, rule_version_id, last_version_id, severity, status,
+     fired_values, first_values, as_of, opened_at, last_seen, closed_on, close_note, source,
+     sweep_id, dismissed_reason, updated_at)
+  SELECT h.household_id, h.area_code, h.rule_id, h.version_id, h.version_id, h.severity,
+         'open', h.fired_values, h.fired_values, %s, %s, %s, NULL, '', %s, %s, '', %s
+  FROM {hits} h
+  WHERE NOT EXISTS (SELECT 1 FROM monitoring_warning w WHERE w.household_id = h.household_id
+                    AND w.rule_id = h.rule_id AND w.status IN {LIVE})
+  ON CONFLICT DO NOTHING
+  RETURNING rule_id),
+cls AS (
+  UPDATE monitoring_warning w SET status = 'closed', closed_on = %s, close_note = %s,
+         updated_at = %s
+  WHERE w.status IN {LIVE} AND w.rule_id IN ({rule_in}){scope}
+    AND NOT EXISTS (SELECT 1 FROM {hits} x WHERE x.household_id = w.household_id
+                    AND x.rule_id = w.rule_id)
+  RETURNING w.rule_id)"""
+        # (a concurrent re-check may have opened the same warning: keep one, fail neither)
+        params = [self.day, self.day, self.now,
+                  self.day, self.now, self.day, self.source, self.sweep_id, self.now,
+                  self.day, "条件不再满足，自动解除", self.now, *self.rule_ids, *scope_params]
+        tail = ("SELECT 'r', rule_id, COUNT(*) FROM live GROUP BY rule_id\n"
+                "UNION ALL SELECT 'o', rule_id, COUNT(*) FROM ins GROUP BY rule_id\n"
+                "UNION ALL SELECT 'c', rule_id, COUNT(*) FROM cls GROUP BY rule_id")
+        return sql, params, tail
+
+    def execute_prepared(self, cur: Any, sql: str, params: list[Any]) -> dict[str, dict[int, int]]:
+        """Run the statement as a prepared statement with a generic plan: planning this wide
+        query costs more than running it for a few households. The text depends only on
+        the rules and the number of ids, so a connection that lives on (CONN_MAX_AGE, a
+        worker) plans it once (psycopg keeps the prepared statements per connection)."""
+        cur.execute("SELECT current_setting('plan_cache_mode'), "
+                    "set_config('plan_cache_mode', 'force_generic_plan', true)")
+        mode = cur.fetchone()[0]
+        import psycopg
+        server = psycopg.Cursor(connection.connection)  # server-side binding, same transaction
+        try:
+            server.execute(sql, params, prepare=True)
+            counts = self.read_counts(server)
+        finally:
+            server.close()
+        cur.execute("SELECT set_config('plan_cache_mode', %s, true)", [mode])
+        return counts
+
+    @staticmethod
+    def read_counts(cur: Any) -> dict[str, dict[int, int]]:
+        counts: dict[str, dict[int, int]] = {"r": {}, "o": {}, "c": {}}
+        for kind, rule_id, n in cur.fetchall():
+            counts.setdefault(kind, {})[int(rule_id)] = int(n)
+        return counts
+
+    # -- SQLite (no data-modifying CTEs): hits staged in monitoring_hit ------------------
+
+    def run_staged(self, cur: Any, step: _Steps) -> dict[str, dict[int, int]]:
+        run, day, now = self.run, self.day, self.now
+        self.count_households(cur)
+        step("计算户特征并评估规则")
+        if self.rules:
+            head, hits, params = _hits_select(self.features(), self.rules, self.dialect, run)
+            cur.execute(f"{head}\nINSERT INTO monitoring_hit (run, household_id, rule_id, "
+                        f"version_id, severity, area_code, fired_values)\n{hits}", params)
+        step("刷新、新增与解除预警")
         refreshed = _rows_per_rule(
             cur, f"""UPDATE monitoring_warning SET last_seen = %s, fired_values = h.fired_values,
                   last_version_id = h.version_id, severity = h.severity,
@@ -283,7 +447,6 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                   AND h.rule_id = monitoring_warning.rule_id
                   AND monitoring_warning.status IN {LIVE}""", [day, now, run],
             "monitoring_warning.rule_id")
-        step("新增预警")
         # a concurrent re-check may have opened the same warning: keep one, fail neither
         opened = _rows_per_rule(
             cur, f"""INSERT INTO monitoring_warning
@@ -298,57 +461,26 @@ def evaluate(as_of: dt.date, *, area: str = "", household_ids: Sequence[int] | N
                   SELECT 1 FROM monitoring_warning w WHERE w.household_id = h.household_id
                   AND w.rule_id = h.rule_id AND w.status IN {LIVE})
                 ON CONFLICT DO NOTHING""",
-            [day, now, day, source[:200], sweep.pk if sweep else None, now, run], "rule_id")
-        step("解除不再满足条件的预警")
+            [day, now, day, self.source, self.sweep_id, now, run], "rule_id")
         closed: dict[int, int] = {}
-        hits_deleted = False
-        if by_id:
-            rule_in = ", ".join(["%s"] * len(by_id))
+        if self.rule_ids:
+            rule_in = ", ".join(["%s"] * len(self.rule_ids))
             closed = _rows_per_rule(
                 cur, "UPDATE monitoring_warning SET status = 'closed', closed_on = %s, "
                 "close_note = %s, updated_at = %s WHERE "
                 f"monitoring_warning.status IN {LIVE} AND monitoring_warning.rule_id IN ({rule_in})"
                 f" AND monitoring_warning.household_id IN (SELECT h.id FROM registry_household h"
-                f" WHERE {hh_where}) AND NOT EXISTS (SELECT 1 FROM monitoring_hit x"
+                f" WHERE {self.hh_where}) AND NOT EXISTS (SELECT 1 FROM monitoring_hit x"
                 " WHERE x.run = %s AND x.household_id = monitoring_warning.household_id"
                 " AND x.rule_id = monitoring_warning.rule_id)",
-                [day, "条件不再满足，自动解除", now, *by_id, *hh_params, run],
-                "monitoring_warning.rule_id", then_delete_run=run)
-            hits_deleted = connection.vendor == "postgresql"
-        for rule_id, code in by_id.items():
-            stats = per_rule[code]
-            stats["refreshed"] = refreshed.get(rule_id, 0)
-            stats["opened"] = opened.get(rule_id, 0)
-            stats["hits"] = stats["refreshed"] + stats["opened"]
-            stats["closed"] = closed.get(rule_id, 0)
-        if not hits_deleted:
-            cur.execute("DELETE FROM monitoring_hit WHERE run = %s", [run])
-        if table:
-            cur.execute(f"DROP TABLE {table}")
-            if connection.vendor == "postgresql":
-                cur.execute("ANALYZE monitoring_hit")  # empty again: keep re-checks on indexes
-        step("完成")
-    return Result(households=households,
-                  opened=sum(s["opened"] for s in per_rule.values()),
-                  refreshed=sum(s["refreshed"] for s in per_rule.values()),
-                  closed=sum(s["closed"] for s in per_rule.values()),
-                  per_rule=per_rule)
+                [day, "条件不再满足，自动解除", now, *self.rule_ids, *self.hh_params, run],
+                "monitoring_warning.rule_id")
+        cur.execute("DELETE FROM monitoring_hit WHERE run = %s", [run])
+        return {"r": refreshed, "o": opened, "c": closed}
 
 
-def _rows_per_rule(cur: Any, sql: str, params: list[Any], rule_col: str,
-                   then_delete_run: int | None = None) -> dict[int, int]:
-    """Run an UPDATE/INSERT and count the rows it wrote per rule, in the same statement
-    (a separate counting query would read the same rows a second time). On PostgreSQL,
-    `then_delete_run` deletes that run's staged hits in the same statement too (its parts
-    all read the snapshot from before it)."""
-    if connection.vendor == "postgresql":
-        delete = ""
-        if then_delete_run is not None:
-            delete = ", d AS (DELETE FROM monitoring_hit WHERE run = %s)"
-            params = [*params, then_delete_run]
-        cur.execute(f"WITH x AS ({sql} RETURNING {rule_col} AS rule_id){delete} "
-                    "SELECT rule_id, COUNT(*) FROM x GROUP BY rule_id", params)
-        return {int(r): int(n) for r, n in cur.fetchall()}
+def _rows_per_rule(cur: Any, sql: str, params: list[Any], rule_col: str) -> dict[int, int]:
+    """Run an UPDATE/INSERT … RETURNING and count the rows it wrote per rule."""
     cur.execute(f"{sql} RETURNING {rule_col}", params)
     counts: dict[int, int] = {}
     for (r,) in cur.fetchall():

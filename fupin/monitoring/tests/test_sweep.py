@@ -21,7 +21,7 @@ from fupin.monitoring.services import (
 )
 from fupin.registry import services as registry
 
-from .helpers import income, live_codes, warning
+from .helpers import child, household_with, income, live_codes, warning
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,27 @@ def test_more_specific_area_setting_wins(county_admin):
     assert "INCOME_BELOW_LINE" in live_codes(a)  # county line 4,600
     assert "INCOME_BELOW_LINE" not in live_codes(b)  # village line 4,400 overrides
     assert warning(a, "INCOME_BELOW_LINE").explanation.endswith("贫困线 4,600 元")
+
+
+def test_school_band_of_each_village(county_admin):
+    """A sweep aggregates the members without their village when every village has the same
+    school age band, and per village when one differs: the same warnings either way."""
+    villages = village_codes(2, township=VILLAGE_A[:9])
+    as_of = dt.date(2021, 3, 31)
+    a = household_with(child(dt.date(2004, 6, 1), schooling="none"), area=villages[0])  # 16
+    b = household_with(child(dt.date(2004, 6, 1), schooling="none"), area=villages[1])  # 16
+    young = household_with(child(dt.date(2012, 6, 1), schooling="none"), area=villages[0])
+    run_sweep(as_of=as_of)
+    assert "DROPOUT" not in live_codes(a) | live_codes(b)
+    assert "DROPOUT" in live_codes(young)
+    set_setting(actor=county_admin, key="school_age_max", value="17", area_code=villages[1],
+                source_doc="村试点文件")
+    sweep = run_sweep(as_of=as_of)
+    assert "DROPOUT" not in live_codes(a)
+    assert "DROPOUT" in live_codes(b) and "DROPOUT" in live_codes(young)
+    assert "6–17 周岁" in warning(b, "DROPOUT").explanation
+    assert "6–15 周岁" in warning(young, "DROPOUT").explanation
+    assert sweep.per_rule["DROPOUT"] == {"hits": 2, "opened": 1, "refreshed": 1, "closed": 0}
 
 
 def test_line_taken_by_income_year(county_admin, household):
