@@ -51,16 +51,27 @@ def normalise(table: RawTable) -> pl.DataFrame:
 
 def normalise_frame(raw: pl.DataFrame, fields: dict[str, str]) -> pl.DataFrame:
     """`normalise` on a part of the raw rows (row by row: parts can be normalised apart)."""
-    exprs = [pl.col(ROW)]
+    out = [raw.get_column(ROW)]
     for col in COLUMNS:
         src = fields.get(col.field)
-        base = pl.col(src) if src else pl.lit("", dtype=pl.Utf8)
-        exprs.append(clean(col, base).alias(col.field))
-    df = raw.select(exprs)
+        out.append(_normalised(col, raw.get_column(src)) if src
+                   else pl.repeat("", raw.height, dtype=pl.Utf8, eager=True))
+    df = pl.DataFrame([s.alias(c.field) for s, c in zip(out[1:], COLUMNS, strict=True)]).insert_column(0, out[0])
     return df.with_columns(
         pl.when(pl.col("household_no") == "")
         .then(pl.format("\u0000row{}", pl.col(ROW)))
         .otherwise(pl.col("household_no")).alias(HH))
+
+
+def _normalised(col: Column, cells: pl.Series) -> pl.Series:
+    """A column normalised, each distinct value once when values repeat (most ledger columns
+    hold a few dozen distinct values): a lookup instead of regex passes over every cell."""
+    cells = cells.fill_null("")
+    distinct = cells.unique()
+    if distinct.len() * 2 > cells.len():
+        return cells.to_frame("v").select(clean(col, pl.col("v"))).to_series()
+    cleaned = distinct.to_frame("v").select(clean(col, pl.col("v"))).to_series()
+    return cells.replace_strict(distinct, cleaned, return_dtype=pl.Utf8)
 
 
 # ---------------------------------------------------------------- resident IDs
