@@ -21,6 +21,7 @@ from fupin.registry.bulk import append_frame, fetch_in, is_pg, update_frame
 
 from ..models import BatchStatus, ImportBatch, LedgerLock, StagedRow
 from . import report, status_policy
+from .columns import HOUSEHOLD_FIELDS
 from .errors import LedgerBusy, LedgerRefused
 from .reading import ROW, RawTable, read_ledger
 from .validate import (
@@ -98,7 +99,22 @@ def stage_and_normalise(batch: ImportBatch, table: RawTable) -> pl.DataFrame:
             _stage_rows(batch, part, table.headers)
             normalised.append(normalise_frame(part, table.fields))
             del part
-    return pl.concat(normalised, rechunk=False)
+    return _one_chunk(normalised)
+
+
+def _one_chunk(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """The parts as one frame of contiguous columns, built column by column, each column's
+    parts let go once copied: a frame of many chunks is copied whole by the first group-by
+    or join (polars makes it contiguous), which at a million rows is half a gigabyte.
+    `parts` is emptied as the columns are moved (the caller's references go too)."""
+    if len(parts) == 1:
+        return parts.pop()
+    columns = []
+    for name in parts[0].columns:
+        columns.append(pl.concat([p.get_column(name) for p in parts], rechunk=True))
+        parts[:] = [p.drop(name) for p in parts]
+    parts.clear()
+    return pl.DataFrame(columns)
 
 
 def mark_rejected(batch: ImportBatch, rejected: pl.DataFrame) -> None:
@@ -242,6 +258,8 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
         df = household_rules(df, hh)
         df = village_rules(df, user)
         df = add_errors(df, table.bad_chars)  # NUL in any cell: the row says which column
+        # The household columns are consolidated in hh; the rows need them no more.
+        df = df.drop(HOUSEHOLD_FIELDS)
         lap("validate")
         batch.area_code = common_area(hh.get_column("village_code"))
         batch.save(update_fields=["area_code"])
@@ -270,8 +288,10 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
             lap("registry_checks")
             counts = describe(df)
             progress.set(60, "写入" if not dry_run else "试导入：计算变化")
-            rejected = df.filter(~pl.col("accepted")).select(ROW, pl.col(ERRS).list.join("；").alias("reasons"))
-            ok = df.filter("accepted")
+            rejected = (df.select(ROW, ERRS, "accepted").filter(~pl.col("accepted"))
+                        .select(ROW, pl.col(ERRS).list.join("；").alias("reasons")))
+            # Filtering copies every column: not when every row is accepted.
+            ok = df if rejected.height == 0 else df.filter("accepted")
             del df  # big frames go as soon as they are used: peak memory matters at a million rows
             members = typed_members(ok)
             members = pl.concat([members, registry_bulk.pinyin_frame(members.get_column("name"))], how="horizontal")

@@ -199,7 +199,8 @@ def row_rules(df: pl.DataFrame, today: dt.date | None = None) -> pl.DataFrame:
 
 def households(df: pl.DataFrame) -> pl.DataFrame:
     """One row per household: the consolidated household values, distinct-value counts and
-    the head's row number, from one group-by."""
+    the head's row number, from one group-by (the differing values themselves are listed
+    by household_rules, for the few households that have them)."""
     aggs: list[pl.Expr] = [pl.len().alias("n_rows"), pl.col(ROW).min().alias("first_row"),
                            pl.col("household_no").first(),
                            (pl.col("relation_to_head") == "户主").sum().alias("n_heads"),
@@ -209,7 +210,6 @@ def households(df: pl.DataFrame) -> pl.DataFrame:
         nonblank = pl.col(f).filter(pl.col(f) != "")
         aggs.append(nonblank.first().fill_null("").alias(f))
         aggs.append(nonblank.n_unique().alias(f"n_{f}"))
-        aggs.append(nonblank.unique(maintain_order=True).str.join(" / ").alias(f"all_{f}"))
     hh = df.group_by(HH, maintain_order=True).agg(aggs)
     return hh.with_columns(pl.coalesce("head_row", "first_row").alias("report_row"))
 
@@ -238,16 +238,20 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
     # so a million-row file does not carry 32 helper columns per row.
     consistency = []
     for f in HOUSEHOLD_FIELDS:
-        bad = hh.filter(pl.col(f"n_{f}") > 1).select(HH, pl.col(f"all_{f}").alias("values"))
+        bad = hh.filter(pl.col(f"n_{f}") > 1).select(HH)
         if bad.height:
+            rows = per_row.select(ROW, HH, f).join(bad, on=HH, how="semi").filter(pl.col(f) != "")
+            values = rows.group_by(HH, maintain_order=True).agg(
+                pl.col(f).unique(maintain_order=True).str.join(" / ").alias("values"))
             consistency.append(
-                per_row.select(ROW, HH, f).join(bad, on=HH).filter(pl.col(f) != "")
+                rows.join(values, on=HH)
                 .select(ROW, _fmt(f"同户各行的{BY_FIELD[f].header}不一致（{{}}）", pl.col("values"))
                         .alias("message")))
     if consistency:
         per_row = add_errors(per_row, pl.concat(consistency))
     # Duplicate resident IDs within the file.
-    dup = (df.filter(pl.col("resident_id") != "").group_by("resident_id")
+    ids = df.select(ROW, "resident_id").filter(pl.col("resident_id") != "")
+    dup = (ids.filter(pl.col("resident_id").is_duplicated()).group_by("resident_id")
            .agg(pl.len().alias("n_same_id"), pl.col(ROW).sort().cast(pl.Utf8).str.join("、").alias("same_id_rows"))
            .filter(pl.col("n_same_id") > 1))
     dup_msgs = (per_row.select(ROW, "resident_id").join(dup, on="resident_id")
@@ -257,15 +261,17 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
 
 
 def add_errors(df: pl.DataFrame, extra: pl.DataFrame, key: str = ROW) -> pl.DataFrame:
-    """Append messages from a (key, message) frame to the rows they concern."""
+    """Append messages from a (key, message) frame to the rows they concern (key is unique
+    in df). Only the key and the list column are joined: the other columns are not copied."""
     if extra.height == 0:
         return df
     if "__rule" in extra.columns:  # keep the rules' order within a row
         extra = extra.sort(key, "__rule")
     grouped = extra.group_by(key, maintain_order=True).agg(pl.col("message").alias("__extra"))
-    return (df.join(grouped, on=key, how="left")
-            .with_columns(pl.concat_list([pl.col(ERRS), pl.col("__extra").fill_null([])]).alias(ERRS))
-            .drop("__extra"))
+    errs = (df.select(key, ERRS).join(grouped, on=key, how="left", maintain_order="left")
+            .select(pl.concat_list([pl.col(ERRS), pl.col("__extra").fill_null([])]).alias(ERRS)))
+    assert errs.height == df.height, "add_errors: key not unique"
+    return df.with_columns(errs.get_column(ERRS))
 
 
 def verdict(df: pl.DataFrame, links: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -290,14 +296,15 @@ def verdict(df: pl.DataFrame, links: pl.DataFrame | None = None) -> pl.DataFrame
             linked_reason = (pl.concat(reasons).group_by(HH).agg(pl.col("other").first())
                              .select(HH, _fmt("本户与户 {} 之间有成员迁移，该户被拒收，本户一并退回",
                                               pl.col("other")).alias("link_reason")))
-    out = df.join(bad, on=HH, how="left").join(linked_reason, on=HH, how="left")
-    return out.with_columns(
-        pl.when(pl.col(ERRS).list.len() > 0).then(pl.col(ERRS))
-        .when(pl.col("link_reason").is_not_null()).then(pl.concat_list([pl.col("link_reason")]))
-        .when(pl.col("bad")).then(pl.lit([WITH_HOUSEHOLD]))
-        .otherwise(pl.lit([], dtype=pl.List(pl.Utf8))).alias(ERRS),
-        (~pl.col("bad")).alias("accepted"),
-    ).drop("bad", "link_reason")
+    # Joined on the two columns it needs, then set on the frame: nothing else is copied.
+    out = (df.select(HH, ERRS).join(bad, on=HH, how="left", maintain_order="left")
+           .join(linked_reason, on=HH, how="left", maintain_order="left")
+           .select(pl.when(pl.col(ERRS).list.len() > 0).then(pl.col(ERRS))
+                   .when(pl.col("link_reason").is_not_null()).then(pl.concat_list([pl.col("link_reason")]))
+                   .when(pl.col("bad")).then(pl.lit([WITH_HOUSEHOLD]))
+                   .otherwise(pl.lit([], dtype=pl.List(pl.Utf8))).alias(ERRS),
+                   (~pl.col("bad")).alias("accepted")))
+    return df.with_columns(out.get_columns())
 
 
 def scope_expr(col: str, prefixes: tuple[str, ...] | None) -> pl.Expr:
