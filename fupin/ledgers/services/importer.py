@@ -92,12 +92,13 @@ def stage_and_normalise(batch: ImportBatch, table: RawTable) -> pl.DataFrame:
         offset += n
     del raw
     parts.reverse()
-    normalised = []
+    normalised: list[pl.DataFrame] = []
+    categorical = pl.Categorical(pl.Categories.random())  # this import's own: freed with its frames
     with transaction.atomic():
         while parts:
             part = parts.pop()
             _stage_rows(batch, part, table.headers)
-            normalised.append(normalise_frame(part, table.fields))
+            normalised.append(normalise_frame(part, table.fields, categorical))
             del part
     return _one_chunk(normalised)
 

@@ -49,29 +49,40 @@ def normalise(table: RawTable) -> pl.DataFrame:
     return normalise_frame(table.df, table.fields)
 
 
-def normalise_frame(raw: pl.DataFrame, fields: dict[str, str]) -> pl.DataFrame:
-    """`normalise` on a part of the raw rows (row by row: parts can be normalised apart)."""
+# Columns of few distinct values (code lists, yes/no, health, ethnicity, group), kept as
+# categoricals through validation when the caller asks (4 bytes a cell instead of a
+# 16-byte string view: at a million rows the normalised frame is half the size). Rules
+# that need string functions on them cast first.
+CATEGORICAL_FIELDS = frozenset(c.field for c in COLUMNS if c.kind in ("code", "bool", "health")
+                               or c.field in ("ethnicity", "group"))
+
+
+def normalise_frame(raw: pl.DataFrame, fields: dict[str, str],
+                    categorical: pl.DataType | None = None) -> pl.DataFrame:
+    """`normalise` on a part of the raw rows (row by row: parts can be normalised apart).
+    `categorical`: the dtype for CATEGORICAL_FIELDS (one per import, so parts concatenate)."""
     out = [raw.get_column(ROW)]
     for col in COLUMNS:
         src = fields.get(col.field)
-        out.append(_normalised(col, raw.get_column(src)) if src
-                   else pl.repeat("", raw.height, dtype=pl.Utf8, eager=True))
-    df = pl.DataFrame([s.alias(c.field) for s, c in zip(out[1:], COLUMNS, strict=True)]).insert_column(0, out[0])
+        dtype = categorical if categorical is not None and col.field in CATEGORICAL_FIELDS else pl.Utf8
+        out.append((_normalised(col, raw.get_column(src), dtype) if src
+                    else pl.repeat("", raw.height, dtype=pl.Utf8, eager=True).cast(dtype)).alias(col.field))
+    df = pl.DataFrame(out)
     return df.with_columns(
         pl.when(pl.col("household_no") == "")
         .then(pl.format("\u0000row{}", pl.col(ROW)))
         .otherwise(pl.col("household_no")).alias(HH))
 
 
-def _normalised(col: Column, cells: pl.Series) -> pl.Series:
+def _normalised(col: Column, cells: pl.Series, dtype: pl.DataType) -> pl.Series:
     """A column normalised, each distinct value once when values repeat (most ledger columns
     hold a few dozen distinct values): a lookup instead of regex passes over every cell."""
     cells = cells.fill_null("")
     distinct = cells.unique()
     if distinct.len() * 2 > cells.len():
-        return cells.to_frame("v").select(clean(col, pl.col("v"))).to_series()
+        return cells.to_frame("v").select(clean(col, pl.col("v"))).to_series().cast(dtype)
     cleaned = distinct.to_frame("v").select(clean(col, pl.col("v"))).to_series()
-    return cells.replace_strict(distinct, cleaned, return_dtype=pl.Utf8)
+    return cells.replace_strict(distinct, cleaned, return_dtype=dtype)
 
 
 # ---------------------------------------------------------------- resident IDs
@@ -126,7 +137,7 @@ def _code_rule(col: Column) -> Rule:
 
 
 def _len_rule(col: Column) -> Rule:
-    v = pl.col(col.field)
+    v = pl.col(col.field).cast(pl.Utf8)
     return _err(v.str.len_chars() > col.max_len,
                 _fmt(f"{col.header}“{{}}”过长（最多 {col.max_len} 个字）", v))
 
@@ -153,7 +164,7 @@ def row_rules(df: pl.DataFrame, today: dt.date | None = None) -> pl.DataFrame:
         if col.kind in ("code", "bool"):
             errs.append(_code_rule(col))
     # Health: one or more of the four, and 健康 only on its own.
-    health = pl.col("health")
+    health = pl.col("health").cast(pl.Utf8)
     tokens = health.str.split("、")
     errs.append(_err((health != "") & ~tokens.list.eval(pl.element().is_in(list(HEALTH_LABELS))).list.all(),
                      _fmt("健康状况“{}”不在可选值中（可选：健康、长期慢性病、患有大病、残疾，多项用“、”分隔）", health)))
@@ -211,7 +222,8 @@ def households(df: pl.DataFrame) -> pl.DataFrame:
         aggs.append(nonblank.first().fill_null("").alias(f))
         aggs.append(nonblank.n_unique().alias(f"n_{f}"))
     hh = df.group_by(HH, maintain_order=True).agg(aggs)
-    return hh.with_columns(pl.coalesce("head_row", "first_row").alias("report_row"))
+    return hh.with_columns(pl.coalesce("head_row", "first_row").alias("report_row"),
+                           *[pl.col(f).cast(pl.Utf8) for f in HOUSEHOLD_FIELDS])
 
 
 def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
@@ -240,7 +252,8 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
     for f in HOUSEHOLD_FIELDS:
         bad = hh.filter(pl.col(f"n_{f}") > 1).select(HH)
         if bad.height:
-            rows = per_row.select(ROW, HH, f).join(bad, on=HH, how="semi").filter(pl.col(f) != "")
+            rows = (per_row.select(ROW, HH, pl.col(f).cast(pl.Utf8)).join(bad, on=HH, how="semi")
+                    .filter(pl.col(f) != ""))
             values = rows.group_by(HH, maintain_order=True).agg(
                 pl.col(f).unique(maintain_order=True).str.join(" / ").alias("values"))
             consistency.append(
@@ -318,7 +331,7 @@ def scope_expr(col: str, prefixes: tuple[str, ...] | None) -> pl.Expr:
 
 def typed_members(df: pl.DataFrame) -> pl.DataFrame:
     """Accepted rows as member field values (stored codes, booleans, integers)."""
-    tokens = pl.col("health").str.split("、")
+    tokens = pl.col("health").cast(pl.Utf8).str.split("、")
 
     def code(field: str) -> pl.Expr:
         return pl.col(field).replace_strict(BY_FIELD[field].choices, default="")
@@ -326,7 +339,7 @@ def typed_members(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(
         pl.col(ROW), pl.col(HH), pl.col("household_no"), pl.col("name"), pl.col("resident_id"),
         pl.col("sex"), pl.col("birth_date"),
-        code("relation_to_head"), pl.col("ethnicity"), code("education"), code("schooling"),
+        code("relation_to_head"), pl.col("ethnicity").cast(pl.Utf8), code("education"), code("schooling"),
         tokens.list.contains("长期慢性病").alias("chronic_illness"),
         tokens.list.contains("患有大病").alias("serious_illness"),
         tokens.list.contains("残疾").alias("disabled"),
