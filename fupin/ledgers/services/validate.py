@@ -64,7 +64,8 @@ def normalise_frame(raw: pl.DataFrame, fields: dict[str, str],
     out = [raw.get_column(ROW)]
     for col in COLUMNS:
         src = fields.get(col.field)
-        dtype = categorical if categorical is not None and col.field in CATEGORICAL_FIELDS else pl.Utf8
+        dtype: pl.DataType = (categorical if categorical is not None and col.field in CATEGORICAL_FIELDS
+                              else pl.Utf8())
         out.append((_normalised(col, raw.get_column(src), dtype) if src
                     else pl.repeat("", raw.height, dtype=pl.Utf8, eager=True).cast(dtype)).alias(col.field))
     df = pl.DataFrame(out)

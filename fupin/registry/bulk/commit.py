@@ -76,7 +76,18 @@ def members_of(household_ids: list[int]) -> pl.DataFrame:
 def pinyin_frame(names: pl.Series) -> pl.DataFrame:
     """Pinyin and initials of names as `names.pinyin_of` gives them (the surname read as a
     surname), character by character from a table of the distinct characters in the file
-    (a few thousand pypinyin calls instead of one per person)."""
+    (a few thousand pypinyin calls instead of one per person); each distinct name is
+    spelled once (names repeat: the per-character lists of a million names are large)."""
+    if names.null_count() == 0:
+        distinct = names.unique()
+        if distinct.len() < names.len():
+            spelled = _pinyin(distinct)
+            return pl.DataFrame({c: names.replace_strict(distinct, spelled.get_column(c), return_dtype=pl.Utf8)
+                                 for c in spelled.columns})
+    return _pinyin(names)
+
+
+def _pinyin(names: pl.Series) -> pl.DataFrame:
     chars = names.str.split("").explode().drop_nulls().unique().to_list()
     full: dict[str, str] = {}
     initial: dict[str, str] = {}
@@ -166,11 +177,12 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     file_ids = members.select("resident_id")
     gone = (cur_m.filter(pl.col("cur_household_id").is_in(pl.Series(existing_ids, dtype=pl.Int64).implode()))
             .join(file_ids, on="resident_id", how="anti"))
-    moved_out = m.filter("m_moved").select(pl.col("cur_id"), pl.col("cur_household_no").alias("from_no"),
-                                           pl.col("household_no").alias("to_no"))
+    # Filters on m go through lazy frames: only the selected columns are gathered.
+    moved_out = m.lazy().filter("m_moved").select(pl.col("cur_id"), pl.col("cur_household_no").alias("from_no"),
+                                                  pl.col("household_no").alias("to_no")).collect()
     # ---- per-household verdict for the counts
     touched_nos = pl.concat([
-        m.filter(pl.col("m_new") | pl.col("m_moved") | pl.col("m_changed")).select("household_no"),
+        m.lazy().filter(pl.col("m_new") | pl.col("m_moved") | pl.col("m_changed")).select("household_no").collect(),
         moved_out.select(pl.col("from_no").alias("household_no")),
         gone.select(pl.col("cur_household_no").alias("household_no")),
     ]).unique()
@@ -198,7 +210,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         return result
 
     # ---- write: new households
-    head = m.filter(pl.col("relation_to_head") == "head").select("household_no", "name_initials")
+    head = m.lazy().filter(pl.col("relation_to_head") == "head").select("household_no", "name_initials").collect()
     new_hh = hh.filter("is_new").join(head, on="household_no", how="left")
     new_ids = insert_frame(Household, new_hh.select(
         "household_no", "area_id", "group", pl.lit("").alias("address"), pl.col("head_name"),
