@@ -17,10 +17,11 @@ from fupin.areas.models import Area, AreaLevel
 from fupin.core.jobs import Progress
 from fupin.core.privacy import OUTSIDE_SCOPE
 from fupin.registry import bulk as registry_bulk
-from fupin.registry.bulk import insert_frame, is_pg, update_frame
+from fupin.registry.bulk import append_frame, fetch_in, is_pg, update_frame
 
 from ..models import BatchStatus, ImportBatch, LedgerLock, StagedRow
 from . import report, status_policy
+from .columns import HOUSEHOLD_FIELDS
 from .errors import LedgerBusy, LedgerRefused
 from .reading import ROW, RawTable, read_ledger
 from .validate import (
@@ -49,28 +50,40 @@ def _prefixes(user: Any) -> tuple[str, ...] | None:
     return tuple(user.scope_codes)
 
 
-STAGE_ROWS = 100_000  # rows encoded and copied at a time: staging memory stays bounded
+# JSON string escapes, as polars' (and Python's, ensure_ascii=False) JSON encoder writes them.
+JSON_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+                "\t": "\\t"}
+JSON_ESCAPES.update({chr(i): f"\\u{i:04x}" for i in range(0x20) if chr(i) not in JSON_ESCAPES})
 
 
-def _stage_rows(batch: ImportBatch, raw: pl.DataFrame, headers: list[str]) -> list[int]:
-    """Keep raw rows as read (all columns, known or not) with their source row numbers."""
-    ids: list[int] = []
-    for start in range(0, raw.height, STAGE_ROWS):
-        df = raw.slice(start, STAGE_ROWS).select(
-            pl.lit(batch.pk).alias("batch_id"), pl.col(ROW).cast(pl.Int64).alias("row_no"),
-            # A JSON array in the order of batch.headers (the names are stored once, on the batch).
-            pl.struct(pl.concat_list(headers).alias("v")).struct.json_encode()
-            .str.slice(5).str.strip_suffix("}").alias("values"),
-            pl.lit(False).alias("rejected"), pl.lit("").alias("reasons"))
-        ids.extend(insert_frame(StagedRow, df))
-    return ids
+def json_array(df: pl.DataFrame, columns: list[str]) -> pl.Expr:
+    """A JSON array of the row's cells (strings, null for a missing cell) built by string
+    concatenation: escaping is done only in the columns that hold a character to escape
+    (rare in a ledger), which is several times faster than encoding a list column."""
+    needs = df.select(pl.col(c).str.contains_any(list(JSON_ESCAPES)).any().alias(str(i))
+                      for i, c in enumerate(columns)).row(0) if columns else ()
+    cells = [pl.concat_str([pl.lit('"'), pl.col(c).str.replace_many(JSON_ESCAPES) if esc else pl.col(c),
+                            pl.lit('"')]).fill_null("null")
+             for c, esc in zip(columns, needs, strict=True)]
+    return pl.concat_str([pl.lit("["), pl.concat_str(cells, separator=","), pl.lit("]")])
 
 
-def stage_and_normalise(batch: ImportBatch, table: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _stage_rows(batch: ImportBatch, raw: pl.DataFrame, headers: list[str]) -> None:
+    """Keep raw rows as read (all columns, known or not) with their source row numbers; the
+    ids come from the table's default (nothing is read back: rows are found again by
+    (batch, row_no))."""
+    append_frame(StagedRow, raw.select(
+        pl.lit(batch.pk).alias("batch_id"), pl.col(ROW).cast(pl.Int64).alias("row_no"),
+        # A JSON array in the order of batch.headers (the names are stored once, on the batch).
+        json_array(raw, headers).alias("values"),
+        pl.lit(False).alias("rejected"), pl.lit("").alias("reasons")))
+
+
+def stage_and_normalise(batch: ImportBatch, table: RawTable) -> pl.DataFrame:
     """Stage the raw rows and normalise them part by part (the parts the reader parsed),
     letting each raw part go once done: the raw table and its normalised copy are never
-    both whole in memory. Returns (ROW -> staged id, normalised rows); table.df is emptied
-    (the rejected rows are read back from staging for the report)."""
+    both whole in memory. Returns the normalised rows; table.df is emptied (the rejected
+    rows are read back from staging for the report)."""
     raw, table.df = table.df, table.df.clear()
     parts: list[pl.DataFrame] = []
     offset = 0
@@ -79,17 +92,42 @@ def stage_and_normalise(batch: ImportBatch, table: RawTable) -> tuple[pl.DataFra
         offset += n
     del raw
     parts.reverse()
-    rows, ids, normalised = [], [], []
+    normalised: list[pl.DataFrame] = []
+    categorical = pl.Categorical(pl.Categories.random())  # this import's own: freed with its frames
     with transaction.atomic():
         while parts:
             part = parts.pop()
-            rows.append(part.get_column(ROW))
-            ids.extend(_stage_rows(batch, part, table.headers))
-            normalised.append(normalise_frame(part, table.fields))
+            _stage_rows(batch, part, table.headers)
+            normalised.append(normalise_frame(part, table.fields, categorical))
             del part
-    staged = pl.DataFrame({ROW: pl.concat(rows) if rows else pl.Series(ROW, [], dtype=pl.UInt32),
-                           "id": pl.Series(ids, dtype=pl.Int64)})
-    return staged, pl.concat(normalised, rechunk=False)
+    return _one_chunk(normalised)
+
+
+def _one_chunk(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """The parts as one frame of contiguous columns, built column by column, each column's
+    parts let go once copied: a frame of many chunks is copied whole by the first group-by
+    or join (polars makes it contiguous), which at a million rows is half a gigabyte.
+    `parts` is emptied as the columns are moved (the caller's references go too)."""
+    if len(parts) == 1:
+        return parts.pop()
+    columns = []
+    for name in parts[0].columns:
+        columns.append(pl.concat([p.get_column(name) for p in parts], rechunk=True))
+        parts[:] = [p.drop(name) for p in parts]
+    parts.clear()
+    return pl.DataFrame(columns)
+
+
+def mark_rejected(batch: ImportBatch, rejected: pl.DataFrame) -> None:
+    """Set the verdict on the staged rows of the rejected rows (ROW, reasons), found by
+    (batch, row_no): one fetch of their ids and one bulk update."""
+    if rejected.height == 0:
+        return
+    ids = fetch_in(f"SELECT id, row_no FROM {StagedRow._meta.db_table} "
+                   f"WHERE batch_id = {int(batch.pk)} AND row_no {{IN}}",
+                   rejected.get_column(ROW).cast(pl.Int64).to_list(), {"id": pl.Int64, ROW: pl.Int64})
+    update_frame(StagedRow, rejected.with_columns(pl.col(ROW).cast(pl.Int64)).join(ids, on=ROW).select(
+        "id", pl.lit(True).alias("rejected"), "reasons"))
 
 
 def rejected_raw(batch: ImportBatch, headers: list[str]) -> pl.DataFrame:
@@ -211,7 +249,7 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
         headers=table.headers, unknown_columns=table.unknown, dry_run=dry_run, baseline=baseline,
         user=history_user(user))
     try:
-        staged, normalised = stage_and_normalise(batch, table)
+        normalised = stage_and_normalise(batch, table)
         lap("stage")
         progress.set(30, "校验")
         today = timezone.localdate()
@@ -221,6 +259,8 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
         df = household_rules(df, hh)
         df = village_rules(df, user)
         df = add_errors(df, table.bad_chars)  # NUL in any cell: the row says which column
+        # The household columns are consolidated in hh; the rows need them no more.
+        df = df.drop(HOUSEHOLD_FIELDS)
         lap("validate")
         batch.area_code = common_area(hh.get_column("village_code"))
         batch.save(update_fields=["area_code"])
@@ -249,8 +289,10 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
             lap("registry_checks")
             counts = describe(df)
             progress.set(60, "写入" if not dry_run else "试导入：计算变化")
-            rejected = df.filter(~pl.col("accepted")).select(ROW, pl.col(ERRS).list.join("；").alias("reasons"))
-            ok = df.filter("accepted")
+            rejected = (df.select(ROW, ERRS, "accepted").filter(~pl.col("accepted"))
+                        .select(ROW, pl.col(ERRS).list.join("；").alias("reasons")))
+            # Filtering copies every column: not when every row is accepted.
+            ok = df if rejected.height == 0 else df.filter("accepted")
             del df  # big frames go as soon as they are used: peak memory matters at a million rows
             members = typed_members(ok)
             members = pl.concat([members, registry_bulk.pinyin_frame(members.get_column("name"))], how="horizontal")
@@ -265,8 +307,7 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
             lap("commit")
             if not dry_run:
                 status_policy.raise_leads(leads, batch_id=batch.pk, file_name=batch.file_name)
-            update_frame(StagedRow, rejected.join(staged, on=ROW).select(
-                "id", pl.lit(True).alias("rejected"), "reasons"))
+            mark_rejected(batch, rejected)
             for k, v in counts.items():
                 setattr(batch, k, v)
             batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged

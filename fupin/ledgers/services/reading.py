@@ -155,7 +155,7 @@ def _csv_frame(data: bytes) -> pl.DataFrame:
     for part in parts:
         frame = pl.read_csv(io.BytesIO(part), has_header=False, infer_schema=False, schema=schema,
                             missing_columns="insert", truncate_ragged_lines=True, quote_char='"',
-                            encoding="utf8").rechunk()
+                            encoding="utf8").rechunk().fill_null("")  # per part: no whole-table copy
         # ROW is added per part so that every column has the same chunks: a column chunked
         # differently makes polars copy the whole table to align them.
         frames.append(frame.with_columns(pl.int_range(start, start + frame.height, dtype=pl.UInt32).alias(ROW)))
@@ -192,7 +192,7 @@ def _read_csv(data: bytes) -> RawTable:
     cols = [c for c in df.columns if c != ROW]
     scan = df.head(HEADER_SCAN_ROWS).select(cols).rows()
     idx, headers = _find_header([[c or "" for c in r] for r in scan], "CSV 文件")
-    body = df.slice(idx + 1).with_columns(pl.exclude(ROW).fill_null(""))
+    body = df.slice(idx + 1)
     del df
     table = _build(body, cols, headers, "csv")
     table.encoding = encoding

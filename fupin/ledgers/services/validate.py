@@ -49,18 +49,41 @@ def normalise(table: RawTable) -> pl.DataFrame:
     return normalise_frame(table.df, table.fields)
 
 
-def normalise_frame(raw: pl.DataFrame, fields: dict[str, str]) -> pl.DataFrame:
-    """`normalise` on a part of the raw rows (row by row: parts can be normalised apart)."""
-    exprs = [pl.col(ROW)]
+# Columns of few distinct values (code lists, yes/no, health, ethnicity, group), kept as
+# categoricals through validation when the caller asks (4 bytes a cell instead of a
+# 16-byte string view: at a million rows the normalised frame is half the size). Rules
+# that need string functions on them cast first.
+CATEGORICAL_FIELDS = frozenset(c.field for c in COLUMNS if c.kind in ("code", "bool", "health")
+                               or c.field in ("ethnicity", "group"))
+
+
+def normalise_frame(raw: pl.DataFrame, fields: dict[str, str],
+                    categorical: pl.DataType | None = None) -> pl.DataFrame:
+    """`normalise` on a part of the raw rows (row by row: parts can be normalised apart).
+    `categorical`: the dtype for CATEGORICAL_FIELDS (one per import, so parts concatenate)."""
+    out = [raw.get_column(ROW)]
     for col in COLUMNS:
         src = fields.get(col.field)
-        base = pl.col(src) if src else pl.lit("", dtype=pl.Utf8)
-        exprs.append(clean(col, base).alias(col.field))
-    df = raw.select(exprs)
+        dtype: pl.DataType = (categorical if categorical is not None and col.field in CATEGORICAL_FIELDS
+                              else pl.Utf8())
+        out.append((_normalised(col, raw.get_column(src), dtype) if src
+                    else pl.repeat("", raw.height, dtype=pl.Utf8, eager=True).cast(dtype)).alias(col.field))
+    df = pl.DataFrame(out)
     return df.with_columns(
         pl.when(pl.col("household_no") == "")
         .then(pl.format("\u0000row{}", pl.col(ROW)))
         .otherwise(pl.col("household_no")).alias(HH))
+
+
+def _normalised(col: Column, cells: pl.Series, dtype: pl.DataType) -> pl.Series:
+    """A column normalised, each distinct value once when values repeat (most ledger columns
+    hold a few dozen distinct values): a lookup instead of regex passes over every cell."""
+    cells = cells.fill_null("")
+    distinct = cells.unique()
+    if distinct.len() * 2 > cells.len():
+        return cells.to_frame("v").select(clean(col, pl.col("v"))).to_series().cast(dtype)
+    cleaned = distinct.to_frame("v").select(clean(col, pl.col("v"))).to_series()
+    return cells.replace_strict(distinct, cleaned, return_dtype=dtype)
 
 
 # ---------------------------------------------------------------- resident IDs
@@ -115,7 +138,7 @@ def _code_rule(col: Column) -> Rule:
 
 
 def _len_rule(col: Column) -> Rule:
-    v = pl.col(col.field)
+    v = pl.col(col.field).cast(pl.Utf8)
     return _err(v.str.len_chars() > col.max_len,
                 _fmt(f"{col.header}“{{}}”过长（最多 {col.max_len} 个字）", v))
 
@@ -142,7 +165,7 @@ def row_rules(df: pl.DataFrame, today: dt.date | None = None) -> pl.DataFrame:
         if col.kind in ("code", "bool"):
             errs.append(_code_rule(col))
     # Health: one or more of the four, and 健康 only on its own.
-    health = pl.col("health")
+    health = pl.col("health").cast(pl.Utf8)
     tokens = health.str.split("、")
     errs.append(_err((health != "") & ~tokens.list.eval(pl.element().is_in(list(HEALTH_LABELS))).list.all(),
                      _fmt("健康状况“{}”不在可选值中（可选：健康、长期慢性病、患有大病、残疾，多项用“、”分隔）", health)))
@@ -188,7 +211,8 @@ def row_rules(df: pl.DataFrame, today: dt.date | None = None) -> pl.DataFrame:
 
 def households(df: pl.DataFrame) -> pl.DataFrame:
     """One row per household: the consolidated household values, distinct-value counts and
-    the head's row number, from one group-by."""
+    the head's row number, from one group-by (the differing values themselves are listed
+    by household_rules, for the few households that have them)."""
     aggs: list[pl.Expr] = [pl.len().alias("n_rows"), pl.col(ROW).min().alias("first_row"),
                            pl.col("household_no").first(),
                            (pl.col("relation_to_head") == "户主").sum().alias("n_heads"),
@@ -198,9 +222,9 @@ def households(df: pl.DataFrame) -> pl.DataFrame:
         nonblank = pl.col(f).filter(pl.col(f) != "")
         aggs.append(nonblank.first().fill_null("").alias(f))
         aggs.append(nonblank.n_unique().alias(f"n_{f}"))
-        aggs.append(nonblank.unique(maintain_order=True).str.join(" / ").alias(f"all_{f}"))
     hh = df.group_by(HH, maintain_order=True).agg(aggs)
-    return hh.with_columns(pl.coalesce("head_row", "first_row").alias("report_row"))
+    return hh.with_columns(pl.coalesce("head_row", "first_row").alias("report_row"),
+                           *[pl.col(f).cast(pl.Utf8) for f in HOUSEHOLD_FIELDS])
 
 
 def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
@@ -227,16 +251,21 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
     # so a million-row file does not carry 32 helper columns per row.
     consistency = []
     for f in HOUSEHOLD_FIELDS:
-        bad = hh.filter(pl.col(f"n_{f}") > 1).select(HH, pl.col(f"all_{f}").alias("values"))
+        bad = hh.filter(pl.col(f"n_{f}") > 1).select(HH)
         if bad.height:
+            rows = (per_row.select(ROW, HH, pl.col(f).cast(pl.Utf8)).join(bad, on=HH, how="semi")
+                    .filter(pl.col(f) != ""))
+            values = rows.group_by(HH, maintain_order=True).agg(
+                pl.col(f).unique(maintain_order=True).str.join(" / ").alias("values"))
             consistency.append(
-                per_row.select(ROW, HH, f).join(bad, on=HH).filter(pl.col(f) != "")
+                rows.join(values, on=HH)
                 .select(ROW, _fmt(f"同户各行的{BY_FIELD[f].header}不一致（{{}}）", pl.col("values"))
                         .alias("message")))
     if consistency:
         per_row = add_errors(per_row, pl.concat(consistency))
     # Duplicate resident IDs within the file.
-    dup = (df.filter(pl.col("resident_id") != "").group_by("resident_id")
+    ids = df.select(ROW, "resident_id").filter(pl.col("resident_id") != "")
+    dup = (ids.filter(pl.col("resident_id").is_duplicated()).group_by("resident_id")
            .agg(pl.len().alias("n_same_id"), pl.col(ROW).sort().cast(pl.Utf8).str.join("、").alias("same_id_rows"))
            .filter(pl.col("n_same_id") > 1))
     dup_msgs = (per_row.select(ROW, "resident_id").join(dup, on="resident_id")
@@ -246,15 +275,17 @@ def household_rules(df: pl.DataFrame, hh: pl.DataFrame) -> pl.DataFrame:
 
 
 def add_errors(df: pl.DataFrame, extra: pl.DataFrame, key: str = ROW) -> pl.DataFrame:
-    """Append messages from a (key, message) frame to the rows they concern."""
+    """Append messages from a (key, message) frame to the rows they concern (key is unique
+    in df). Only the key and the list column are joined: the other columns are not copied."""
     if extra.height == 0:
         return df
     if "__rule" in extra.columns:  # keep the rules' order within a row
         extra = extra.sort(key, "__rule")
     grouped = extra.group_by(key, maintain_order=True).agg(pl.col("message").alias("__extra"))
-    return (df.join(grouped, on=key, how="left")
-            .with_columns(pl.concat_list([pl.col(ERRS), pl.col("__extra").fill_null([])]).alias(ERRS))
-            .drop("__extra"))
+    errs = (df.select(key, ERRS).join(grouped, on=key, how="left", maintain_order="left")
+            .select(pl.concat_list([pl.col(ERRS), pl.col("__extra").fill_null([])]).alias(ERRS)))
+    assert errs.height == df.height, "add_errors: key not unique"
+    return df.with_columns(errs.get_column(ERRS))
 
 
 def verdict(df: pl.DataFrame, links: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -279,14 +310,15 @@ def verdict(df: pl.DataFrame, links: pl.DataFrame | None = None) -> pl.DataFrame
             linked_reason = (pl.concat(reasons).group_by(HH).agg(pl.col("other").first())
                              .select(HH, _fmt("本户与户 {} 之间有成员迁移，该户被拒收，本户一并退回",
                                               pl.col("other")).alias("link_reason")))
-    out = df.join(bad, on=HH, how="left").join(linked_reason, on=HH, how="left")
-    return out.with_columns(
-        pl.when(pl.col(ERRS).list.len() > 0).then(pl.col(ERRS))
-        .when(pl.col("link_reason").is_not_null()).then(pl.concat_list([pl.col("link_reason")]))
-        .when(pl.col("bad")).then(pl.lit([WITH_HOUSEHOLD]))
-        .otherwise(pl.lit([], dtype=pl.List(pl.Utf8))).alias(ERRS),
-        (~pl.col("bad")).alias("accepted"),
-    ).drop("bad", "link_reason")
+    # Joined on the two columns it needs, then set on the frame: nothing else is copied.
+    out = (df.select(HH, ERRS).join(bad, on=HH, how="left", maintain_order="left")
+           .join(linked_reason, on=HH, how="left", maintain_order="left")
+           .select(pl.when(pl.col(ERRS).list.len() > 0).then(pl.col(ERRS))
+                   .when(pl.col("link_reason").is_not_null()).then(pl.concat_list([pl.col("link_reason")]))
+                   .when(pl.col("bad")).then(pl.lit([WITH_HOUSEHOLD]))
+                   .otherwise(pl.lit([], dtype=pl.List(pl.Utf8))).alias(ERRS),
+                   (~pl.col("bad")).alias("accepted")))
+    return df.with_columns(out.get_columns())
 
 
 def scope_expr(col: str, prefixes: tuple[str, ...] | None) -> pl.Expr:
@@ -300,7 +332,7 @@ def scope_expr(col: str, prefixes: tuple[str, ...] | None) -> pl.Expr:
 
 def typed_members(df: pl.DataFrame) -> pl.DataFrame:
     """Accepted rows as member field values (stored codes, booleans, integers)."""
-    tokens = pl.col("health").str.split("、")
+    tokens = pl.col("health").cast(pl.Utf8).str.split("、")
 
     def code(field: str) -> pl.Expr:
         return pl.col(field).replace_strict(BY_FIELD[field].choices, default="")
@@ -308,7 +340,7 @@ def typed_members(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(
         pl.col(ROW), pl.col(HH), pl.col("household_no"), pl.col("name"), pl.col("resident_id"),
         pl.col("sex"), pl.col("birth_date"),
-        code("relation_to_head"), pl.col("ethnicity"), code("education"), code("schooling"),
+        code("relation_to_head"), pl.col("ethnicity").cast(pl.Utf8), code("education"), code("schooling"),
         tokens.list.contains("长期慢性病").alias("chronic_illness"),
         tokens.list.contains("患有大病").alias("serious_illness"),
         tokens.list.contains("残疾").alias("disabled"),

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import polars as pl
 import pytest
 from python_calamine import CalamineWorkbook
 
 from fupin.ledgers.models import ImportBatch, StagedRow
+from fupin.ledgers.services.importer import json_array
 from fupin.ledgers.services.validate import WITH_HOUSEHOLD
 from fupin.registry.models import Household, HouseholdStatus, Income, Member, MemberEvent
 from fupin.registry.signals import household_changed
@@ -272,3 +274,13 @@ def test_code_lists_stay_chinese_when_the_user_reads_english():
     with translation.override("en"):
         assert str(HouseholdType.LIFTED.label) == "Lifted household"
         assert label_to_value(HouseholdType)["脱贫户"] == HouseholdType.LIFTED
+
+
+def test_staged_values_are_the_json_array_of_the_cells():
+    """Staging builds the JSON text by concatenation: every character a JSON encoder
+    escapes comes out as json.dumps writes it, and a missing cell as null."""
+    cells = [chr(i) for i in range(0x80)] + ["中", 'a"b\\c\n', "\u2028", "", None]
+    df = pl.DataFrame({"a": cells, "b": ["x"] * len(cells), "c": ["户主"] * len(cells)})
+    got = df.select(json_array(df, ["a", "b", "c"])).to_series().to_list()
+    assert got == [json.dumps([c, "x", "户主"], ensure_ascii=False, separators=(",", ":")) for c in cells]
+    assert [json.loads(v)[0] for v in got] == cells

@@ -32,11 +32,11 @@ from .commit import (
     members_of,
     pinyin_frame,
 )
-from .frames import fetch_in, insert_frame, is_pg, update_frame, write_history
+from .frames import append_frame, fetch_in, insert_frame, is_pg, update_frame, write_history
 from .statuses import STATUS_FIELDS, open_status_periods
 
 __all__ = [
-    "STATUS_FIELDS", "CommitResult", "commit_households", "current_households", "fetch_in",
+    "STATUS_FIELDS", "CommitResult", "append_frame", "commit_households", "current_households", "fetch_in",
     "insert_frame", "is_pg", "members_by_resident_id", "members_of", "open_status_periods",
     "pinyin_frame", "update_frame", "validate", "write_history",
 ]

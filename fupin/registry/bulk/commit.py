@@ -76,7 +76,18 @@ def members_of(household_ids: list[int]) -> pl.DataFrame:
 def pinyin_frame(names: pl.Series) -> pl.DataFrame:
     """Pinyin and initials of names as `names.pinyin_of` gives them (the surname read as a
     surname), character by character from a table of the distinct characters in the file
-    (a few thousand pypinyin calls instead of one per person)."""
+    (a few thousand pypinyin calls instead of one per person); each distinct name is
+    spelled once (names repeat: the per-character lists of a million names are large)."""
+    if names.null_count() == 0:
+        distinct = names.unique()
+        if distinct.len() < names.len():
+            spelled = _pinyin(distinct)
+            return pl.DataFrame({c: names.replace_strict(distinct, spelled.get_column(c), return_dtype=pl.Utf8)
+                                 for c in spelled.columns})
+    return _pinyin(names)
+
+
+def _pinyin(names: pl.Series) -> pl.DataFrame:
     chars = names.str.split("").explode().drop_nulls().unique().to_list()
     full: dict[str, str] = {}
     initial: dict[str, str] = {}
@@ -107,6 +118,26 @@ def _money_text(col: str) -> pl.Expr:
     return pl.format("{}.{}", c // 100, (c % 100).cast(pl.Utf8).str.zfill(2)).alias(col)
 
 
+def _attach(df: pl.DataFrame, right: pl.DataFrame, on: str) -> pl.DataFrame:
+    """df left-joined with `right` (one row per key): only the key column goes through the
+    join and the new columns are set on df, so df's own columns are not copied (a member
+    frame at a million rows is hundreds of megabytes). An empty `right` adds null columns
+    without materialising them."""
+    new = [c for c in right.columns if c != on]
+    if right.height == 0:
+        return df.with_columns(pl.lit(None, dtype=right.schema[c]).alias(c) for c in new)
+    extra = df.select(on).join(right, on=on, how="left", maintain_order="left")
+    if extra.height != df.height:  # several rows per key: a plain join
+        return df.join(right, on=on, how="left", maintain_order="left")
+    return df.hstack(extra.select(new))
+
+
+def _where(df: pl.DataFrame, cond: pl.Expr) -> pl.DataFrame:
+    """df.filter(cond), without the copy of every column when every row is kept."""
+    keep = df.select(cond.fill_null(False)).to_series()
+    return df if keep.all() else df.filter(keep)
+
+
 @dataclass
 class CommitResult:
     created: int = 0
@@ -121,7 +152,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     now_s = now.isoformat()
     history = partial(write_history, user_id=user_id, reason=reason, when=now)
     cur_hh = current_households(households.get_column("household_no").to_list())
-    hh = households.join(cur_hh, on="household_no", how="left").with_columns(
+    hh = _attach(households, cur_hh, "household_no").with_columns(
         pl.col("cur_water_safe").cast(pl.Boolean))
     # ---- households: which are new, which differ
     changed_fields = pl.any_horizontal([_ne(f, f"cur_{f}") for f in HOUSEHOLD_COMPARE])
@@ -135,7 +166,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
                        members_of(existing_ids)]).unique("cur_id")
     for b in ("chronic_illness", "serious_illness", "disabled", "medical_insurance"):
         cur_m = cur_m.with_columns(pl.col(f"cur_{b}").cast(pl.Boolean))
-    m = members.join(cur_m, on="resident_id", how="left").with_columns(
+    m = _attach(members, cur_m, "resident_id").with_columns(
         pl.coalesce("medical_insurance", "cur_medical_insurance", pl.lit(True)).alias("medical_insurance"))
     same = pl.col("cur_household_no") == pl.col("household_no")
     m = m.with_columns(
@@ -146,11 +177,12 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     file_ids = members.select("resident_id")
     gone = (cur_m.filter(pl.col("cur_household_id").is_in(pl.Series(existing_ids, dtype=pl.Int64).implode()))
             .join(file_ids, on="resident_id", how="anti"))
-    moved_out = m.filter("m_moved").select(pl.col("cur_id"), pl.col("cur_household_no").alias("from_no"),
-                                           pl.col("household_no").alias("to_no"))
+    # Filters on m go through lazy frames: only the selected columns are gathered.
+    moved_out = m.lazy().filter("m_moved").select(pl.col("cur_id"), pl.col("cur_household_no").alias("from_no"),
+                                                  pl.col("household_no").alias("to_no")).collect()
     # ---- per-household verdict for the counts
     touched_nos = pl.concat([
-        m.filter(pl.col("m_new") | pl.col("m_moved") | pl.col("m_changed")).select("household_no"),
+        m.lazy().filter(pl.col("m_new") | pl.col("m_moved") | pl.col("m_changed")).select("household_no").collect(),
         moved_out.select(pl.col("from_no").alias("household_no")),
         gone.select(pl.col("cur_household_no").alias("household_no")),
     ]).unique()
@@ -178,7 +210,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         return result
 
     # ---- write: new households
-    head = m.filter(pl.col("relation_to_head") == "head").select("household_no", "name_initials")
+    head = m.lazy().filter(pl.col("relation_to_head") == "head").select("household_no", "name_initials").collect()
     new_hh = hh.filter("is_new").join(head, on="household_no", how="left")
     new_ids = insert_frame(Household, new_hh.select(
         "household_no", "area_id", "group", pl.lit("").alias("address"), pl.col("head_name"),
@@ -225,7 +257,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     _events(ended.select(pl.col("cur_id").alias("member_id"), "note", "related_household_id"),
             MemberEventKind.MOVED_OUT, today, now_s, history)
     # ---- new members (new households, additions, moves in)
-    add = m.filter(pl.col("m_new") | pl.col("m_moved")).join(id_map, on="household_no", how="left")
+    add = _attach(_where(m, pl.col("m_new") | pl.col("m_moved")), id_map, "household_no")
     add_ids = insert_frame(Member, add.select(
         "household_id", "name", "name_pinyin", "name_initials", "resident_id", "sex", "birth_date",
         "relation_to_head", "ethnicity", "education", "schooling", "chronic_illness",

@@ -132,6 +132,19 @@ def insert_frame(model: type[models.Model], df: pl.DataFrame) -> list[int]:
     return ids
 
 
+def append_frame(model: type[models.Model], df: pl.DataFrame) -> None:
+    """Insert every row of `df` when the caller needs no ids back: PostgreSQL COPYs the rows
+    and the table's default draws the ids (no round trip for a million ids)."""
+    if df.height == 0:
+        return
+    if not is_pg():
+        model.objects.bulk_create(_instances(model, df), batch_size=SQLITE_CHUNK)  # type: ignore[attr-defined]
+        return
+    fields = _fields(model)
+    out = df.rename({a: _column(fields[a]) for a in df.columns})
+    _copy(model._meta.db_table, out, out.columns)
+
+
 def update_frame(model: type[models.Model], df: pl.DataFrame) -> None:
     """Set the columns of `df` on the rows whose `id` it names. PostgreSQL: COPY into a
     temporary table and one UPDATE … FROM; elsewhere bulk_update."""
