@@ -207,7 +207,8 @@ class Compiler:
             self._only(op, attr, ("eq", "in"))
             vals = ([_text(v, attr, 20) for v in self._list(value, attr)] if op == "in"
                     else [_text(value, attr, 20)])
-            return Q(phone__in=vals) if op == "in" else Q(phone=vals[0])
+            # `phone <> ''` lets the planner use the partial phone index (dci 0003).
+            return (Q(phone__in=vals) if op == "in" else Q(phone=vals[0])) & ~Q(phone="")
         raise AssertionError(attr)
 
     def _household_q(self, attr: str, op: str, value: Any, prefix: str) -> Q:
@@ -251,7 +252,7 @@ class Compiler:
             q = Q(Exists(Member.objects.filter(inner, household_id=OuterRef("pk"),
                                                status=MemberStatus.ACTIVE)))
             if attr == "MOBILE":
-                q |= Q(phone__in=self._list(value, attr) if op == "in" else [value])
+                q |= Q(phone__in=self._list(value, attr) if op == "in" else [value]) & ~Q(phone="")
             return q
         return self._household_q(attr, op, value, "")
 

@@ -163,7 +163,17 @@ def village_rules(df: pl.DataFrame, user: Any) -> pl.DataFrame:
     return add_errors(df, msgs)
 
 
-def registry_rules(df: pl.DataFrame, hh: pl.DataFrame, user: Any
+def _valid_ids(df: pl.DataFrame) -> pl.Series:
+    return df.filter(pl.col("resident_id").str.contains(r"^\d{17}[\dX]$")).get_column("resident_id").unique()
+
+
+def registry_state(df: pl.DataFrame, hh: pl.DataFrame) -> registry_bulk.RegistryState:
+    """The registry as it stands for the file's households and resident IDs (fetched once,
+    under the county locks, and read by the checks and the commit)."""
+    return registry_bulk.current_state(hh.get_column("household_no").to_list(), _valid_ids(df).to_list())
+
+
+def registry_rules(df: pl.DataFrame, hh: pl.DataFrame, user: Any, state: registry_bulk.RegistryState
                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Checks against the registry (run under the county locks): households registered
     outside the user's scope, and resident IDs active in a household the file does not
@@ -171,14 +181,13 @@ def registry_rules(df: pl.DataFrame, hh: pl.DataFrame, user: Any
     households of the file."""
     prefixes = _prefixes(user)
     numbers = hh.filter(pl.col("household_no") != "").get_column("household_no").to_list()
-    cur = registry_bulk.current_households(numbers)
+    cur = state.households.filter(pl.col("household_no") != "")
     outside = (cur.filter(~scope_expr("cur_area_id", prefixes))
                .join(hh.select("household_no", pl.col("report_row").alias(ROW)), on="household_no")
                .select(ROW, pl.format("户编号“{}”" + OUTSIDE_SCOPE + "，不能通过导入修改",
                                       pl.col("household_no")).alias("message")))
     df = add_errors(df, outside)
-    ids = df.filter(pl.col("resident_id").str.contains(r"^\d{17}[\dX]$")).get_column("resident_id").unique()
-    active = registry_bulk.members_by_resident_id(ids.to_list()).select("resident_id", "cur_household_no")
+    active = state.members_by_resident_id(_valid_ids(df)).select("resident_id", "cur_household_no")
     in_file = set(numbers)
     elsewhere = (df.select(ROW, HH, "household_no", "resident_id").join(active, on="resident_id")
                  .filter(pl.col("cur_household_no") != pl.col("household_no")))
@@ -274,17 +283,20 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
                 LedgerLock.objects.bulk_create([LedgerLock(county_code=c) for c in sorted(counties) if c],
                                                ignore_conflicts=True)
                 _lock(counties)
-                existing = registry_bulk.current_households(hh.get_column("household_no").to_list())
-                extra = set(existing.get_column("cur_area_id").str.slice(0, 6).to_list()) - counties
+                lap("lock")
+            state = registry_state(df, hh)
+            if not dry_run:
+                # Households of the file registered in other counties: lock those too, then
+                # read them again (they may have changed before their lock was ours).
+                extra = set(state.households.get_column("cur_area_id").str.slice(0, 6).to_list()) - counties
                 if extra:
                     LedgerLock.objects.bulk_create([LedgerLock(county_code=c) for c in sorted(extra)],
                                                    ignore_conflicts=True)
                     _lock(extra)
-                lap("lock")
-            df, links = registry_rules(df, hh, user)
-            df, leads = status_policy.status_rules(
-                df, hh, registry_bulk.current_households(hh.get_column("household_no").to_list()),
-                baseline=baseline)
+                    state = registry_state(df, hh)
+            lap("registry_fetch")
+            df, links = registry_rules(df, hh, user, state)
+            df, leads = status_policy.status_rules(df, hh, state.households, baseline=baseline)
             df = verdict(df, links)
             lap("registry_checks")
             counts = describe(df)
@@ -303,7 +315,8 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
             result = registry_bulk.commit_households(
                 actor=user, households=hh_ok,
                 members=members, reason=batch.change_reason, today=today, now=timezone.now(),
-                dry_run=dry_run, check_scope=False)
+                dry_run=dry_run, check_scope=False, state=state)
+            del state
             lap("commit")
             if not dry_run:
                 status_policy.raise_leads(leads, batch_id=batch.pk, file_name=batch.file_name)

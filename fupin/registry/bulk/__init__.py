@@ -26,8 +26,10 @@ from ..rules import broken, household_rules, member_rules
 from ..signals import notify_changed
 from .commit import (
     CommitResult,
+    RegistryState,
     apply,
     current_households,
+    current_state,
     members_by_resident_id,
     members_of,
     pinyin_frame,
@@ -36,7 +38,8 @@ from .frames import append_frame, fetch_in, insert_frame, is_pg, update_frame, w
 from .statuses import STATUS_FIELDS, open_status_periods
 
 __all__ = [
-    "STATUS_FIELDS", "CommitResult", "append_frame", "commit_households", "current_households", "fetch_in",
+    "STATUS_FIELDS", "CommitResult", "RegistryState", "append_frame", "commit_households",
+    "current_households", "current_state", "fetch_in",
     "insert_frame", "is_pg", "members_by_resident_id", "members_of", "open_status_periods",
     "pinyin_frame", "update_frame", "validate", "write_history",
 ]
@@ -77,20 +80,51 @@ def _require_write(actor: Actor, households: pl.DataFrame) -> None:
 
 def commit_households(*, actor: Actor, households: pl.DataFrame, members: pl.DataFrame,
                       reason: str, today: dt.date | None = None, now: dt.datetime | None = None,
-                      dry_run: bool = False, check_scope: bool = True) -> CommitResult:
+                      dry_run: bool = False, check_scope: bool = True,
+                      state: RegistryState | None = None) -> CommitResult:
     """Bring the registry in line with these accepted households (create, update, move and
     end memberships, open status periods, upsert incomes, history naming `actor` and
     `reason`). `household_changed` is sent for the touched households after the caller's
     transaction commits. Callers validate first (`validate`, or the ledger's own rules,
     which include them); `check_scope=False` only when the caller has already checked the
-    scope of every household (the ledger import does, with messages per row)."""
+    scope of every household (the ledger import does, with messages per row). `state`: the
+    registry as the caller fetched it (`current_state`) inside this transaction, under its
+    locks, so that it is not fetched again."""
     with transaction.atomic():
         if check_scope and not dry_run:
             _require_write(actor, households)
         user = history_user(actor)
         result = apply(members, households, user_id=getattr(user, "pk", None), reason=reason,
                        today=today or timezone.localdate(), now=now or timezone.now(),
-                       dry_run=dry_run)
+                       dry_run=dry_run, state=state)
         if not dry_run:
+            if is_pg() and len(result.touched) >= ANALYZE_AFTER:
+                # Before the re-check (on_commit runs in order): it plans with these figures.
+                transaction.on_commit(refresh_statistics, robust=True)
             notify_changed(result.touched, reason)
     return result
+
+
+# Households touched by one commit above which the planner's figures are refreshed at once.
+ANALYZE_AFTER = 10_000
+# The columns the checks, the re-check and the sweep join and filter on: sampling only these
+# takes well under a second at a million members (the name-search columns keep a statistics
+# target of 1000, and a whole ANALYZE samples the table whole for them).
+ANALYZE_COLUMNS = {
+    "registry_household": ("id", "household_no", "area_code", "household_type", "welfare_status",
+                           "monitoring_type"),
+    "registry_member": ("id", "household_id", "status", "resident_id"),
+    "registry_income": ("id", "household_id", "year"),
+    "registry_householdstatus": ("id", "household_id", "valid_to"),
+}
+
+
+def refresh_statistics() -> None:
+    """ANALYZE the registry tables a large bulk write changed, without waiting for
+    autovacuum (which may be off, or a minute away): a re-check, a re-import or a page
+    planned on the figures of an empty table takes several times longer."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        for table, columns in ANALYZE_COLUMNS.items():
+            cur.execute(f"ANALYZE {table} ({', '.join(columns)})")
