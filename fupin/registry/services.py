@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -296,13 +295,13 @@ def _open_status(household: Household, day: dt.date, reason: str, actor: Actor) 
     writer (`bulk.statuses`), with one household."""
     import polars as pl
 
-    from .bulk import open_status_periods, write_history
+    from .bulk import HistoryMark, open_status_periods
 
     user = history_user(actor)
     row = {"household_id": household.pk, **{f: getattr(household, f) for f in STATUS_FIELDS}}
     open_status_periods(pl.DataFrame([row], schema=STATUS_SCHEMA, orient="row"), day=day,
-                        reason=reason, history=partial(write_history, user_id=getattr(user, "pk", None),
-                                                       reason=reason, when=timezone.now()))
+                        reason=reason, history=HistoryMark(user_id=getattr(user, "pk", None),
+                                                           reason=reason, when=timezone.now()))
 
 
 def change_status(*, actor: Actor, household: Household, effective: dt.date, reason: str,

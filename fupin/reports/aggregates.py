@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django_tasks import task
 
 from fupin.areas.models import Area
-from fupin.registry.models import Household
+from fupin.registry import bulk as registry_bulk
 from fupin.registry.signals import household_changed
 
 from . import indicators
@@ -155,9 +155,7 @@ def series(prefix: str, days: list[dt.date],
 def on_household_changed(sender: object, household_ids: list[int], reason: str = "",
                          **kwargs: object) -> None:
     """Recompute the touched villages once the registry transaction commits."""
-    villages = sorted(set(Household.objects.filter(pk__in=household_ids)
-                          .values_list("area_id", flat=True)))
-    schedule_refresh(villages)
+    schedule_refresh(registry_bulk.villages_of(household_ids))
 
 
 def _village_of(instance: Any) -> str:

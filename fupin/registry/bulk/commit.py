@@ -10,9 +10,7 @@ income of the file's year differs; *unchanged* = it was and nothing differs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 import polars as pl
 from pypinyin import lazy_pinyin
@@ -21,7 +19,7 @@ from ..choices import MemberEventKind, MemberStatus
 from ..models import Household, Income, Member, MemberEvent
 from ..names import SURNAME_PINYIN
 from ..rules import INCOME_FIELDS
-from .frames import fetch_in, insert_frame, update_frame, write_history
+from .frames import HistoryMark, fetch_in, update_frame
 from .statuses import STATUS_FIELDS, open_status_periods
 
 MONEY_FIELDS = list(INCOME_FIELDS)  # in cents (Int64) in the frames
@@ -175,7 +173,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     `state`: the registry as fetched for these households under the caller's locks (it may
     cover more of the file than was accepted); fetched here when not given."""
     now_s = now.isoformat()
-    history = partial(write_history, user_id=user_id, reason=reason, when=now)
+    history = HistoryMark(user_id=user_id, reason=reason, when=now)
     if state is None:
         state = current_state(households.get_column("household_no").to_list(),
                               members.get_column("resident_id").to_list())
@@ -242,7 +240,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     # ---- write: new households
     head = m.lazy().filter(pl.col("relation_to_head") == "head").select("household_no", "name_initials").collect()
     new_hh = hh.filter("is_new").join(head, on="household_no", how="left")
-    new_ids = insert_frame(Household, new_hh.select(
+    new_ids = history.insert(Household, new_hh.select(
         "household_no", "area_id", "group", pl.lit("").alias("address"), pl.col("head_name"),
         pl.col("name_initials").fill_null("").alias("head_initials"), "phone",
         pl.lit("").alias("bank_account"), "household_type", "exit_year", "welfare_status",
@@ -251,7 +249,6 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         pl.lit(None, dtype=pl.Date).alias("identified_on"), pl.lit(False).alias("relocated"),
         pl.lit(False).alias("covid_confirmed"), pl.lit(now_s).alias("created_at"),
         pl.lit(now_s).alias("updated_at")))
-    history(Household, new_ids, "+")
     id_map = pl.concat([
         new_hh.select("household_no").with_columns(pl.Series("household_id", new_ids, dtype=pl.Int64)),
         hh.filter(~pl.col("is_new")).select("household_no", pl.col("cur_id").alias("household_id")),
@@ -288,7 +285,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
             MemberEventKind.MOVED_OUT, today, now_s, history)
     # ---- new members (new households, additions, moves in)
     add = _attach(_where(m, pl.col("m_new") | pl.col("m_moved")), id_map, "household_no")
-    add_ids = insert_frame(Member, add.select(
+    add_ids = history.insert(Member, add.select(
         "household_id", "name", "name_pinyin", "name_initials", "resident_id", "sex", "birth_date",
         "relation_to_head", "ethnicity", "education", "schooling", "chronic_illness",
         "serious_illness", "disabled", "disability_grade", "labour", "employment", "months_worked",
@@ -298,7 +295,6 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
         pl.when(pl.col("m_moved")).then(pl.lit(today)).otherwise(None).alias("joined_on"),
         pl.lit(None, dtype=pl.Date).alias("left_on"),
         pl.lit(now_s).alias("created_at"), pl.lit(now_s).alias("updated_at")))
-    history(Member, add_ids, "+")
     movers = add.with_columns(pl.Series("member_id", add_ids, dtype=pl.Int64)).filter("m_moved")
     if movers.height:
         movers = movers.join(id_map.rename({"household_no": "cur_household_no",
@@ -318,10 +314,9 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     inc = inc.drop("cur_id").join(id_map, on="household_no", how="left")
     money = [_money_text(f) for f in MONEY_FIELDS]
     new_inc = inc.filter(pl.col("inc_id").is_null())
-    inc_ids = insert_frame(Income, new_inc.select(
+    history.insert(Income, new_inc.select(
         "household_id", pl.col("income_year").alias("year"), *money, "members_counted",
         pl.lit(reason).alias("source"), pl.lit(now_s).alias("created_at"), pl.lit(now_s).alias("updated_at")))
-    history(Income, inc_ids, "+")
     upd_inc = inc.filter(pl.col("inc_id").is_not_null())
     update_frame(Income, upd_inc.select(pl.col("inc_id").alias("id"), *money, "members_counted",
                                         pl.lit(reason).alias("source"), pl.lit(now_s).alias("updated_at")))
@@ -332,9 +327,7 @@ def apply(members: pl.DataFrame, households: pl.DataFrame, *, user_id: int | Non
     return result
 
 
-def _events(df: pl.DataFrame, kind: str, today: dt.date, now_s: str,
-            history: Callable[..., None]) -> None:
-    ids = insert_frame(MemberEvent, df.with_columns(
+def _events(df: pl.DataFrame, kind: str, today: dt.date, now_s: str, history: HistoryMark) -> None:
+    history.insert(MemberEvent, df.with_columns(
         pl.lit(str(kind)).alias("kind"), pl.lit(today).alias("date"),
         pl.col("note").str.slice(0, 200), pl.lit(now_s).alias("created_at")))
-    history(MemberEvent, ids, "+")

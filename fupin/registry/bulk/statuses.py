@@ -10,12 +10,11 @@ or later (a same-day or backdated correction) -> rewrite it in place.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import polars as pl
 
 from ..models import HouseholdStatus
-from .frames import fetch_in, insert_frame, update_frame
+from .frames import HistoryMark, fetch_in, update_frame
 
 STATUS_FIELDS = ["household_type", "exit_year", "welfare_status", "monitoring_type"]
 # A period also keeps whether the monitored risk was eliminated (MECHANISM §5.3); only the
@@ -25,11 +24,8 @@ STATUS_SCHEMA = {"household_id": pl.Int64, "household_type": pl.Utf8, "exit_year
                  "welfare_status": pl.Utf8, "monitoring_type": pl.Utf8,
                  "risk_eliminated": pl.Boolean}
 
-History = Callable[..., None]  # (model, ids, history_type) -> None
-
-
 def open_status_periods(changes: pl.DataFrame, *, day: dt.date, reason: str,
-                        history: History) -> list[int]:
+                        history: HistoryMark) -> list[int]:
     """`changes`: household_id and the four status fields (the new classification). Returns
     the ids of the periods written (rewritten or opened)."""
     cols = ["household_id", *PERIOD_FIELDS]
@@ -57,8 +53,7 @@ def open_status_periods(changes: pl.DataFrame, *, day: dt.date, reason: str,
     history(HouseholdStatus, close.get_column("status_id").to_list()
             + rewrite.get_column("status_id").to_list(), "~")
     opened = changes.filter(pl.col("status_id").is_null() | (pl.col("valid_from") < pl.lit(day)))
-    ids = insert_frame(HouseholdStatus, opened.select(cols).with_columns(
+    ids = history.insert(HouseholdStatus, opened.select(cols).with_columns(
         pl.lit(day).alias("valid_from"), pl.lit(None, dtype=pl.Date).alias("valid_to"),
         pl.lit(reason).alias("reason")))
-    history(HouseholdStatus, ids, "+")
     return rewrite.get_column("status_id").to_list() + ids
