@@ -223,11 +223,22 @@ def main() -> None:
     print(f"load before import: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
           f"{os.getloadavg()[2]:.2f} (1/5/15 min)  {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
           flush=True)
+    from django.db import connection
+
+    def wal_lsn() -> str:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_current_wal_lsn()")
+            return str(cur.fetchone()[0])
+
+    wal_start = wal_lsn()
     t = time.perf_counter()
     # The first import of these counties loads the file's statuses as history (baseline).
     batch = import_ledger(csv_path, baseline=True)  # returns after the after-commit re-check
     import_s = time.perf_counter() - t
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [wal_start])
+        wal_mb = float(cur.fetchone()[0]) / 1e6
     assert batch.accepted + batch.rejected == batch.read == args.rows, batch.counts()
     t = time.perf_counter()
     run_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
@@ -249,6 +260,7 @@ def main() -> None:
     alone = import_s - phases["recheck"]
     print(f"          without the re-check ({alone:.1f} s): {alone / copy_s:.1f}x")
     print(f"peak memory (import process, ru_maxrss): {peak_mb:,.0f} MB")
+    print(f"WAL written by the import and its re-check: {wal_mb:,.0f} MB")
     checks = [("import incl. re-check <= 120 s", import_s <= 120), ("<= 30x raw COPY", ratio <= 30),
               ("peak memory <= 1024 MB", peak_mb <= 1024)]
     if not args.no_reimport:
