@@ -19,7 +19,7 @@ from ..choices import MemberEventKind, MemberStatus
 from ..models import Household, Income, Member, MemberEvent
 from ..names import SURNAME_PINYIN
 from ..rules import INCOME_FIELDS
-from .frames import HistoryMark, fetch_in, update_frame
+from .frames import HistoryMark, fetch_in, fetch_keyed, is_pg, update_frame
 from .statuses import STATUS_FIELDS, open_status_periods
 
 MONEY_FIELDS = list(INCOME_FIELDS)  # in cents (Int64) in the frames
@@ -88,8 +88,18 @@ class RegistryState:
 
 def current_state(household_nos: list[str], resident_ids: list[str]) -> RegistryState:
     households = current_households(household_nos)
-    members = pl.concat([members_by_resident_id(resident_ids),
-                         members_of(households.get_column("cur_id").to_list())]).unique("cur_id")
+    household_ids = households.get_column("cur_id").to_list()
+    if not is_pg():
+        members = pl.concat([members_by_resident_id(resident_ids),
+                             members_of(household_ids)]).unique("cur_id")
+        return RegistryState(households, members)
+    # One statement: the members found by resident ID, then those of the households that
+    # the IDs did not find (on a re-import, none: the same million rows are not sent twice).
+    members = fetch_keyed(
+        MEMBER_SELECT + "m.resident_id IN (SELECT k FROM _keys_rid) UNION ALL "
+        + MEMBER_SELECT + "m.household_id IN (SELECT k FROM _keys_hh) "
+        "AND NOT EXISTS (SELECT 1 FROM _keys_rid r WHERE r.k = m.resident_id)",
+        {"rid": ("text", resident_ids), "hh": ("bigint", household_ids)}, CUR_MEMBER_SCHEMA)
     return RegistryState(households, members)
 
 
