@@ -27,6 +27,7 @@ from .reading import ROW, RawTable, read_ledger
 from .validate import (
     ERRS,
     HH,
+    ID_SHAPE,
     add_errors,
     describe,
     household_rules,
@@ -164,7 +165,7 @@ def village_rules(df: pl.DataFrame, user: Any) -> pl.DataFrame:
 
 
 def _valid_ids(df: pl.DataFrame) -> pl.Series:
-    return df.filter(pl.col("resident_id").str.contains(r"^\d{17}[\dX]$")).get_column("resident_id").unique()
+    return df.filter(pl.col("resident_id").str.contains(ID_SHAPE)).get_column("resident_id").unique()
 
 
 def registry_state(df: pl.DataFrame, hh: pl.DataFrame) -> registry_bulk.RegistryState:

@@ -88,6 +88,9 @@ def _normalised(col: Column, cells: pl.Series, dtype: pl.DataType) -> pl.Series:
 
 # ---------------------------------------------------------------- resident IDs
 
+ID_SHAPE = r"^\d{17}[\dX]$"  # 17 digits and a check character (checksum, province, date apart)
+
+
 def _id_rules(today: dt.date) -> tuple[pl.Expr, list[Rule]]:
     rid = pl.col("resident_id")
     digits17 = [rid.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(17)]
@@ -99,7 +102,7 @@ def _id_rules(today: dt.date) -> tuple[pl.Expr, list[Rule]]:
     dot0 = rid.str.contains(r"^\d{15,18}\.0+$")
     lost = rid.str.contains(r"^\d{15,16}0{2,3}$") & (rid.str.len_chars() == 18) & (
         rid.str.slice(17, 1) != expected)
-    valid = (rid.str.contains(r"^\d{17}[\dX]$") & rid.str.slice(0, 2).is_in(sorted(PROVINCES))
+    valid = (rid.str.contains(ID_SHAPE) & rid.str.slice(0, 2).is_in(sorted(PROVINCES))
              & birth.is_not_null() & (birth <= pl.lit(today)) & (birth >= pl.lit(EARLIEST_BIRTH))
              & (rid.str.slice(17, 1) == expected))
     msg = (
@@ -110,7 +113,7 @@ def _id_rules(today: dt.date) -> tuple[pl.Expr, list[Rule]]:
                               "（Excel 只保留 15 位有效数字）；" + fix, rid))
         .when(rid.str.len_chars() != 18).then(
             _fmt("身份证号应为 18 位，“{}”为 {} 位", rid, rid.str.len_chars()))
-        .when(~rid.str.contains(r"^\d{17}[\dX]$")).then(
+        .when(~rid.str.contains(ID_SHAPE)).then(
             _fmt("身份证号“{}”格式不对：前 17 位应为数字，末位为数字或 X", rid))
         .when(~rid.str.slice(0, 2).is_in(sorted(PROVINCES))).then(
             _fmt("身份证号“{}”的省份代码 {} 不存在", rid, rid.str.slice(0, 2)))

@@ -46,21 +46,22 @@ def fetch_in(sql: str, keys: Sequence[Any], schema: dict[str, Any]) -> pl.DataFr
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _key_table(keys: Sequence[Any]) -> str:
-    """The keys in a temporary table `_bulk_keys(k)`, analysed, for `k IN (SELECT k …)`."""
-    is_int = all(isinstance(k, int) for k in keys)
+def _key_table(keys: Sequence[Any], name: str = "_bulk_keys", sql_type: str = "") -> str:
+    """The keys in an analysed temporary table `name(k)`, for `k IN (SELECT k FROM name)`;
+    the column is bigint when every key is an int, text otherwise, unless `sql_type` says."""
+    sql_type = sql_type or ("bigint" if all(isinstance(k, int) for k in keys) else "text")
     with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS _bulk_keys")
-        cur.execute(f"CREATE TEMP TABLE _bulk_keys (k {'bigint' if is_int else 'text'})")
-    _copy("_bulk_keys", pl.DataFrame({"k": keys}, schema={"k": pl.Int64 if is_int else pl.Utf8}), ["k"])
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+        cur.execute(f"CREATE TEMP TABLE {name} (k {sql_type})")
+    _copy(name, pl.DataFrame({"k": list(keys)}, schema={"k": pl.Int64 if sql_type == "bigint" else pl.Utf8}),
+          ["k"])
     with connection.cursor() as cur:
-        cur.execute("ANALYZE _bulk_keys")
-    return "IN (SELECT k FROM _bulk_keys)"
+        cur.execute(f"ANALYZE {name}")
+    return f"IN (SELECT k FROM {name})"
 
 
 def _fetch_pg(sql: str, keys: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    query = sql.replace("{IN}", _key_table(keys))
-    df = _copy_out(query, schema)
+    df = _copy_out(sql.replace("{IN}", _key_table(keys)), schema)
     with connection.cursor() as cur:
         cur.execute("DROP TABLE _bulk_keys")
     return df
@@ -71,17 +72,12 @@ def fetch_keyed(sql: str, keysets: dict[str, tuple[str, Sequence[Any]]],
     """PostgreSQL: run `sql`, which reads each key set as a temporary table `_keys_<name>`
     with one column `k` of the given SQL type (keysets: name -> (type, keys)); one
     statement however many key sets it joins."""
-    with connection.cursor() as cur:
-        for name, (sql_type, keys) in keysets.items():
-            cur.execute(f"DROP TABLE IF EXISTS _keys_{name}")
-            cur.execute(f"CREATE TEMP TABLE _keys_{name} (k {sql_type})")
-            _copy(f"_keys_{name}", pl.DataFrame({"k": list(keys)}, schema={
-                "k": pl.Int64 if sql_type == "bigint" else pl.Utf8}), ["k"])
-            cur.execute(f"ANALYZE _keys_{name}")
+    tables = [f"_keys_{name}" for name in keysets]
+    for table, (sql_type, keys) in zip(tables, keysets.values(), strict=True):
+        _key_table(keys, table, sql_type)
     df = _copy_out(sql, schema)
     with connection.cursor() as cur:
-        for name in keysets:
-            cur.execute(f"DROP TABLE _keys_{name}")
+        cur.execute(f"DROP TABLE {', '.join(tables)}")
     return df
 
 
@@ -149,28 +145,23 @@ def insert_frame(model: type[models.Model], df: pl.DataFrame) -> list[int]:
     sent with COPY (nothing to read back); elsewhere bulk_create."""
     if df.height == 0:
         return []
-    fields = _fields(model)
     if not is_pg():
         objs = model.objects.bulk_create(_instances(model, df), batch_size=SQLITE_CHUNK)  # type: ignore[attr-defined]
         return [o.pk for o in objs]
+    return _insert_pg(model, df).get_column("id").to_list()
+
+
+def _insert_pg(model: type[models.Model], df: pl.DataFrame) -> pl.DataFrame:
+    """COPY the rows with ids drawn from the table's sequence first (read back with COPY TO:
+    a million ids as Python tuples took seconds); returns the rows as written (db column
+    names, with `id`)."""
     table = model._meta.db_table
-    ids = _draw_ids(table, df.height)
-    out = df.rename({a: _column(fields[a]) for a in df.columns}).with_columns(ids)
-    _copy(table, out, out.columns)
-    return ids.to_list()
-
-
-def _draw_ids(table: str, n: int) -> pl.Series:
-    """n ids from the table's sequence, read back with COPY TO (a million as Python tuples
-    took seconds; as text, a fraction of one)."""
+    fields = _fields(model)
     seq = f"pg_get_serial_sequence('{connection.ops.quote_name(table)}', 'id')"
-    buf = io.BytesIO()
-    with connection.cursor() as cur, cur.cursor.copy(  # type: ignore[attr-defined]
-            f"COPY (SELECT nextval({seq}) FROM generate_series(1, {int(n)})) TO STDOUT") as copy:
-        for data in copy:
-            buf.write(data)
-    buf.seek(0)
-    return pl.read_csv(buf, has_header=False, new_columns=["id"], schema={"id": pl.Int64}).to_series()
+    ids = _copy_out(f"SELECT nextval({seq}) FROM generate_series(1, {int(df.height)})", {"id": pl.Int64})
+    out = df.rename({a: _column(fields[a]) for a in df.columns}).with_columns(ids.get_column("id"))
+    _copy(table, out, out.columns)
+    return out
 
 
 def append_frame(model: type[models.Model], df: pl.DataFrame) -> None:
@@ -254,11 +245,7 @@ class HistoryMark:
             made = insert_frame(model, df)
             self(model, made, "+")
             return made
-        fields = _fields(model)
-        table = model._meta.db_table
-        ids = _draw_ids(table, df.height)
-        out = df.rename({a: _column(fields[a]) for a in df.columns}).with_columns(ids)
-        _copy(table, out, out.columns)
+        out = _insert_pg(model, df)
         hist = model.history.model  # type: ignore[attr-defined]
         kept = {str(f.column) for f in hist._meta.concrete_fields}  # history may leave fields out
         _copy(hist._meta.db_table, out, [c for c in out.columns if c in kept], [
@@ -266,4 +253,4 @@ class HistoryMark:
             pl.lit(self.reason).alias("history_change_reason"),
             pl.lit("+").alias("history_type"),
             pl.lit(self.user_id, dtype=pl.Int64).alias("history_user_id")])
-        return ids.to_list()
+        return out.get_column("id").to_list()
