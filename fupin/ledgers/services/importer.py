@@ -17,13 +17,14 @@ from fupin.areas.models import Area, AreaLevel
 from fupin.core.jobs import Progress
 from fupin.core.privacy import OUTSIDE_SCOPE
 from fupin.registry import bulk as registry_bulk
-from fupin.registry.bulk import append_frame, fetch_in, is_pg, update_frame
+from fupin.registry.bulk import fetch_in, is_pg, update_frame
 
 from ..models import BatchStatus, ImportBatch, LedgerLock, StagedRow
 from . import report, status_policy
 from .columns import HOUSEHOLD_FIELDS
 from .errors import LedgerBusy, LedgerRefused
-from .reading import ROW, RawTable, read_ledger
+from .reading import ROW, read_ledger
+from .staging import StagingWriter, stage_and_normalise
 from .validate import (
     ERRS,
     HH,
@@ -32,7 +33,6 @@ from .validate import (
     describe,
     household_rules,
     households,
-    normalise_frame,
     row_rules,
     scope_expr,
     typed_households,
@@ -49,74 +49,6 @@ def _prefixes(user: Any) -> tuple[str, ...] | None:
     if getattr(user, "is_superuser", False):
         return None
     return tuple(user.scope_codes)
-
-
-# JSON string escapes, as polars' (and Python's, ensure_ascii=False) JSON encoder writes them.
-JSON_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-                "\t": "\\t"}
-JSON_ESCAPES.update({chr(i): f"\\u{i:04x}" for i in range(0x20) if chr(i) not in JSON_ESCAPES})
-
-
-def json_array(df: pl.DataFrame, columns: list[str]) -> pl.Expr:
-    """A JSON array of the row's cells (strings, null for a missing cell) built by string
-    concatenation: escaping is done only in the columns that hold a character to escape
-    (rare in a ledger), which is several times faster than encoding a list column."""
-    needs = df.select(pl.col(c).str.contains_any(list(JSON_ESCAPES)).any().alias(str(i))
-                      for i, c in enumerate(columns)).row(0) if columns else ()
-    cells = [pl.concat_str([pl.lit('"'), pl.col(c).str.replace_many(JSON_ESCAPES) if esc else pl.col(c),
-                            pl.lit('"')]).fill_null("null")
-             for c, esc in zip(columns, needs, strict=True)]
-    return pl.concat_str([pl.lit("["), pl.concat_str(cells, separator=","), pl.lit("]")])
-
-
-def _stage_rows(batch: ImportBatch, raw: pl.DataFrame, headers: list[str]) -> None:
-    """Keep raw rows as read (all columns, known or not) with their source row numbers; the
-    ids come from the table's default (nothing is read back: rows are found again by
-    (batch, row_no))."""
-    append_frame(StagedRow, raw.select(
-        pl.lit(batch.pk).alias("batch_id"), pl.col(ROW).cast(pl.Int64).alias("row_no"),
-        # A JSON array in the order of batch.headers (the names are stored once, on the batch).
-        json_array(raw, headers).alias("values"),
-        pl.lit(False).alias("rejected"), pl.lit("").alias("reasons")))
-
-
-def stage_and_normalise(batch: ImportBatch, table: RawTable) -> pl.DataFrame:
-    """Stage the raw rows and normalise them part by part (the parts the reader parsed),
-    letting each raw part go once done: the raw table and its normalised copy are never
-    both whole in memory. Returns the normalised rows; table.df is emptied (the rejected
-    rows are read back from staging for the report)."""
-    raw, table.df = table.df, table.df.clear()
-    parts: list[pl.DataFrame] = []
-    offset = 0
-    for n in raw.get_column(ROW).chunk_lengths():
-        parts.append(raw.slice(offset, n))
-        offset += n
-    del raw
-    parts.reverse()
-    normalised: list[pl.DataFrame] = []
-    categorical = pl.Categorical(pl.Categories.random())  # this import's own: freed with its frames
-    with transaction.atomic():
-        while parts:
-            part = parts.pop()
-            _stage_rows(batch, part, table.headers)
-            normalised.append(normalise_frame(part, table.fields, categorical))
-            del part
-    return _one_chunk(normalised)
-
-
-def _one_chunk(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    """The parts as one frame of contiguous columns, built column by column, each column's
-    parts let go once copied: a frame of many chunks is copied whole by the first group-by
-    or join (polars makes it contiguous), which at a million rows is half a gigabyte.
-    `parts` is emptied as the columns are moved (the caller's references go too)."""
-    if len(parts) == 1:
-        return parts.pop()
-    columns = []
-    for name in parts[0].columns:
-        columns.append(pl.concat([p.get_column(name) for p in parts], rechunk=True))
-        parts[:] = [p.drop(name) for p in parts]
-    parts.clear()
-    return pl.DataFrame(columns)
 
 
 def mark_rejected(batch: ImportBatch, rejected: pl.DataFrame) -> None:
@@ -258,8 +190,9 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
         encoding=table.encoding, sha256=table.sha256, sheet=table.sheet, header_row=table.header_row,
         headers=table.headers, unknown_columns=table.unknown, dry_run=dry_run, baseline=baseline,
         user=history_user(user))
+    staging = StagingWriter()
     try:
-        normalised = stage_and_normalise(batch, table)
+        normalised = stage_and_normalise(batch, table, staging)
         lap("stage")
         progress.set(30, "校验")
         today = timezone.localdate()
@@ -321,6 +254,7 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
             lap("commit")
             if not dry_run:
                 status_policy.raise_leads(leads, batch_id=batch.pk, file_name=batch.file_name)
+            staging.finish()  # the staged rows are written (their COPY ran beside the work above)
             mark_rejected(batch, rejected)
             for k, v in counts.items():
                 setattr(batch, k, v)
@@ -346,6 +280,7 @@ def import_ledger(path: str | Path, *, user: Actor = SYSTEM, file_name: str | No
         progress.set(100, "完成")
         return batch
     except Exception as exc:
+        staging.abort()
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=BatchStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:5000],
             finished_at=timezone.now())

@@ -11,7 +11,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from fupin.ledgers.models import ImportBatch, StagedRow
-from fupin.ledgers.services.importer import json_array
+from fupin.ledgers.services.staging import json_array
 from fupin.ledgers.services.validate import WITH_HOUSEHOLD
 from fupin.registry.models import Household, HouseholdStatus, Income, Member, MemberEvent
 from fupin.registry.signals import household_changed

@@ -157,11 +157,27 @@ def _insert_pg(model: type[models.Model], df: pl.DataFrame) -> pl.DataFrame:
     names, with `id`)."""
     table = model._meta.db_table
     fields = _fields(model)
-    seq = f"pg_get_serial_sequence('{connection.ops.quote_name(table)}', 'id')"
-    ids = _copy_out(f"SELECT nextval({seq}) FROM generate_series(1, {int(df.height)})", {"id": pl.Int64})
-    out = df.rename({a: _column(fields[a]) for a in df.columns}).with_columns(ids.get_column("id"))
+    out = df.rename({a: _column(fields[a]) for a in df.columns}).with_columns(draw_ids(table, df.height))
     _copy(table, out, out.columns)
     return out
+
+
+def draw_ids(table: str, n: int) -> pl.Series:
+    """`n` new ids from the table's sequence, as `id`. They come back as one text value
+    (a million ids as a million COPY rows cost seconds of Python; as one string, a split),
+    and as a range when the draw was contiguous (no other writer drew in between)."""
+    with connection.cursor() as cur:
+        # The sequence is looked up once: as an argument of nextval, pg_get_serial_sequence
+        # ran for every row (a catalog lookup each: 3 s of a million ids).
+        cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [connection.ops.quote_name(table)])
+        seq = cur.fetchone()[0]
+        cur.execute("WITH d AS MATERIALIZED (SELECT nextval(%s::regclass) AS v FROM generate_series(1, %s)) "
+                    "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL "
+                    "ELSE string_agg(v::text, ',') END FROM d", [seq, n])
+        low, high, listed = cur.fetchone()
+    if listed is None:
+        return pl.int_range(low, high + 1, dtype=pl.Int64, eager=True).alias("id")
+    return pl.Series("id", [listed]).str.split(",").explode().cast(pl.Int64)
 
 
 def append_frame(model: type[models.Model], df: pl.DataFrame) -> None:
